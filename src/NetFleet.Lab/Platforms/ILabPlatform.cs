@@ -1,0 +1,39 @@
+using NetFleet.Lab.Devices;
+using NetFleet.Lab.Terminal;
+
+namespace NetFleet.Lab.Platforms;
+
+/// <summary>
+/// A platform personality: how one vendor's CLI looks and behaves. Adding a platform to the lab
+/// is one class implementing this, registered in <see cref="LabPlatforms"/>.
+/// </summary>
+public interface ILabPlatform
+{
+    /// <summary>The inventory's platform name, e.g. <c>cisco_ios</c>.</summary>
+    string Name { get; }
+
+    /// <summary>The short name used by <c>lab up --platforms</c>, e.g. <c>ios</c>.</summary>
+    string ShortName { get; }
+
+    /// <summary>The configuration a device of this platform boots with after a lab reset.</summary>
+    DeviceState CreateFactoryState(LabDevice device);
+
+    /// <summary>Called once when the lab loads a device's saved state: re-arms timers that were
+    /// pending when the lab stopped (an unconfirmed commit reverts even across a lab restart).</summary>
+    void OnLoaded(LabDevice device, DeviceStateStore state, LabClock clock);
+
+    /// <summary>Runs one SSH session (an interactive CLI, or one exec'd command) to its end.</summary>
+    Task RunSessionAsync(DeviceSession session, CancellationToken cancellationToken);
+}
+
+/// <summary>Everything one SSH session to a device can touch.</summary>
+public sealed record DeviceSession(
+    LabDevice Device,
+    DeviceStateStore State,
+    ITerminal Terminal,
+    LabClock Clock,
+    string Username)
+{
+    /// <summary>The command given on the ssh command line (<c>ssh dev "show version"</c>), if any.</summary>
+    public string? ExecCommand { get; init; }
+}
