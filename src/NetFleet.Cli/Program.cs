@@ -1,1 +1,18 @@
-Console.WriteLine("placeholder");
+using System.CommandLine;
+using NetFleet.Cli.Commands;
+
+namespace NetFleet.Cli;
+
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("""
+            NetFleet: network automation that outgrows one box.
+            Runs YAML playbooks against an inventory of devices over SSH, and serves a lab of
+            simulated devices (Cisco IOS, Arista EOS, Juniper Junos) for tests and demos.
+            """);
+        root.Subcommands.Add(LabCommands.Create());
+        return await root.Parse(args).InvokeAsync();
+    }
+}

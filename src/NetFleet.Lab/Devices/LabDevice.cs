@@ -6,6 +6,9 @@ public sealed record LabDevice(string Name, string Address, string Platform, Dev
 {
     /// <summary>The enable secret of IOS/EOS devices (the lab uses one for every device).</summary>
     public string EnableSecret { get; init; } = LabDefaults.EnableSecret;
+
+    /// <summary>The site the device is said to be in (inventory data, for selections).</summary>
+    public string Site { get; init; } = "lon";
 }
 
 /// <summary>Fault injection for one device, read from the lab inventory.</summary>

@@ -15,6 +15,10 @@ public interface ITerminal
     /// Control keys arrive as a line of their own: Ctrl-Z as "\u001a", Ctrl-C as "\u0003".</summary>
     ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken);
 
+    /// <summary>Reads one line without echoing it (a password or enable secret); null when the
+    /// client closed its input.</summary>
+    ValueTask<string?> ReadPasswordAsync(CancellationToken cancellationToken) => ReadLineAsync(cancellationToken);
+
     /// <summary>Reads one key press without echo (used by <c>--More--</c> paging);
     /// null when the client closed its input.</summary>
     ValueTask<char?> ReadKeyAsync(CancellationToken cancellationToken);

@@ -1,0 +1,54 @@
+using System.Text;
+using NetFleet.Lab.Devices;
+using NetFleet.Lab.Platforms;
+
+namespace NetFleet.Lab.Hosting;
+
+/// <summary>
+/// Writes a NetFleet inventory (Nornir-style hosts.yaml, groups.yaml, defaults.yaml) that matches
+/// a lab: one group per platform and per site, credentials as file references to the lab's secret
+/// files so that the inventory itself holds no secret.
+/// </summary>
+public static class LabInventoryWriter
+{
+    public static void Write(LabSpec spec, LabPaths paths, string inventoryDir)
+    {
+        Directory.CreateDirectory(inventoryDir);
+        var full = Path.GetFullPath(inventoryDir);
+        string Reference(string file) => "${file:" + Path.GetRelativePath(full, file) + "}";
+        const string Banner = "# Written by `netfleet lab up`; rewritten by every `lab up` that names this folder.\n";
+
+        File.WriteAllText(Path.Combine(full, "defaults.yaml"), Banner + $"""
+            port: {spec.Port}
+            username: {LabDefaults.Username}
+            password: "{Reference(paths.PasswordFile)}"
+            enable_secret: "{Reference(paths.EnableSecretFile)}"
+            data:
+              lab: true
+
+            """);
+
+        var groups = new StringBuilder(Banner);
+        foreach (var platform in spec.Devices.Select(d => d.Platform).Distinct())
+        {
+            var short_ = LabPlatforms.Find(platform)?.ShortName ?? platform;
+            groups.Append($"{short_}:\n  platform: {platform}\n");
+        }
+
+        foreach (var site in spec.Devices.Select(d => d.Site).Distinct())
+        {
+            groups.Append($"{site}:\n  data:\n    site: {site}\n");
+        }
+
+        File.WriteAllText(Path.Combine(full, "groups.yaml"), groups.ToString());
+
+        var hosts = new StringBuilder(Banner);
+        foreach (var device in spec.Devices)
+        {
+            var group = LabPlatforms.Find(device.Platform)?.ShortName ?? device.Platform;
+            hosts.Append($"{device.Name}:\n  hostname: {device.Address}\n  groups: [{group}, {device.Site}]\n");
+        }
+
+        File.WriteAllText(Path.Combine(full, "hosts.yaml"), hosts.ToString());
+    }
+}

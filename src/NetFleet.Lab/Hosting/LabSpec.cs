@@ -1,0 +1,198 @@
+using NetFleet.Lab.Devices;
+using NetFleet.Lab.Platforms;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace NetFleet.Lab.Hosting;
+
+/// <summary>
+/// The lab inventory: which devices the lab serves, on which loopback addresses, with which
+/// faults. <c>lab up --devices N</c> generates one; a hand-written <c>lab.yaml</c> can add faults.
+/// </summary>
+public sealed record LabSpec(int Port, TimeSpan DeviceMinute, IReadOnlyList<LabDevice> Devices)
+{
+    public static readonly string[] Sites = ["lon", "nyc", "sfo"];
+
+    /// <summary>Device i (from 0) gets 127.0.{1 + i/254}.{1 + i%254}: every 127/8 address reaches
+    /// <c>lo</c> on Linux, so each device has an address of its own without any setup.</summary>
+    public static string AddressOf(int index) => $"127.0.{1 + (index / 254)}.{1 + (index % 254)}";
+
+    public static LabSpec Generate(int count, IReadOnlyList<ILabPlatform> platforms, int port = LabDefaults.Port,
+        TimeSpan? deviceMinute = null)
+    {
+        if (count < 1 || count > 254 * 254)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "a lab holds 1 to 64516 devices");
+        }
+
+        if (platforms.Count == 0)
+        {
+            throw new ArgumentException("at least one platform is needed", nameof(platforms));
+        }
+
+        var perPlatform = new int[platforms.Count];
+        var devices = new List<LabDevice>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var p = i % platforms.Count;
+            var number = ++perPlatform[p];
+            devices.Add(new LabDevice($"{platforms[p].ShortName}-{number}", AddressOf(i), platforms[p].Name,
+                DeviceFaults.None) { Site = Sites[(number - 1) % Sites.Length] });
+        }
+
+        return new LabSpec(port, deviceMinute ?? TimeSpan.FromMinutes(1), devices);
+    }
+
+    public LabDevice? FindByAddress(string address) =>
+        Devices.FirstOrDefault(d => d.Address == address);
+
+    public void Save(string path)
+    {
+        var file = new SpecFile
+        {
+            Port = Port,
+            DeviceMinuteSeconds = DeviceMinute.TotalSeconds,
+            Devices = Devices.Select(d => new DeviceEntry
+            {
+                Name = d.Name,
+                Address = d.Address,
+                Platform = d.Platform,
+                Site = d.Site,
+                Faults = d.Faults.IsNone ? null : new FaultsEntry
+                {
+                    SlowReplyMs = d.Faults.SlowReplyMs == 0 ? null : d.Faults.SlowReplyMs,
+                    DropAfterCommands = d.Faults.DropAfterCommands,
+                    HangAfterCommands = d.Faults.HangAfterCommands,
+                    RejectConfig = d.Faults.RejectConfig.Count == 0 ? null : [.. d.Faults.RejectConfig],
+                    RefuseAuth = d.Faults.RefuseAuth ? true : null,
+                },
+            }).ToList(),
+        };
+        var yaml = new SerializerBuilder()
+            .WithNamingConvention(UnderscoredNamingConvention.Instance)
+            .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
+            .Build()
+            .Serialize(file);
+        File.WriteAllText(path, "# The lab inventory: devices served by `netfleet lab up`, with optional faults.\n" + yaml);
+    }
+
+    /// <summary>Reads a lab inventory; problems are reported with file, line and column.</summary>
+    public static LabSpec Load(string path)
+    {
+        SpecFile file;
+        try
+        {
+            file = new DeserializerBuilder()
+                .WithNamingConvention(UnderscoredNamingConvention.Instance)
+                .Build()
+                .Deserialize<SpecFile?>(File.ReadAllText(path)) ?? new SpecFile();
+        }
+        catch (YamlException e)
+        {
+            var reason = e.InnerException?.Message ?? e.Message;
+            throw new LabSpecException($"{path}:{e.Start.Line}:{e.Start.Column}: {reason}");
+        }
+
+        var errors = new List<string>();
+        var devices = new List<LabDevice>();
+        var seenNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var seenAddresses = new HashSet<string>();
+        for (var i = 0; i < file.Devices.Count; i++)
+        {
+            var entry = file.Devices[i];
+            var where = $"{path}: devices[{i}]";
+            if (string.IsNullOrWhiteSpace(entry.Name))
+            {
+                errors.Add($"{where}: a device needs a name");
+                continue;
+            }
+
+            var platform = LabPlatforms.Find(entry.Platform ?? "");
+            if (platform is null)
+            {
+                errors.Add($"{where} ({entry.Name}): unknown platform '{entry.Platform}'; expected one of "
+                    + string.Join(", ", LabPlatforms.All.Select(p => p.Name)));
+                continue;
+            }
+
+            var address = entry.Address ?? AddressOf(i);
+            if (!System.Net.IPAddress.TryParse(address, out var ip) || ip.GetAddressBytes()[0] != 127)
+            {
+                errors.Add($"{where} ({entry.Name}): address '{address}' is not a loopback address (127.0.0.0/8)");
+                continue;
+            }
+
+            if (!seenNames.Add(entry.Name))
+            {
+                errors.Add($"{where}: duplicate device name '{entry.Name}'");
+            }
+
+            if (!seenAddresses.Add(address))
+            {
+                errors.Add($"{where} ({entry.Name}): address {address} is already used by another device");
+            }
+
+            var faults = entry.Faults ?? new FaultsEntry();
+            foreach (var pattern in faults.RejectConfig ?? [])
+            {
+                try
+                {
+                    _ = new System.Text.RegularExpressions.Regex(pattern);
+                }
+                catch (ArgumentException e)
+                {
+                    errors.Add($"{where} ({entry.Name}): reject_config pattern '{pattern}' is not a valid regular expression: {e.Message}");
+                }
+            }
+
+            devices.Add(new LabDevice(entry.Name, address, platform.Name, new DeviceFaults
+            {
+                SlowReplyMs = faults.SlowReplyMs ?? 0,
+                DropAfterCommands = faults.DropAfterCommands,
+                HangAfterCommands = faults.HangAfterCommands,
+                RejectConfig = faults.RejectConfig ?? [],
+                RefuseAuth = faults.RefuseAuth ?? false,
+            }) { Site = entry.Site ?? Sites[0] });
+        }
+
+        if (devices.Count == 0 && errors.Count == 0)
+        {
+            errors.Add($"{path}: the lab has no devices");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new LabSpecException(string.Join(Environment.NewLine, errors));
+        }
+
+        return new LabSpec(file.Port ?? LabDefaults.Port, TimeSpan.FromSeconds(file.DeviceMinuteSeconds ?? 60), devices);
+    }
+
+    private sealed class SpecFile
+    {
+        public int? Port { get; set; }
+        public double? DeviceMinuteSeconds { get; set; }
+        public List<DeviceEntry> Devices { get; set; } = [];
+    }
+
+    private sealed class DeviceEntry
+    {
+        public string? Name { get; set; }
+        public string? Address { get; set; }
+        public string? Platform { get; set; }
+        public string? Site { get; set; }
+        public FaultsEntry? Faults { get; set; }
+    }
+
+    private sealed class FaultsEntry
+    {
+        public int? SlowReplyMs { get; set; }
+        public int? DropAfterCommands { get; set; }
+        public int? HangAfterCommands { get; set; }
+        public List<string>? RejectConfig { get; set; }
+        public bool? RefuseAuth { get; set; }
+    }
+}
+
+public sealed class LabSpecException(string message) : Exception(message);

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+using NetFleet.Lab.Devices;
+using NetFleet.Lab.Hosting;
+using NetFleet.Lab.Platforms;
+
+namespace NetFleet.Lab.Tests.Hosting;
+
+/// <summary>Starts a real lab (Debian's sshd and the lab host) in a scratch folder; stops it after.</summary>
+public sealed class LabFixture : IAsyncLifetime
+{
+    private readonly Func<int, LabSpec> makeSpec;
+    private readonly IReadOnlyList<ILabPlatform>? platforms;
+
+    public LabFixture() : this(port => LabSpec.Generate(6, LabPlatforms.All, port, TimeSpan.FromMilliseconds(200)))
+    {
+    }
+
+    public LabFixture(Func<int, LabSpec> makeSpec, IReadOnlyList<ILabPlatform>? platforms = null)
+    {
+        this.makeSpec = makeSpec;
+        this.platforms = platforms;
+    }
+
+    public LabHost Host { get; private set; } = null!;
+    public LabPaths Paths => Host.Paths;
+    public LabSpec Spec => Host.Spec;
+
+    public async Task InitializeAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("netfleet-lab-test-");
+        var port = FreePort();
+        Host = new LabHost(LabPaths.At(root.FullName), makeSpec(port), platforms: platforms);
+        await Host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        Directory.Delete(Host.Paths.Root, recursive: true);
+    }
+
+    /// <summary>A port that is free on 127.0.0.1; lab addresses are unused by anything else.</summary>
+    private static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}

@@ -1,0 +1,102 @@
+using NetFleet.Lab.Devices;
+using NetFleet.Lab.Hosting;
+using NetFleet.Lab.Platforms;
+using NetFleet.Lab.Terminal;
+
+namespace NetFleet.Lab.Tests.Hosting;
+
+/// <summary>The SSH plumbing, with a minimal personality that names the device and echoes lines.</summary>
+public sealed class LabHostTests : IClassFixture<LabHostTests.EchoLab>
+{
+    private readonly EchoLab lab;
+
+    public LabHostTests(EchoLab lab) => this.lab = lab;
+
+    [Fact]
+    public async Task Each_loopback_address_reaches_its_own_device()
+    {
+        foreach (var device in lab.Spec.Devices.Where(d => !d.Faults.RefuseAuth))
+        {
+            var (code, output) = await OpenSsh.RunAsync(lab.Paths, lab.Spec.Port, device.Address, "whoami");
+            Assert.Equal(0, code);
+            Assert.Contains($"device={device.Name} exec=whoami", output);
+        }
+    }
+
+    [Fact]
+    public async Task Interactive_session_echoes_input_and_ends_lines_with_crlf()
+    {
+        var device = lab.Spec.Devices[0];
+        var (code, output) = await OpenSsh.RunAsync(lab.Paths, lab.Spec.Port, device.Address, input: "hello\rquit\r", tty: true);
+        Assert.Equal(0, code);
+        Assert.Contains("echo-1> hello\r\nyou said: hello\r\n", output);
+    }
+
+    [Fact]
+    public async Task Refused_device_rejects_the_login()
+    {
+        var device = lab.Spec.Devices.Single(d => d.Faults.RefuseAuth);
+        var (code, output) = await OpenSsh.RunAsync(lab.Paths, lab.Spec.Port, device.Address, "whoami");
+        Assert.Equal(255, code);
+        Assert.Contains("Permission denied", output);
+    }
+
+    [Fact]
+    public async Task Dropping_device_cuts_the_connection_after_its_commands()
+    {
+        var device = lab.Spec.Devices.Single(d => d.Faults.DropAfterCommands is not null);
+        var (code, output) = await OpenSsh.RunAsync(lab.Paths, lab.Spec.Port, device.Address, input: "one\rtwo\rthree\rquit\r", tty: true);
+        Assert.Contains("you said: two", output);
+        Assert.DoesNotContain("you said: three", output);
+        Assert.Equal(255, code);
+    }
+
+    public sealed class EchoLab() : IAsyncLifetime
+    {
+        private readonly LabFixture fixture = new(port => new LabSpec(port, TimeSpan.FromSeconds(1),
+        [
+            new LabDevice("echo-1", "127.0.9.1", EchoPlatform.Instance.Name, DeviceFaults.None),
+            new LabDevice("echo-2", "127.0.9.2", EchoPlatform.Instance.Name, DeviceFaults.None),
+            new LabDevice("echo-3", "127.0.9.3", EchoPlatform.Instance.Name, new DeviceFaults { RefuseAuth = true }),
+            new LabDevice("echo-4", "127.0.9.4", EchoPlatform.Instance.Name, new DeviceFaults { DropAfterCommands = 2 }),
+        ]), [EchoPlatform.Instance]);
+
+        public LabPaths Paths => fixture.Paths;
+        public LabSpec Spec => fixture.Spec;
+        public Task InitializeAsync() => fixture.InitializeAsync();
+        public Task DisposeAsync() => fixture.DisposeAsync();
+    }
+
+    private sealed class EchoPlatform : ILabPlatform
+    {
+        public static readonly EchoPlatform Instance = new();
+        public string Name => "echo";
+        public string ShortName => "echo";
+        public DeviceState CreateFactoryState(LabDevice device) => new();
+        public void OnLoaded(LabDevice device, DeviceStateStore state, LabClock clock)
+        {
+        }
+
+        public async Task RunSessionAsync(DeviceSession session, CancellationToken cancellationToken)
+        {
+            var terminal = session.Terminal;
+            if (session.ExecCommand is { } exec)
+            {
+                await terminal.WriteAsync($"device={session.Device.Name} exec={exec}\n", cancellationToken);
+                return;
+            }
+
+            while (true)
+            {
+                await terminal.WriteAsync($"{session.Device.Name}> ", cancellationToken);
+                var line = await terminal.ReadLineAsync(cancellationToken);
+                if (line is null or "quit")
+                {
+                    return;
+                }
+
+                await terminal.WriteAsync($"you said: {line}\n", cancellationToken);
+            }
+        }
+    }
+}
