@@ -12,6 +12,8 @@ public static class Program
             Runs YAML playbooks against an inventory of devices over SSH, and serves a lab of
             simulated devices (Cisco IOS, Arista EOS, Juniper Junos) for tests and demos.
             """);
+        root.Subcommands.Add(LanguageCommands.Validate());
+        root.Subcommands.Add(LanguageCommands.Schema());
         root.Subcommands.Add(LabCommands.Create());
         return await root.Parse(args).InvokeAsync();
     }

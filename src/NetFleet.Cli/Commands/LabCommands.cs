@@ -29,6 +29,7 @@ internal static class LabCommands
         lab.Subcommands.Add(Status());
         lab.Subcommands.Add(Reset());
         lab.Subcommands.Add(Serve());
+        lab.Subcommands.Add(LabBench.Create(DirOption));
         return lab;
     }
 

@@ -158,7 +158,8 @@ public sealed partial class LabHost : IAsyncDisposable
     public LabStatus Status() => new(
         Environment.ProcessId, spec.Port, spec.Devices.Count, sshds.Count,
         spec.Devices.GroupBy(d => d.Platform).ToDictionary(g => g.Key, g => g.Count()),
-        SessionsServed, Interlocked.Read(ref sessionsActive), startedAt, paths.Root);
+        SessionsServed, Interlocked.Read(ref sessionsActive), startedAt, paths.Root,
+        sshds.Select(p => p.Id).ToList());
 
     private ILabPlatform PlatformOf(LabDevice device) =>
         platforms.FirstOrDefault(p => p.Name == device.Platform) ?? throw new LabException($"device {device.Name}: unknown platform {device.Platform}");
@@ -504,4 +505,4 @@ public sealed partial class LabHost : IAsyncDisposable
 
 /// <summary>What <c>lab status</c> shows.</summary>
 public sealed record LabStatus(int Pid, int Port, int Devices, int SshdInstances, Dictionary<string, int> Platforms,
-    long SessionsServed, long SessionsActive, DateTimeOffset StartedAt, string Root);
+    long SessionsServed, long SessionsActive, DateTimeOffset StartedAt, string Root, IReadOnlyList<int> SshdPids);

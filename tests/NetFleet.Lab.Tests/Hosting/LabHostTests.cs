@@ -2,6 +2,7 @@ using NetFleet.Lab.Devices;
 using NetFleet.Lab.Hosting;
 using NetFleet.Lab.Platforms;
 using NetFleet.Lab.Terminal;
+using NetFleet.Testing;
 
 namespace NetFleet.Lab.Tests.Hosting;
 

@@ -3,8 +3,9 @@ using System.Net.Sockets;
 using NetFleet.Lab.Devices;
 using NetFleet.Lab.Hosting;
 using NetFleet.Lab.Platforms;
+using Xunit;
 
-namespace NetFleet.Lab.Tests.Hosting;
+namespace NetFleet.Testing;
 
 /// <summary>Starts a real lab (Debian's sshd and the lab host) in a scratch folder; stops it after.</summary>
 public sealed class LabFixture : IAsyncLifetime

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using NetFleet.Lab.Devices;
 using NetFleet.Lab.Hosting;
 
-namespace NetFleet.Lab.Tests.Hosting;
+namespace NetFleet.Testing;
 
 /// <summary>Drives lab devices with the OpenSSH client, the way an engineer would.</summary>
-internal static class OpenSsh
+public static class OpenSsh
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(LabPaths paths, int port, string address,
         string? remoteCommand = null, string? input = null, bool tty = false, TimeSpan? timeout = null)

@@ -1,0 +1,71 @@
+using NetFleet.Core.Diagnostics;
+
+namespace NetFleet.Core.Inventory;
+
+/// <summary>
+/// The fields shared by hosts, groups and defaults as written in the files; null means "not set here,
+/// inherit". <see cref="Host"/> holds the resolved values.
+/// </summary>
+public sealed record InventoryEntry(
+    string Name,
+    SourceLocation Location,
+    string? Hostname,
+    int? Port,
+    string? Username,
+    Secret? Password,
+    Secret? EnableSecret,
+    string? Platform,
+    IReadOnlyList<string> Groups,
+    IReadOnlyDictionary<string, object?> Data)
+{
+    public static InventoryEntry Empty(string name, SourceLocation location) =>
+        new(name, location, null, null, null, null, null, null, [], new Dictionary<string, object?>());
+}
+
+/// <summary>A host with every field resolved: its own value, then its groups (depth-first), then defaults.</summary>
+public sealed class Host
+{
+    public const int DefaultPort = 22;
+
+    internal Host(InventoryEntry own, IReadOnlyList<InventoryEntry> chain)
+    {
+        Name = own.Name;
+        Location = own.Location;
+        Groups = own.Groups;
+        AllGroups = chain.Skip(1).Where(e => e.Name != InventoryLoader.DefaultsName).Select(e => e.Name).ToList();
+        Hostname = chain.Select(e => e.Hostname).FirstOrDefault(v => v is not null) ?? own.Name;
+        Port = chain.Select(e => e.Port).FirstOrDefault(v => v is not null) ?? DefaultPort;
+        Username = chain.Select(e => e.Username).FirstOrDefault(v => v is not null);
+        Platform = chain.Select(e => e.Platform).FirstOrDefault(v => v is not null);
+        Password = chain.Select(e => e.Password).FirstOrDefault(v => v is not null)?.For(Name, "password");
+        EnableSecret = chain.Select(e => e.EnableSecret).FirstOrDefault(v => v is not null)?.For(Name, "enable_secret");
+        var data = new Dictionary<string, object?>(StringComparer.Ordinal);
+        // Key by key, nearest wins: like Nornir, a nested map is one value and is not merged deeper.
+        foreach (var entry in chain)
+        {
+            foreach (var (key, value) in entry.Data) data.TryAdd(key, value);
+        }
+        Data = data;
+    }
+
+    public string Name { get; }
+    public SourceLocation Location { get; }
+    public string Hostname { get; }
+    public int Port { get; }
+    public string? Username { get; }
+    public Secret? Password { get; }
+    public Secret? EnableSecret { get; }
+    public string? Platform { get; }
+
+    /// <summary>The groups the host names directly, in file order.</summary>
+    public IReadOnlyList<string> Groups { get; }
+
+    /// <summary>Every group the host belongs to, directly or through parents, in resolution order.</summary>
+    public IReadOnlyList<string> AllGroups { get; }
+
+    public IReadOnlyDictionary<string, object?> Data { get; }
+
+    public bool IsMemberOf(string group) => AllGroups.Contains(group, StringComparer.Ordinal);
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,109 @@
+using NetFleet.Core.Templating;
+
+namespace NetFleet.Core.Playbooks.Modules;
+
+public enum ParameterType
+{
+    /// <summary>Text used as written (a path, a parser name, a pattern).</summary>
+    String,
+    /// <summary>Text that may contain <c>{{ … }}</c>, rendered per host.</summary>
+    Template,
+    Boolean,
+    Integer,
+    Number,
+    /// <summary>A list of template strings (e.g. config lines).</summary>
+    TemplateList,
+    /// <summary>One condition or a list of them (bare Scriban expressions).</summary>
+    ExpressionList,
+}
+
+public sealed record ModuleParameter(
+    string Name, ParameterType Type, bool Required, string Description, IReadOnlyList<string>? AllowedValues = null);
+
+/// <summary>A module's arguments after binding and validation: one immutable record type per module.</summary>
+public abstract record ModuleArgs;
+
+/// <summary>
+/// A module declares its parameters; binding, "did you mean" and the JSON schema all come from that declaration.
+/// Modules that need no device implement <see cref="ILocalModule"/>; device modules implement
+/// <see cref="IDeviceModule"/> and stop at a <see cref="DeviceRequest"/> that a driver carries out.
+/// </summary>
+public abstract class Module
+{
+    public abstract string Name { get; }
+
+    public abstract string Description { get; }
+
+    public abstract IReadOnlyList<ModuleParameter> Parameters { get; }
+
+    /// <summary>The parameter a bare string binds to, so <c>command: show version</c> works.</summary>
+    public virtual string? FreeFormParameter => null;
+
+    /// <summary>True for modules whose arguments are any names the user picks (set_fact).</summary>
+    public virtual bool AcceptsAnyKeys => false;
+
+    /// <summary>Builds the typed args from bound values; reports cross-argument problems. Null when invalid.</summary>
+    internal abstract ModuleArgs? Create(BoundArguments arguments, BindContext context);
+
+    public override string ToString() => Name;
+}
+
+/// <summary>Runs without a device: assert, set_fact, pause.</summary>
+public interface ILocalModule
+{
+    ValueTask<ModuleResult> ExecuteAsync(ModuleArgs args, TaskContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Needs a device. Core renders the request for one host; the runner hands it to that host's driver,
+/// pattern-matching the <see cref="DeviceRequest"/> subtypes. Adding a device module adds a request type.
+/// </summary>
+public interface IDeviceModule
+{
+    DeviceRequest Prepare(ModuleArgs args, VariableScope scope);
+}
+
+/// <summary>What a device module asks a driver to do, with every template already rendered.</summary>
+public abstract record DeviceRequest;
+
+/// <param name="Parse">Name of the parser the runner applies to the output, if any.</param>
+/// <param name="Expect">Regular expression the output must match, or the task fails.</param>
+public sealed record SendCommand(string Command, string? Parse, string? Expect) : DeviceRequest;
+
+public sealed record ApplyConfig(IReadOnlyList<string> Lines, bool Save) : DeviceRequest;
+
+/// <summary>What a local module needs: the variables, and a way to ask the operator (null when not interactive).</summary>
+public sealed record TaskContext(
+    VariableScope Variables, Func<string, CancellationToken, ValueTask<string>>? Prompt = null);
+
+/// <summary>
+/// A task's outcome on one host. <see cref="ToRegistered"/> is what <c>register</c> stores:
+/// <c>changed</c>, <c>failed</c>, <c>msg</c> plus the module's own data (e.g. <c>stdout</c> for command).
+/// </summary>
+public sealed record ModuleResult(
+    bool Failed,
+    bool Changed,
+    string? Message,
+    IReadOnlyDictionary<string, object?> Data,
+    IReadOnlyDictionary<string, object?> Facts)
+{
+    private static readonly IReadOnlyDictionary<string, object?> None = new Dictionary<string, object?>();
+
+    public static ModuleResult Ok(string? message = null, IReadOnlyDictionary<string, object?>? data = null,
+        IReadOnlyDictionary<string, object?>? facts = null, bool changed = false) =>
+        new(false, changed, message, data ?? None, facts ?? None);
+
+    public static ModuleResult Fail(string message, IReadOnlyDictionary<string, object?>? data = null) =>
+        new(true, false, message, data ?? None, None);
+
+    public IReadOnlyDictionary<string, object?> ToRegistered()
+    {
+        var result = new Dictionary<string, object?>(Data, StringComparer.Ordinal)
+        {
+            ["changed"] = Changed,
+            ["failed"] = Failed,
+            ["msg"] = Message,
+        };
+        return result;
+    }
+}

@@ -1,0 +1,91 @@
+using NetFleet.Core.Diagnostics;
+using NetFleet.Core.Inventory;
+using NetFleet.Core.Playbooks.Modules;
+using NetFleet.Core.Templating;
+using NetFleet.Core.Yaml;
+
+namespace NetFleet.Core.Playbooks;
+
+public sealed record Playbook(string Path, IReadOnlyList<Play> Plays);
+
+public sealed record Play(
+    string Name,
+    HostSelector Hosts,
+    IReadOnlyDictionary<string, TemplatedValue> Vars,
+    Serial Serial,
+    double? MaxFailPercentage,
+    bool AnyErrorsFatal,
+    IReadOnlyList<PlaybookTask> Tasks,
+    SourceLocation Location)
+{
+    /// <summary>The <c>hosts:</c> scalar, so selection problems found later point into the YAML.</summary>
+    internal YScalar? HostsNode { get; init; }
+}
+
+public sealed record PlaybookTask(
+    string Name,
+    Module Module,
+    ModuleArgs Args,
+    string? Register,
+    TemplateExpression? When,
+    TaskLoop? Loop,
+    bool IgnoreErrors,
+    TimeSpan? Timeout,
+    IReadOnlyDictionary<string, TemplatedValue> Vars,
+    SourceLocation Location);
+
+/// <summary>
+/// A task's <c>loop</c>: a YAML list (items may be templates) or one expression producing a list,
+/// written <c>"{{ ntp_servers }}"</c> (Ansible style) or bare <c>ntp_servers</c>. Each item is <c>item</c>.
+/// </summary>
+public sealed class TaskLoop
+{
+    private readonly TemplatedValue? _list;
+    private readonly TemplateText? _text;
+    private readonly TemplateExpression? _expression;
+
+    internal TaskLoop(TemplatedValue? list, TemplateText? text, TemplateExpression? expression, SourceLocation location)
+    {
+        _list = list;
+        _text = text;
+        _expression = expression;
+        Location = location;
+    }
+
+    public SourceLocation Location { get; }
+
+    public IReadOnlyList<object?> Expand(VariableScope scope)
+    {
+        var value = _list?.Evaluate(scope) ?? _text?.Evaluate(scope) ?? _expression?.Evaluate(scope);
+        return value switch
+        {
+            IEnumerable<object?> items when value is not string => items.ToList(),
+            null => [],
+            _ => throw new TemplateEvaluationException(new Diagnostic(Location, Severity.Error, DiagnosticCodes.TemplateRuntime,
+                $"loop expected a list, found '{value}'")),
+        };
+    }
+}
+
+/// <summary>
+/// Builds the variables a task sees on one host. Later layers shadow earlier ones:
+/// <c>host</c> &lt; play <c>vars</c> &lt; facts (registered results and set_fact) &lt; task <c>vars</c> &lt; <c>item</c>.
+/// Vars are templates themselves, evaluated against the layers beneath them.
+/// </summary>
+public static class TaskScope
+{
+    public static VariableScope ForPlay(Play play, Host host, IReadOnlyDictionary<string, object?> facts)
+    {
+        var scope = VariableScope.ForHost(host);
+        scope = scope.With(Evaluate(play.Vars, scope));
+        return scope.With(facts);
+    }
+
+    public static VariableScope ForTask(PlaybookTask task, VariableScope playScope) =>
+        playScope.With(Evaluate(task.Vars, playScope));
+
+    public static VariableScope ForItem(VariableScope taskScope, object? item) => taskScope.With("item", item);
+
+    private static Dictionary<string, object?> Evaluate(IReadOnlyDictionary<string, TemplatedValue> vars, VariableScope scope) =>
+        vars.ToDictionary(v => v.Key, v => v.Value.Evaluate(scope), StringComparer.Ordinal);
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NetFleet.Core.Playbooks.Modules;
+
+namespace NetFleet.Core.Playbooks;
+
+/// <summary>
+/// A JSON Schema (draft 2020-12) of the playbook format, derived from the module declarations so editors can
+/// complete and check playbooks. Backs <c>netfleet schema</c>.
+/// </summary>
+public static class PlaybookSchema
+{
+    public const string SchemaId = "https://netfleet.dev/schemas/playbook.json";
+
+    public static string Generate() =>
+        Build().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    internal static JsonObject Build()
+    {
+        var taskProperties = new JsonObject
+        {
+            ["name"] = Described("string", "Name shown in output."),
+            ["register"] = new JsonObject
+            {
+                ["type"] = "string",
+                ["pattern"] = "^[A-Za-z_][A-Za-z0-9_]*$",
+                ["description"] = "Store the result in this variable for later tasks.",
+            },
+            ["when"] = Described("string", "Run only if this Scriban expression is true, e.g. host.platform == \"cisco_ios\"."),
+            ["loop"] = new JsonObject
+            {
+                ["description"] = "Run once per item (available as 'item'): a list, or an expression producing one.",
+                ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "array" }, new JsonObject { ["type"] = "string" }),
+            },
+            ["ignore_errors"] = Described("boolean", "Carry on with this host when the task fails."),
+            ["timeout"] = new JsonObject
+            {
+                ["description"] = "Time limit: 30s, 2m, 1h30m, or a number of seconds.",
+                ["anyOf"] = new JsonArray(
+                    new JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0 },
+                    new JsonObject { ["type"] = "string", ["pattern"] = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }),
+            },
+            ["vars"] = Vars("Variables for this task only."),
+        };
+        foreach (var module in ModuleCatalog.All) taskProperties[module.Name] = ModuleSchema(module);
+
+        var task = new JsonObject
+        {
+            ["type"] = "object",
+            ["description"] = "A task: exactly one module key plus optional task keywords.",
+            ["properties"] = taskProperties,
+            ["additionalProperties"] = false,
+            // oneOf over "has module X" makes exactly one module key valid.
+            ["oneOf"] = new JsonArray(ModuleCatalog.All.Select(m => (JsonNode)new JsonObject { ["required"] = new JsonArray(m.Name) }).ToArray()),
+        };
+
+        var serialValue = new JsonObject
+        {
+            ["anyOf"] = new JsonArray(
+                new JsonObject { ["type"] = "integer", ["minimum"] = 0 },
+                new JsonObject { ["type"] = "string", ["pattern"] = "^(100|[1-9][0-9]?)%$" }),
+        };
+        var play = new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("hosts", "tasks"),
+            ["additionalProperties"] = false,
+            ["properties"] = new JsonObject
+            {
+                ["name"] = Described("string", "Name shown in output."),
+                ["hosts"] = Described("string", "Host pattern: 'all', names, groups, globs (lon-*), filters (data.site == \"lon\"), !exclude, &intersect."),
+                ["vars"] = Vars("Variables for every task of the play."),
+                ["serial"] = new JsonObject
+                {
+                    ["description"] = "Batch size: a count, a percentage (\"10%\"), or a list of them (the last repeats).",
+                    ["anyOf"] = new JsonArray(serialValue.DeepClone(), new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = serialValue }),
+                },
+                ["max_fail_percentage"] = new JsonObject
+                {
+                    ["type"] = "number", ["minimum"] = 0, ["maximum"] = 100,
+                    ["description"] = "Abort the play when more than this percentage of a batch failed.",
+                },
+                ["any_errors_fatal"] = Described("boolean", "Abort the play as soon as any host fails."),
+                ["tasks"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/$defs/task" } },
+            },
+        };
+
+        return new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = SchemaId,
+            ["title"] = "NetFleet playbook",
+            ["description"] = "A list of plays; each runs its tasks on the hosts its pattern selects.",
+            ["type"] = "array",
+            ["minItems"] = 1,
+            ["items"] = new JsonObject { ["$ref"] = "#/$defs/play" },
+            ["$defs"] = new JsonObject { ["play"] = play, ["task"] = task },
+        };
+    }
+
+    private static JsonObject ModuleSchema(Module module)
+    {
+        if (module.AcceptsAnyKeys)
+        {
+            return new JsonObject
+            {
+                ["type"] = "object",
+                ["description"] = module.Description,
+                ["minProperties"] = 1,
+                ["propertyNames"] = new JsonObject { ["pattern"] = "^[A-Za-z_][A-Za-z0-9_]*$" },
+            };
+        }
+        var properties = new JsonObject();
+        foreach (var parameter in module.Parameters) properties[parameter.Name] = ParameterSchema(parameter);
+        var args = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = properties,
+            ["additionalProperties"] = false,
+            ["required"] = new JsonArray(module.Parameters.Where(p => p.Required).Select(p => (JsonNode)p.Name).ToArray()),
+        };
+        if (module.FreeFormParameter is null)
+        {
+            args["description"] = module.Description;
+            return args;
+        }
+        return new JsonObject
+        {
+            ["description"] = module.Description,
+            ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "string", ["description"] = $"Shorthand for {module.FreeFormParameter}." }, args),
+        };
+    }
+
+    private static JsonObject ParameterSchema(ModuleParameter parameter)
+    {
+        var schema = parameter.Type switch
+        {
+            ParameterType.String or ParameterType.Template => new JsonObject { ["type"] = "string" },
+            ParameterType.Boolean => new JsonObject { ["type"] = "boolean" },
+            ParameterType.Integer => new JsonObject { ["type"] = "integer" },
+            ParameterType.Number => new JsonObject { ["type"] = "number", ["minimum"] = 0 },
+            ParameterType.TemplateList => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
+            ParameterType.ExpressionList => new JsonObject
+            {
+                ["anyOf"] = new JsonArray(
+                    new JsonObject { ["type"] = "string" },
+                    new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } }),
+            },
+            _ => throw new InvalidOperationException($"unhandled parameter type {parameter.Type}"),
+        };
+        schema["description"] = parameter.Description;
+        if (parameter.AllowedValues is { } allowed) schema["enum"] = new JsonArray(allowed.Select(a => (JsonNode)a).ToArray());
+        return schema;
+    }
+
+    private static JsonObject Described(string type, string description) =>
+        new() { ["type"] = type, ["description"] = description };
+
+    private static JsonObject Vars(string description) => new()
+    {
+        ["type"] = "object",
+        ["description"] = description,
+        ["propertyNames"] = new JsonObject { ["pattern"] = "^[A-Za-z_][A-Za-z0-9_]*$" },
+    };
+}

@@ -1,0 +1,155 @@
+using System.Text.RegularExpressions;
+using NetFleet.Core.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace NetFleet.Core.Yaml;
+
+/// <summary>Turns YAML text into a positioned tree; syntax errors become diagnostics, never exceptions.</summary>
+internal static partial class YamlLoader
+{
+    public static YNode? LoadFile(string path, DiagnosticBag diagnostics)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(new SourceLocation(path, 0, 0), DiagnosticCodes.FileNotFound, $"cannot read file: {e.Message}");
+            return null;
+        }
+        return Parse(text, path, diagnostics);
+    }
+
+    public static YNode? Parse(string text, string file, DiagnosticBag diagnostics)
+    {
+        var parser = new Parser(new StringReader(text));
+        var builder = new Builder(parser, text, file, diagnostics);
+        try
+        {
+            return builder.ReadDocument();
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet occasionally gives up without a YamlException; the last good event is the best place we have.
+            var at = builder.LastMark;
+            diagnostics.Error(new SourceLocation(file, at.Line, at.Column), DiagnosticCodes.YamlSyntax, "invalid YAML after this point");
+            return null;
+        }
+        catch (YamlException e)
+        {
+            diagnostics.Error(new SourceLocation(file, (int)e.Start.Line, (int)e.Start.Column),
+                DiagnosticCodes.YamlSyntax, CleanMessage(e.Message));
+            return null;
+        }
+    }
+
+    // YamlDotNet prefixes messages with "(Line: 1, Col: 2, Idx: 3) - (Line: ...): "; the diagnostic carries that already.
+    private static string CleanMessage(string message)
+    {
+        var clean = PositionPrefix().Replace(message, "").Trim();
+        return clean.Length == 0 ? "invalid YAML" : char.ToLowerInvariant(clean[0]) + clean[1..].TrimEnd('.');
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
+    private static partial Regex PositionPrefix();
+
+    private sealed class Builder(IParser parser, string text, string file, DiagnosticBag diagnostics)
+    {
+        private readonly Dictionary<string, YNode> _anchors = [];
+
+        public (int Line, int Column) LastMark =>
+            parser.Current is { } e ? ((int)e.End.Line, (int)e.End.Column) : (1, 1);
+
+        public YNode? ReadDocument()
+        {
+            parser.Consume<StreamStart>();
+            if (parser.TryConsume<StreamEnd>(out _)) return null;
+            parser.Consume<DocumentStart>();
+            var root = ReadNode();
+            parser.Consume<DocumentEnd>();
+            if (parser.Current is DocumentStart extra)
+                diagnostics.Warning(At(extra.Start), DiagnosticCodes.YamlSyntax, "only the first YAML document is read");
+            return root;
+        }
+
+        private SourceLocation At(Mark mark) => new(file, (int)mark.Line, (int)mark.Column);
+
+        private YNode ReadNode()
+        {
+            if (parser.TryConsume<AnchorAlias>(out var alias))
+            {
+                if (_anchors.TryGetValue(alias.Value.Value, out var target)) return target;
+                throw new SemanticErrorException(alias.Start, alias.End, $"unknown alias '*{alias.Value.Value}'");
+            }
+            YNode node;
+            string? anchor;
+            if (parser.TryConsume<Scalar>(out var scalar))
+            {
+                anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
+                node = new YScalar(At(scalar.Start), scalar.Value, scalar.Style, BlockIndent(scalar));
+            }
+            else if (parser.TryConsume<SequenceStart>(out var seqStart))
+            {
+                anchor = seqStart.Anchor.IsEmpty ? null : seqStart.Anchor.Value;
+                var items = new List<YNode>();
+                while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode());
+                node = new YSequence(At(seqStart.Start), items);
+            }
+            else
+            {
+                var mapStart = parser.Consume<MappingStart>();
+                anchor = mapStart.Anchor.IsEmpty ? null : mapStart.Anchor.Value;
+                node = ReadMapping(mapStart);
+            }
+            if (anchor is not null) _anchors[anchor] = node;
+            return node;
+        }
+
+        private YMapping ReadMapping(MappingStart start)
+        {
+            var entries = new List<KeyValuePair<YScalar, YNode>>();
+            var seen = new Dictionary<string, YScalar>();
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var keyNode = ReadNode();
+                var value = ReadNode();
+                if (keyNode is not YScalar key)
+                {
+                    diagnostics.Error(keyNode.Start, DiagnosticCodes.WrongType, $"expected a string key, found {keyNode.Describe()}");
+                    continue;
+                }
+                if (seen.TryGetValue(key.Value, out var first))
+                {
+                    diagnostics.Error(key.Start, DiagnosticCodes.DuplicateKey,
+                        $"duplicate key '{key.Value}' (first defined at line {first.Start.Line})");
+                    continue;
+                }
+                seen[key.Value] = key;
+                entries.Add(new(key, value));
+            }
+            return new YMapping(At(start.Start), entries);
+        }
+
+        /// <summary>Block scalars drop their indentation; remember it to map template errors back to columns.</summary>
+        private int BlockIndent(Scalar scalar)
+        {
+            if (scalar.Style is not (ScalarStyle.Literal or ScalarStyle.Folded)) return 0;
+            var lineEnd = text.IndexOf('\n', (int)scalar.Start.Index);
+            if (lineEnd < 0) return 0;
+            var i = lineEnd + 1;
+            while (i < text.Length)
+            {
+                var indent = 0;
+                while (i + indent < text.Length && text[i + indent] == ' ') indent++;
+                if (i + indent < text.Length && text[i + indent] is not ('\n' or '\r')) return indent;
+                var next = text.IndexOf('\n', i);
+                if (next < 0) break;
+                i = next + 1;
+            }
+            return 0;
+        }
+    }
+}

@@ -1,2 +1,0 @@
-namespace NetFleet.Core.Tests;
-public class SmokeTests { [Fact] public void Builds() => Assert.True(true); }
