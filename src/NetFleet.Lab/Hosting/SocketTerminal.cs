@@ -14,6 +14,7 @@ namespace NetFleet.Lab.Hosting;
 internal sealed class SocketTerminal : ITerminal
 {
     private const byte DropMarker = 0;
+    private static readonly TimeSpan DropGrace = TimeSpan.FromMilliseconds(150);
     private readonly Socket socket;
     private readonly DeviceFaults faults;
     private readonly byte[] receiveBuffer = new byte[4096];
@@ -272,6 +273,9 @@ internal sealed class SocketTerminal : ITerminal
 
     private async Task DropAsync()
     {
+        // The relay kills its sshd as soon as it sees the marker; a short pause first lets sshd
+        // deliver the replies to the commands that did run, so exactly N commands' output arrives.
+        await Task.Delay(DropGrace);
         try
         {
             await socket.SendAsync(new[] { DropMarker }, SocketFlags.None);

@@ -1,0 +1,44 @@
+using NetFleet.Devices.Platforms;
+
+namespace NetFleet.Devices;
+
+/// <summary>What a command printed, cleaned of echo, prompt and paging, and how long it took.</summary>
+public sealed record CommandResult(string Command, string Output, TimeSpan Elapsed);
+
+/// <summary>The outcome of applying configuration: whether the device changed, and its diff where it has one
+/// (EOS session diffs, Junos <c>show | compare</c>; a running-config comparison on IOS).</summary>
+public sealed record ConfigResult(bool Changed, string? Diff)
+{
+    public TimeSpan Elapsed { get; init; }
+}
+
+/// <summary>
+/// One driver contract for every vendor (after NAPALM): callers never branch on the platform. Failures are
+/// <see cref="DeviceException"/>s that say whether a retry can help. A driver drives one session and is
+/// used by one caller at a time.
+/// </summary>
+public interface IDeviceDriver : IAsyncDisposable
+{
+    /// <summary>The device's name in errors and results.</summary>
+    string Device { get; }
+
+    PlatformDefinition Platform { get; }
+
+    /// <summary>The last prompt seen (follows hostname and mode changes).</summary>
+    string? Prompt { get; }
+
+    /// <summary>Connects, logs in, learns the prompt and runs the platform's on-open commands.</summary>
+    Task OpenAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Runs a show-style command at the platform's command level (escalating if needed).</summary>
+    Task<CommandResult> RunCommandAsync(string command, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies configuration lines the platform's way (configure terminal, a configure session, a
+    /// candidate and commit). A rejected line throws <see cref="CommandRejectedException"/> after the
+    /// platform discarded what it could.</summary>
+    Task<ConfigResult> ApplyConfigAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken = default);
+
+    Task<string> GetRunningConfigAsync(CancellationToken cancellationToken = default);
+
+    Task CloseAsync(CancellationToken cancellationToken = default);
+}

@@ -1,2 +1,0 @@
-namespace NetFleet.Lab.Tests;
-public class SmokeTests { [Fact] public void Builds() => Assert.True(true); }
