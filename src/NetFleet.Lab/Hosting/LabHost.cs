@@ -64,7 +64,6 @@ public sealed partial class LabHost : IAsyncDisposable
     {
         var sshd = ProcessRunner.Which("sshd")
             ?? throw new LabException("OpenSSH's sshd is not installed: apt-get install -y openssh-server");
-        var shell = LabShell.Locate();
         Directory.CreateDirectory(paths.Root);
         foreach (var dir in new[] { paths.Keys, paths.Run, paths.State, paths.Logs })
         {
@@ -72,14 +71,7 @@ public sealed partial class LabHost : IAsyncDisposable
         }
 
         await LabAccount.EnsureAsync(cancellationToken);
-        // The login account runs the relay and connects to the socket: both must be reachable by it.
-        File.SetUnixFileMode(paths.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-        File.SetUnixFileMode(paths.Run, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-        RequireReachableByOthers(shell);
-        RequireReachableByOthers(paths.Run);
-
+        var shell = PrepareRuntime();
         await EnsureKeysAsync(cancellationToken);
         await WriteSecretFileAsync(paths.PasswordFile, LabDefaults.Password, cancellationToken);
         await WriteSecretFileAsync(paths.EnableSecretFile, LabDefaults.EnableSecret, cancellationToken);
@@ -129,6 +121,15 @@ public sealed partial class LabHost : IAsyncDisposable
         }
 
         TryDelete(paths.Socket);
+        try
+        {
+            Directory.Delete(paths.Runtime, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A relay still running keeps its file; the next start replaces the folder's contents.
+        }
+
         log.Information("Lab down after {Sessions} sessions", SessionsServed);
         stopped.TrySetResult();
     }
@@ -195,16 +196,24 @@ public sealed partial class LabHost : IAsyncDisposable
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    private static void RequireReachableByOthers(string path)
+    /// <summary>
+    /// The login account runs the relay and connects to the daemon's socket, so both live in a
+    /// runtime folder it can reach (/run/netfleet-lab/…), wherever the repository and the lab folder
+    /// are (a checkout under /root is not reachable by other accounts). Returns the relay's path.
+    /// </summary>
+    private string PrepareRuntime()
     {
-        for (var dir = Path.GetDirectoryName(Path.GetFullPath(path)); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
-        {
-            if ((File.GetUnixFileMode(dir) & UnixFileMode.OtherExecute) == 0)
-            {
-                throw new LabException($"{path} is not reachable by the lab's login account ({LabDefaults.Username}): "
-                    + $"{dir} lacks o+x. Put the repository and the lab folder under a directory others can enter, or chmod o+x {dir}");
-            }
-        }
+        const UnixFileMode Reachable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        Directory.CreateDirectory(LabPaths.RuntimeBase);
+        File.SetUnixFileMode(LabPaths.RuntimeBase, Reachable);
+        Directory.CreateDirectory(paths.Runtime);
+        File.SetUnixFileMode(paths.Runtime, Reachable);
+        var relay = Path.Combine(paths.Runtime, LabShell.FileName);
+        File.Copy(LabShell.Locate(), relay + ".new", overwrite: true);
+        File.SetUnixFileMode(relay + ".new", Reachable & ~(UnixFileMode.UserWrite));
+        File.Move(relay + ".new", relay, overwrite: true);
+        return relay;
     }
 
     private void LoadStates()
