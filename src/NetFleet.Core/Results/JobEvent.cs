@@ -1,0 +1,24 @@
+namespace NetFleet.Core.Results;
+
+/// <summary>
+/// What a running job reports as it goes, in order, for progress displays and (later) the job
+/// history and the live API stream.
+/// </summary>
+public abstract record JobEvent(string JobId, DateTimeOffset At);
+
+public sealed record JobStarted(string JobId, DateTimeOffset At, string Playbook, IReadOnlyList<string> Devices, int TaskCount)
+    : JobEvent(JobId, At);
+
+public sealed record PlayStarted(string JobId, DateTimeOffset At, int PlayIndex, string Name, IReadOnlyList<string> Devices)
+    : JobEvent(JobId, At);
+
+/// <summary>A batch of a play (its <c>serial</c>) starts on these devices.</summary>
+public sealed record BatchStarted(string JobId, DateTimeOffset At, int PlayIndex, int BatchIndex, int BatchCount,
+    IReadOnlyList<string> Devices) : JobEvent(JobId, At);
+
+public sealed record TaskStarted(string JobId, DateTimeOffset At, string Device, int PlayIndex, int TaskIndex, string Task)
+    : JobEvent(JobId, At);
+
+public sealed record TaskFinished(string JobId, DateTimeOffset At, TaskResult Result) : JobEvent(JobId, At);
+
+public sealed record JobFinished(string JobId, DateTimeOffset At, JobSummary Summary) : JobEvent(JobId, At);
