@@ -12,9 +12,11 @@ public static class Program
             Runs YAML playbooks against an inventory of devices over SSH, and serves a lab of
             simulated devices (Cisco IOS, Arista EOS, Juniper Junos) for tests and demos.
             """);
+        root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(LanguageCommands.Validate());
         root.Subcommands.Add(LanguageCommands.Schema());
         root.Subcommands.Add(LabCommands.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

@@ -129,7 +129,7 @@ internal static class LabCommands
     private static async Task<int> StartDaemonAsync(LabPaths paths, LabSpec spec, string inventoryDir, CancellationToken cancellationToken)
     {
         var log = Path.Combine(paths.Logs, "lab.log");
-        var (program, prefix) = SelfInvocation();
+        var (program, prefix) = SelfProcess.Invocation();
         // setsid detaches the daemon from this terminal; its output goes to the lab log.
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         start.ArgumentList.Add("-c");
@@ -175,15 +175,6 @@ internal static class LabCommands
         }
 
         return 1;
-    }
-
-    /// <summary>How to start this same program again: the apphost, or <c>dotnet netfleet.dll</c>.</summary>
-    private static (string Program, string[] Prefix) SelfInvocation()
-    {
-        var process = Environment.ProcessPath!;
-        return Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? (process, [typeof(LabCommands).Assembly.Location])
-            : (process, []);
     }
 
     private static Command Serve()

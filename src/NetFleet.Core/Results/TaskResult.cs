@@ -41,6 +41,9 @@ public sealed record TaskResult(
 
     /// <summary>The loop item this result is for, rendered as text; null outside loops.</summary>
     public string? Item { get; init; }
+
+    /// <summary>A failure the task's <c>ignore_errors</c> let pass: the host went on (Ansible's "ignored").</summary>
+    public bool Ignored { get; init; }
 }
 
 /// <summary>Ansible's recap line for one host.</summary>
@@ -54,7 +57,7 @@ public sealed record HostRecap(string Device, int Ok, int Changed, int Failed, i
         return devices.Select(d =>
         {
             var rs = byDevice.GetValueOrDefault(d) ?? [];
-            int Count(TaskOutcome o) => rs.Count(r => r.Outcome == o);
+            int Count(TaskOutcome o) => rs.Count(r => r.Outcome == o && !r.Ignored);
             return new HostRecap(d, Count(TaskOutcome.Ok), Count(TaskOutcome.Changed), Count(TaskOutcome.Failed),
                 Count(TaskOutcome.Unreachable), Count(TaskOutcome.Skipped));
         }).ToList();

@@ -9,6 +9,8 @@ public sealed class AristaEos : PlatformDefinition
     private const string Host = @"[\w.\-:/]{1,63}";
 
     public override string Name => "arista_eos";
+
+    public override string? SaveConfigCommand => "write memory";
     public override IReadOnlyList<string> Aliases => ["eos"];
 
     public override IReadOnlyList<PrivilegeLevel> PrivilegeLevels { get; } =

@@ -7,6 +7,8 @@ public sealed class CiscoIos : PlatformDefinition
     private const string Host = @"[\w.\-:/]{1,63}";
 
     public override string Name => "cisco_ios";
+
+    public override string? SaveConfigCommand => "write memory";
     public override IReadOnlyList<string> Aliases => ["ios", "cisco_xe", "ios_xe"];
 
     public override IReadOnlyList<PrivilegeLevel> PrivilegeLevels { get; } =

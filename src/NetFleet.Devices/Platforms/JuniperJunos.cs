@@ -27,6 +27,8 @@ public sealed class JuniperJunos : PlatformDefinition
 
     public override string RunningConfigCommand => "show configuration";
 
+    public override string LineConfigCommand => "show configuration | display set";
+
     public override async Task<ConfigResult> ApplyConfigAsync(IConfigSession session, IReadOnlyList<string> lines,
         CancellationToken cancellationToken)
     {

@@ -77,6 +77,13 @@ public abstract class PlatformDefinition
 
     public virtual string RunningConfigCommand => "show running-config";
 
+    /// <summary>Shows the running configuration in the same form as the lines the platform applies (Junos:
+    /// <c>display set</c>), so check mode can tell which lines are missing.</summary>
+    public virtual string LineConfigCommand => RunningConfigCommand;
+
+    /// <summary>Copies running to startup configuration; null where applying already persists (Junos commit).</summary>
+    public virtual string? SaveConfigCommand => null;
+
     /// <summary>Applies configuration lines and returns whether anything changed (with the device's diff
     /// where it has one). On a rejected line the platform restores the device before rethrowing.</summary>
     public abstract Task<ConfigResult> ApplyConfigAsync(IConfigSession session, IReadOnlyList<string> lines,

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using NetFleet.Actors;
+using NetFleet.Core.Inventory;
+using NetFleet.Core.Playbooks;
+using NetFleet.Core.Results;
+using NetFleet.Lab.Hosting;
+using Serilog.Events;
+
+namespace NetFleet.Cli.Commands;
+
+/// <summary>
+/// <c>netfleet bench</c>: runs playbooks/bench.yaml (connect, enable, show version, two config
+/// lines) on a fresh lab of N devices and reports wall time, client CPU per device and peak
+/// memory. The lab runs as its own daemon process so that its CPU is not counted as the client's.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var devices = new Option<int>("--devices", "-n") { Description = "Lab devices to run on", DefaultValueFactory = _ => 200 };
+        var rounds = new Option<int>("--rounds") { Description = "Runs of the playbook (sessions stay open between runs)", DefaultValueFactory = _ => 1 };
+        var playbookPath = new Option<FileInfo>("--playbook")
+        {
+            Description = "The playbook to run",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine("playbooks", "bench.yaml")),
+        };
+        var command = new Command("bench", "Measure a playbook run over a fresh lab: wall time, client CPU per device, peak memory")
+        {
+            devices, rounds, playbookPath,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var count = parse.GetValue(devices);
+            var dir = Directory.CreateTempSubdirectory("netfleet-bench-");
+            var paths = LabPaths.At(dir.FullName);
+            var port = 20000 + Random.Shared.Next(20000);
+            try
+            {
+                if (await SelfProcess.RunAsync("lab", "up", "--devices", count.ToString(CultureInfo.InvariantCulture), "--port",
+                        port.ToString(CultureInfo.InvariantCulture), "--dir", paths.Root) != 0)
+                {
+                    Console.Error.WriteLine("The benchmark lab did not start.");
+                    return 1;
+                }
+
+                var playbook = PlaybookLoader.Load(parse.GetValue(playbookPath)!.FullName);
+                var inventory = InventoryLoader.Load(paths.Inventory);
+                if (playbook.Playbook is null || inventory.Inventory is null)
+                {
+                    Console.Error.WriteLine(string.Join(Environment.NewLine, playbook.Diagnostics.Concat(inventory.Diagnostics)));
+                    return 2;
+                }
+
+                await using var log = (Serilog.Core.Logger)Logging.Create(LogEventLevel.Warning);
+                await using var runner = JobRunner.Start(log);
+                var options = new JobOptions(Environment.UserName) { KnownHostsPath = paths.KnownHosts };
+                var process = Process.GetCurrentProcess();
+                for (var round = 1; round <= parse.GetValue(rounds); round++)
+                {
+                    process.Refresh();
+                    var cpuBefore = process.TotalProcessorTime;
+                    var wall = Stopwatch.StartNew();
+                    var summary = await runner.RunAsync(parse.GetValue(playbookPath)!.FullName, playbook.Playbook,
+                        inventory.Inventory, options, _ => { }, cancellationToken);
+                    wall.Stop();
+                    process.Refresh();
+                    var cpu = process.TotalProcessorTime - cpuBefore;
+                    var failed = summary.Recap.Count(r => r.HasFailures);
+                    Console.WriteLine($"round {round}: {count} devices in {wall.Elapsed.TotalSeconds:0.00} s wall, "
+                        + $"client CPU {cpu.TotalSeconds:0.00} s = {cpu.TotalMilliseconds / count:0.0} ms per device, "
+                        + $"peak memory {process.PeakWorkingSet64 / (1024 * 1024)} MiB, {failed} host(s) failed ({summary.Outcome})");
+                }
+
+                return 0;
+            }
+            finally
+            {
+                await SelfProcess.RunAsync("lab", "down", "--dir", paths.Root);
+                dir.Delete(recursive: true);
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,154 @@
+using System.CommandLine;
+using NetFleet.Actors;
+using NetFleet.Cli.Output;
+using NetFleet.Core.Diagnostics;
+using NetFleet.Core.Inventory;
+using NetFleet.Core.Playbooks;
+using NetFleet.Core.Results;
+using Serilog.Events;
+using Spectre.Console;
+
+namespace NetFleet.Cli.Commands;
+
+/// <summary><c>netfleet run PLAYBOOK -i INVENTORY</c>: the main job.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var playbook = new Argument<FileInfo>("playbook") { Description = "The playbook (YAML) to run" };
+        var inventory = new Option<DirectoryInfo>("--inventory", "-i")
+        {
+            Description = "Inventory folder with hosts.yaml, groups.yaml, defaults.yaml",
+            DefaultValueFactory = _ => new DirectoryInfo("inventory"),
+        };
+        var limit = new Option<string?>("--limit", "-l")
+        {
+            Description = "Only these hosts: groups, host globs, filters like data.site == \"lon\"; ! excludes, & intersects",
+        };
+        var check = new Option<bool>("--check", "-C") { Description = "Change nothing: show what config tasks would change" };
+        var forks = new Option<int?>("--forks", "-f") { Description = "At most this many devices at once (default: no limit)" };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Results format: table, json, csv or xml",
+            DefaultValueFactory = _ => "table",
+        };
+        output.AcceptOnlyFromAmong("table", "json", "csv", "xml");
+        var outFile = new Option<FileInfo?>("--out") { Description = "Write the results to this file instead of standard output" };
+        var trustNew = new Option<bool>("--trust-new-host-keys")
+        {
+            Description = "Accept and record the host key of a device seen for the first time (a changed key still fails)",
+        };
+        var knownHosts = new Option<FileInfo?>("--known-hosts")
+        {
+            Description = "known_hosts file to verify device host keys against (default ~/.ssh/known_hosts)",
+        };
+        var logFile = new Option<FileInfo?>("--log-file")
+        {
+            Description = "Structured JSON log (one event per line); default .netfleet/logs/run-TIME.json",
+        };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details to the console too" };
+        var command = new Command("run", """
+            Run a playbook against an inventory over SSH. Shows live progress on a terminal (plain lines
+            otherwise), prints an Ansible-style recap per host, and exits non-zero when any host failed
+            (2) or could not be reached (4). Results go to standard output or --out as a table, JSON,
+            CSV or XML with the same fields: device, task, status, changed, output, parsed, diff, timings.
+            """)
+        {
+            playbook, inventory, limit, check, forks, output, outFile, trustNew, knownHosts, logFile, verbose,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var file = parse.GetValue(playbook)!;
+            var inventoryDir = parse.GetValue(inventory)!;
+            var loaded = Load(file, inventoryDir, stderr);
+            if (loaded is null)
+            {
+                return 2;
+            }
+
+            var logPath = parse.GetValue(logFile)?.FullName
+                ?? Path.Combine(".netfleet", "logs", $"run-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+            await using var log = (Serilog.Core.Logger)Logging.Create(parse.GetValue(verbose) ? LogEventLevel.Information : LogEventLevel.Warning, logPath);
+            await using var runner = JobRunner.Start(log);
+            var options = new JobOptions(Environment.UserName)
+            {
+                Limit = parse.GetValue(limit),
+                Check = parse.GetValue(check),
+                Forks = parse.GetValue(forks),
+                TrustNewHostKeys = parse.GetValue(trustNew),
+                KnownHostsPath = parse.GetValue(knownHosts)?.FullName,
+            };
+            var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
+            var summary = await display.RunAsync(runner.RunAsync(file.FullName, loaded.Value.Playbook, loaded.Value.Inventory,
+                options, display.OnEvent, cancellationToken));
+            Recap.Write(stderr, summary);
+            stderr.MarkupLine($"[grey]log: {Markup.Escape(logPath)}[/]");
+            WriteResults(parse.GetValue(output)!, parse.GetValue(outFile), summary.Results);
+            return ExitCode(summary);
+        });
+        return command;
+    }
+
+    private static (Playbook Playbook, Inventory Inventory)? Load(FileInfo file, DirectoryInfo inventoryDir, IAnsiConsole stderr)
+    {
+        if (!file.Exists)
+        {
+            stderr.WriteLine($"{file.FullName}: no such playbook file");
+            return null;
+        }
+
+        if (!inventoryDir.Exists)
+        {
+            stderr.WriteLine($"{inventoryDir.FullName}: no such inventory folder (give one with -i)");
+            return null;
+        }
+
+        var playbookResult = PlaybookLoader.Load(Path.GetRelativePath(Environment.CurrentDirectory, file.FullName));
+        var inventoryResult = InventoryLoader.Load(Path.GetRelativePath(Environment.CurrentDirectory, inventoryDir.FullName));
+        var diagnostics = playbookResult.Diagnostics.Concat(inventoryResult.Diagnostics).ToList();
+        if (diagnostics.Count > 0)
+        {
+            stderr.WriteLine(DiagnosticFormatter.FormatAll(diagnostics));
+        }
+
+        if (playbookResult.Playbook is null || inventoryResult.Inventory is null || diagnostics.Any(d => d.IsError))
+        {
+            stderr.WriteLine(DiagnosticFormatter.Summary(diagnostics));
+            return null;
+        }
+
+        return (playbookResult.Playbook, inventoryResult.Inventory);
+    }
+
+    private static void WriteResults(string format, FileInfo? outFile, IReadOnlyList<TaskResult> results)
+    {
+        if (format == "table")
+        {
+            if (outFile is null)
+            {
+                Recap.WriteTable(AnsiConsole.Console, results);
+                return;
+            }
+
+            format = "json";
+        }
+
+        var exportFormat = Enum.Parse<ExportFormat>(format, ignoreCase: true);
+        if (outFile is null)
+        {
+            ResultExport.Write(Console.Out, exportFormat, results);
+            return;
+        }
+
+        using var writer = new StreamWriter(outFile.FullName);
+        ResultExport.Write(writer, exportFormat, results);
+    }
+
+    private static int ExitCode(JobSummary summary) =>
+        summary.Recap.Any(r => r.Failed > 0) || summary.Outcome is JobOutcome.Halted ? 2
+        : summary.Recap.Any(r => r.Unreachable > 0) ? 4
+        : summary.Outcome is JobOutcome.Cancelled ? 130
+        : 0;
+}
