@@ -23,11 +23,14 @@ internal static class PythonRegex
 
     public sealed record Translation(string Pattern, int GroupCount, IReadOnlyList<string> GroupNames);
 
-    public static Regex Compile(string pattern, bool compiled, string? prefix = null)
+    /// <param name="pattern">A Python pattern.</param>
+    /// <param name="compiled">Compile to IL.</param>
+    /// <param name="anchored">Match only at the start, like Python's <c>re.match</c>.</param>
+    public static Regex Compile(string pattern, bool compiled, bool anchored = false)
     {
-        var translation = Translate(pattern);
+        var translated = Translate(pattern).Pattern;
         var options = Options | (compiled ? RegexOptions.Compiled : RegexOptions.None);
-        return new Regex(prefix + translation.Pattern, options);
+        return new Regex(anchored ? @"\A(?:" + translated + ")" : translated, options);
     }
 
     /// <exception cref="ArgumentException">The pattern is not valid Python.</exception>

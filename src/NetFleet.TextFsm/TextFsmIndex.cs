@@ -74,7 +74,7 @@ public sealed partial class TextFsmIndex
                 {
                     try
                     {
-                        patterns[header[c]] = PythonRegex.Compile(value, compiled: false);
+                        patterns[header[c]] = PythonRegex.Compile(value, compiled: false, anchored: true);
                     }
                     catch (ArgumentException e)
                     {
@@ -100,12 +100,7 @@ public sealed partial class TextFsmIndex
             var all = true;
             foreach (var (key, value) in attributes)
             {
-                if (patterns.TryGetValue(key, out var pattern) && !pattern.Match(value).Success is var miss && miss)
-                {
-                    all = false;
-                    break;
-                }
-                if (patterns.TryGetValue(key, out pattern) && pattern.Match(value).Index != 0)
+                if (patterns.TryGetValue(key, out var pattern) && !pattern.IsMatch(value))
                 {
                     all = false;
                     break;

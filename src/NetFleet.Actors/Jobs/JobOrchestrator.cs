@@ -39,6 +39,10 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
 
     private static readonly object?[] NoLoop = [null];
 
+    // The task's timeout is the orchestrator's to enforce (and to report); the device gets a little longer, so it
+    // frees itself from a hung request without racing the orchestrator's verdict.
+    private static readonly TimeSpan DeviceGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly JobSpec spec;
     private readonly Serilog.ILogger log;
     private readonly IReadOnlyList<IReadOnlyList<Host>> playHosts;
@@ -236,7 +240,7 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
                         break;
                     case IDeviceModule device:
                         SendToDevice(run, new RunDeviceRequest(run.Host.Name, run.StepId, spec.JobId, ConnectionOf(run.Host),
-                            device.Prepare(task.Args, itemScope), spec.Options.Check, task.Timeout, idleTimeout));
+                            device.Prepare(task.Args, itemScope), spec.Options.Check, task.Timeout + DeviceGrace, idleTimeout));
                         break;
                     default:
                         throw new NotSupportedException($"module '{task.Module.Name}' cannot run here");

@@ -146,9 +146,11 @@ internal static class RunCommand
         ResultExport.Write(writer, exportFormat, results);
     }
 
+    /// <summary>Ansible's convention: 2 when a host failed (or the job halted), 4 when hosts were only unreachable.</summary>
     private static int ExitCode(JobSummary summary) =>
-        summary.Recap.Any(r => r.Failed > 0) || summary.Outcome is JobOutcome.Halted ? 2
+        summary.Recap.Any(r => r.Failed > 0) ? 2
         : summary.Recap.Any(r => r.Unreachable > 0) ? 4
+        : summary.Outcome is JobOutcome.Halted ? 2
         : summary.Outcome is JobOutcome.Cancelled ? 130
         : 0;
 }

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using NetFleet.Lab.Devices;
+using NetFleet.Lab.Hosting;
+using NetFleet.Testing;
+
+namespace NetFleet.Cli.Tests.Commands;
+
+/// <summary><c>netfleet run</c> as a user runs it: a separate process against a lab over real SSH.</summary>
+public sealed class RunCommandTests : IClassFixture<RunCommandTests.Lab>
+{
+    private readonly Lab lab;
+
+    public RunCommandTests(Lab lab) => this.lab = lab;
+
+    [Fact]
+    public async Task Sample_playbook_changes_healthy_devices_and_fails_the_one_that_rejects_ntp()
+    {
+        var results = Path.Combine(lab.Fixture.Paths.Root, "results.json");
+        var (code, stdout, stderr) = await NetfleetProcess.RunAsync("run", lab.Playbook, "-i", lab.Fixture.Paths.Inventory,
+            "--known-hosts", lab.Fixture.Paths.KnownHosts, "-o", "json", "--out", results);
+        Assert.True(code == 2, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Contains("PLAY RECAP", stderr);
+        Assert.Matches(@"ios-1\s+: ok=4\s+changed=1\s+unreachable=0\s+failed=0\s+skipped=1", stderr);
+        Assert.Matches(@"eos-1\s+: ok=1\s+changed=0\s+unreachable=0\s+failed=1", stderr);
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(results));
+        var rows = json.RootElement.EnumerateArray().ToList();
+        var rejected = rows.Single(r => r.GetProperty("device").GetString() == "eos-1" && r.GetProperty("status").GetString() == "failed");
+        Assert.Contains("Invalid input", rejected.GetProperty("message").GetString());
+        Assert.DoesNotContain(LabDefaults.Password, await File.ReadAllTextAsync(results));
+        Assert.DoesNotContain(LabDefaults.Password, stdout + stderr);
+    }
+
+    [Fact]
+    public async Task Check_mode_reports_changes_and_leaves_the_device_untouched()
+    {
+        var before = lab.Fixture.Host.StateOf("ios-2").Read(s => s.RunningConfig);
+        var (code, stdout, stderr) = await NetfleetProcess.RunAsync("run", lab.Playbook, "-i", lab.Fixture.Paths.Inventory,
+            "--known-hosts", lab.Fixture.Paths.KnownHosts, "--limit", "ios-2", "--check", "-o", "csv");
+        Assert.True(code is 0 or 2, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.StartsWith("job_id,device,play,task_index,task,module,status,changed,", stdout);
+        Assert.Contains("ios-2,0,1,Push the NTP servers,config,changed,true", stdout);
+        Assert.Equal(before, lab.Fixture.Host.StateOf("ios-2").Read(s => s.RunningConfig));
+    }
+
+    [Fact]
+    public async Task Unknown_host_key_fails_unless_trusting_new_keys()
+    {
+        var knownHosts = Path.Combine(lab.Fixture.Paths.Root, "empty_known_hosts");
+        await File.WriteAllTextAsync(knownHosts, "");
+        var (code, _, stderr) = await NetfleetProcess.RunAsync("run", lab.Playbook, "-i", lab.Fixture.Paths.Inventory,
+            "--known-hosts", knownHosts, "--limit", "junos-1", "--check");
+        Assert.Equal(4, code);
+        Assert.Contains("unreachable=1", stderr);
+
+        (code, _, stderr) = await NetfleetProcess.RunAsync("run", lab.Playbook, "-i", lab.Fixture.Paths.Inventory,
+            "--known-hosts", knownHosts, "--limit", "junos-1", "--check", "--trust-new-host-keys");
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"[{lab.Fixture.Spec.Devices.Single(d => d.Name == "junos-1").Address}]:{lab.Fixture.Spec.Port}",
+            await File.ReadAllTextAsync(knownHosts));
+    }
+
+    [Fact]
+    public async Task Bad_playbook_is_reported_with_its_place_and_nothing_runs()
+    {
+        var playbook = Path.Combine(lab.Fixture.Paths.Root, "bad.yaml");
+        await File.WriteAllTextAsync(playbook, "- hosts: all\n  tasks:\n    - comand: show version\n");
+        var sessionsBefore = lab.Fixture.Host.SessionsServed;
+        var (code, _, stderr) = await NetfleetProcess.RunAsync("run", playbook, "-i", lab.Fixture.Paths.Inventory);
+        Assert.Equal(2, code);
+        Assert.Contains("bad.yaml:3:7: error", stderr);
+        Assert.Contains("did you mean 'command'?", stderr);
+        Assert.Equal(sessionsBefore, lab.Fixture.Host.SessionsServed);
+    }
+
+    public sealed class Lab : IAsyncLifetime
+    {
+        public LabFixture Fixture { get; } = new(port => new LabSpec(port, TimeSpan.FromSeconds(1),
+        [
+            new LabDevice("ios-1", "127.0.3.1", "cisco_ios", DeviceFaults.None),
+            new LabDevice("eos-1", "127.0.3.2", "arista_eos", new DeviceFaults { RejectConfig = ["^ntp server"] }),
+            new LabDevice("junos-1", "127.0.3.3", "juniper_junos", DeviceFaults.None),
+            new LabDevice("ios-2", "127.0.3.4", "cisco_ios", DeviceFaults.None),
+        ]));
+
+        public string Playbook => Path.Combine(NetfleetProcess.RepositoryRoot(), "playbooks", "sample.yaml");
+
+        public async Task InitializeAsync()
+        {
+            await Fixture.InitializeAsync();
+            LabInventoryWriter.Write(Fixture.Spec, Fixture.Paths, Fixture.Paths.Inventory);
+        }
+
+        public Task DisposeAsync() => Fixture.DisposeAsync();
+    }
+}
