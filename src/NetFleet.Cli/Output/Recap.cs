@@ -26,17 +26,27 @@ internal static class Recap
         }
     }
 
+    /// <summary>Results beyond which the table keeps only what needs attention (changes and failures).</summary>
+    private const int FullTableRows = 60;
+
     public static void WriteTable(IAnsiConsole console, IReadOnlyList<TaskResult> results)
     {
+        var shown = results.Count <= FullTableRows
+            ? results
+            : results.Where(r => r.Outcome is not (TaskOutcome.Ok or TaskOutcome.Skipped)).ToList();
         var table = new Table().Border(TableBorder.Simple)
             .AddColumns("Device", "Task", "Status", "Time", "Detail");
-        foreach (var r in results)
+        foreach (var r in shown)
         {
             table.AddRow(Markup.Escape(r.Device), Markup.Escape(r.Task + (r.Item is null ? "" : $" ({r.Item})")),
                 r.Outcome.ToString().ToLowerInvariant(), $"{r.Duration.TotalSeconds:0.00} s", Markup.Escape(Detail(r)));
         }
 
         console.Write(table);
+        if (shown.Count < results.Count)
+        {
+            console.MarkupLine($"[grey]{results.Count - shown.Count} ok and skipped results not shown; -o json|csv|xml has them all[/]");
+        }
     }
 
     /// <summary>One short line per result; the full output and diff are in the JSON, CSV and XML exports.</summary>

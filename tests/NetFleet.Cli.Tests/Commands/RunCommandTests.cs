@@ -16,8 +16,9 @@ public sealed class RunCommandTests : IClassFixture<RunCommandTests.Lab>
     public async Task Sample_playbook_changes_healthy_devices_and_fails_the_one_that_rejects_ntp()
     {
         var results = Path.Combine(lab.Fixture.Paths.Root, "results.json");
+        var logFile = Path.Combine(lab.Fixture.Paths.Root, "run-log.json");
         var (code, stdout, stderr) = await NetfleetProcess.RunAsync("run", lab.Playbook, "-i", lab.Fixture.Paths.Inventory,
-            "--known-hosts", lab.Fixture.Paths.KnownHosts, "-o", "json", "--out", results);
+            "--known-hosts", lab.Fixture.Paths.KnownHosts, "-o", "json", "--out", results, "--log-file", logFile, "--verbose");
         Assert.True(code == 2, $"exit {code}\n{stdout}\n{stderr}");
         Assert.Contains("PLAY RECAP", stderr);
         Assert.Matches(@"ios-1\s+: ok=4\s+changed=1\s+unreachable=0\s+failed=0\s+skipped=1", stderr);
@@ -27,8 +28,16 @@ public sealed class RunCommandTests : IClassFixture<RunCommandTests.Lab>
         var rows = json.RootElement.EnumerateArray().ToList();
         var rejected = rows.Single(r => r.GetProperty("device").GetString() == "eos-1" && r.GetProperty("status").GetString() == "failed");
         Assert.Contains("Invalid input", rejected.GetProperty("message").GetString());
-        Assert.DoesNotContain(LabDefaults.Password, await File.ReadAllTextAsync(results));
-        Assert.DoesNotContain(LabDefaults.Password, stdout + stderr);
+        // Secrets are resolved only inside the SSH layer: not in results, output or the structured log.
+        var log = await File.ReadAllTextAsync(logFile);
+        Assert.Contains("\"JobId\"", log);
+        Assert.Contains("\"Device\":\"eos-1\"", log);
+        foreach (var secret in new[] { LabDefaults.Password, LabDefaults.EnableSecret })
+        {
+            Assert.DoesNotContain(secret, await File.ReadAllTextAsync(results));
+            Assert.DoesNotContain(secret, stdout + stderr);
+            Assert.DoesNotContain(secret, log);
+        }
     }
 
     [Fact]
