@@ -7,15 +7,14 @@ namespace NetFleet.TextFsm.Tests;
 /// <summary>Every case of ../shared/textfsm-conformance (real ntc-templates templates, outputs and records).</summary>
 public class ConformanceTests
 {
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var raw in Directory.EnumerateFiles(Path.Combine(Shared.Conformance, "tests"), "*.raw", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(Shared.Conformance, raw));
-        }
-        return data;
-    }
+    /// <summary>Each case as tests/PLATFORM/COMMAND/NAME.raw, relative to the sample.</summary>
+    public static IReadOnlyList<string> RawCases() =>
+        Directory.EnumerateFiles(Path.Combine(Shared.Conformance, "tests"), "*.raw", SearchOption.AllDirectories)
+            .Select(raw => Path.GetRelativePath(Shared.Conformance, raw))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    public static TheoryData<string> Cases() => new(RawCases());
 
     /// <summary>tests/PLATFORM/COMMAND/NAME.raw is parsed by templates/PLATFORM_COMMAND.textfsm.</summary>
     public static string TemplateFor(string rawCase)
@@ -41,6 +40,6 @@ public class ConformanceTests
     [Fact]
     public void The_sample_has_all_sixty_cases()
     {
-        Assert.Equal(60, Cases().Count);
+        Assert.Equal(60, RawCases().Count);
     }
 }

@@ -52,6 +52,28 @@ public sealed class LabHostTests : IClassFixture<LabHostTests.EchoLab>
         Assert.Equal(255, code);
     }
 
+    [Fact]
+    public async Task Slow_device_answers_every_command_late()
+    {
+        var device = lab.Spec.Devices.Single(d => d.Faults.SlowReplyMs > 0);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (code, output) = await OpenSsh.RunAsync(lab.Paths, lab.Spec.Port, device.Address, input: "one\rtwo\rquit\r", tty: true);
+        Assert.Equal(0, code);
+        Assert.Contains("you said: two", output);
+        // Three lines read, each held back before the device answers.
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(3 * device.Faults.SlowReplyMs), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Hung_device_keeps_the_connection_but_never_answers_again()
+    {
+        var device = lab.Spec.Devices.Single(d => d.Faults.HangAfterCommands is not null);
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => OpenSsh.RunAsync(lab.Paths, lab.Spec.Port, device.Address,
+            input: "one\rtwo\rquit\r", tty: true, timeout: TimeSpan.FromSeconds(2)));
+        Assert.Contains("you said: one", error.Message);
+        Assert.DoesNotContain("you said: two", error.Message);
+    }
+
     public sealed class EchoLab() : IAsyncLifetime
     {
         private readonly LabFixture fixture = new(port => new LabSpec(port, TimeSpan.FromSeconds(1),
@@ -60,6 +82,8 @@ public sealed class LabHostTests : IClassFixture<LabHostTests.EchoLab>
             new LabDevice("echo-2", "127.0.9.2", EchoPlatform.Instance.Name, DeviceFaults.None),
             new LabDevice("echo-3", "127.0.9.3", EchoPlatform.Instance.Name, new DeviceFaults { RefuseAuth = true }),
             new LabDevice("echo-4", "127.0.9.4", EchoPlatform.Instance.Name, new DeviceFaults { DropAfterCommands = 2 }),
+            new LabDevice("echo-5", "127.0.9.5", EchoPlatform.Instance.Name, new DeviceFaults { SlowReplyMs = 300 }),
+            new LabDevice("echo-6", "127.0.9.6", EchoPlatform.Instance.Name, new DeviceFaults { HangAfterCommands = 1 }),
         ]), [EchoPlatform.Instance]);
 
         public LabPaths Paths => fixture.Paths;
