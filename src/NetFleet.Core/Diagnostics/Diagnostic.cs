@@ -43,6 +43,7 @@ public static class DiagnosticCodes
     public const string InvalidValue = "NF1013";
     public const string Empty = "NF1014";
     public const string TemplateRuntime = "NF1015";
+    public const string ParserTemplate = "NF1016";
 
     public const string UnknownGroupReference = "NF2001";
     public const string GroupCycle = "NF2002";

@@ -11,7 +11,13 @@ internal sealed class BindContext(YamlReader reader, string playbookDirectory)
     public DiagnosticBag Diagnostics => Reader.Diagnostics;
 
     /// <summary>Template files are looked up beside the playbook, then in its templates/ folder (as Ansible does).</summary>
-    public (string Path, TemplateText Text)? LoadTemplateFile(YScalar pathNode)
+    public (string Path, TemplateText Text)? LoadTemplateFile(YScalar pathNode) =>
+        FindFile(pathNode) is { } found
+            ? (found, TemplateText.Compile(File.ReadAllText(found), TextOrigin.File(found), Diagnostics))
+            : null;
+
+    /// <summary>Finds a file a task names, where template files are looked up; reports it when missing.</summary>
+    public string? FindFile(YScalar pathNode)
     {
         var candidates = new[]
         {
@@ -23,10 +29,9 @@ internal sealed class BindContext(YamlReader reader, string playbookDirectory)
         {
             Diagnostics.Error(pathNode.Start, DiagnosticCodes.FileNotFound, $"template file '{pathNode.Value}' not found",
                 $"looked in {string.Join(" and ", candidates)}");
-            return null;
         }
-        var text = File.ReadAllText(found);
-        return (found, TemplateText.Compile(text, TextOrigin.File(found), Diagnostics));
+
+        return found;
     }
 }
 

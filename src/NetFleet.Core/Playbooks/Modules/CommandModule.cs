@@ -1,19 +1,23 @@
 using System.Text.RegularExpressions;
 using NetFleet.Core.Diagnostics;
 using NetFleet.Core.Templating;
+using NetFleet.TextFsm;
 
 namespace NetFleet.Core.Playbooks.Modules;
 
-/// <param name="Parse">Name of an output parser the runner applies; the result goes to <c>parsed</c>.</param>
+/// <param name="Parse">The output parser (<c>textfsm</c>); the records go to <c>parsed</c>.</param>
 /// <param name="Expect">Regular expression the output must match.</param>
-public sealed record CommandArgs(TemplateText Command, string? Parse, string? Expect) : ModuleArgs;
+/// <param name="Template">A TextFSM template given by the task; null picks one from the index by platform and command.</param>
+public sealed record CommandArgs(TemplateText Command, string? Parse, string? Expect, TextFsmTemplate? Template = null) : ModuleArgs;
 
 /// <summary>
-/// Runs one show/exec command. <c>command: show version</c> or <c>{command, parse, expect}</c>.
+/// Runs one show/exec command. <c>command: show version</c> or <c>{command, parse, template, expect}</c>.
 /// Registered result: <c>stdout</c>, <c>stdout_lines</c>, <c>parsed</c> (when <c>parse</c> is set), <c>changed</c> (false).
 /// </summary>
 public sealed class CommandModule : Module, IDeviceModule
 {
+    public const string TextFsmParser = "textfsm";
+
     public override string Name => "command";
     public override string Description => "Run a command on the device (e.g. show version) and return its output.";
     public override string? FreeFormParameter => "command";
@@ -21,7 +25,10 @@ public sealed class CommandModule : Module, IDeviceModule
     public override IReadOnlyList<ModuleParameter> Parameters { get; } =
     [
         new("command", ParameterType.Template, true, "The command to send, e.g. 'show version'."),
-        new("parse", ParameterType.String, false, "Name of an output parser (e.g. a TextFSM template) whose result is stored as 'parsed'."),
+        new("parse", ParameterType.String, false,
+            "Parse the output into records stored as 'parsed': 'textfsm' (template from the ntc-style index by platform and command, or 'template')."),
+        new("template", ParameterType.String, false,
+            "A TextFSM template file (beside the playbook or in its templates/ folder); implies parse: textfsm."),
         new("expect", ParameterType.String, false, "Regular expression the output must match; the task fails otherwise."),
     ];
 
@@ -33,8 +40,31 @@ public sealed class CommandModule : Module, IDeviceModule
             context.Diagnostics.Error(arguments.Node("expect")!.Start, DiagnosticCodes.InvalidValue,
                 $"'expect' is not a valid regular expression: {error}");
         }
+
+        var parse = arguments.Get<string>("parse");
+        if (parse is not null && parse != TextFsmParser)
+        {
+            context.Diagnostics.Error(arguments.Node("parse")!.Start, DiagnosticCodes.InvalidValue,
+                $"unknown parser '{parse}'", $"the parser NetFleet knows is '{TextFsmParser}'");
+        }
+
+        TextFsmTemplate? template = null;
+        if (arguments.Node("template") is Yaml.YScalar templateNode && context.FindFile(templateNode) is { } path)
+        {
+            try
+            {
+                template = TextFsmTemplate.Load(path);
+            }
+            catch (TemplateException e)
+            {
+                // The template's own error, at its own line, so the author can go straight there.
+                context.Diagnostics.Error(new SourceLocation(path, e.Line, 1), DiagnosticCodes.ParserTemplate,
+                    $"TextFSM template error: {e.Reason}");
+            }
+        }
+
         return arguments.Get<TemplateText>("command") is { } command
-            ? new CommandArgs(command, arguments.Get<string>("parse"), expect)
+            ? new CommandArgs(command, template is not null ? TextFsmParser : parse, expect, template)
             : null;
     }
 
@@ -42,6 +72,32 @@ public sealed class CommandModule : Module, IDeviceModule
     {
         var command = (CommandArgs)args;
         return new SendCommand(command.Command.Render(scope), command.Parse, command.Expect);
+    }
+
+    /// <summary>
+    /// Parses a command's output as the task asked: records from the task's template, or from the
+    /// built-in index's template for the platform and command. Null when the task has no parser.
+    /// </summary>
+    /// <exception cref="CommandParseException">No template fits, or the template rejected the output.</exception>
+    public static IReadOnlyList<IReadOnlyDictionary<string, object>>? ParseOutput(CommandArgs args, string platform,
+        string command, string output)
+    {
+        if (args.Parse != TextFsmParser)
+        {
+            return null;
+        }
+
+        var template = args.Template ?? TextFsmLibrary.Builtin.Find(platform, command)
+            ?? throw new CommandParseException(
+                $"no TextFSM template for '{command}' on {platform}; give one with 'template:'");
+        try
+        {
+            return template.ParseText(output);
+        }
+        catch (TextFsmErrorException e)
+        {
+            throw new CommandParseException($"TextFSM template {template.Name} rejected the output: {e.Message}");
+        }
     }
 
     private static bool IsValidRegex(string pattern, out string? error)
@@ -59,3 +115,6 @@ public sealed class CommandModule : Module, IDeviceModule
         }
     }
 }
+
+/// <summary>A command's output could not be parsed; the task fails with this message.</summary>
+public sealed class CommandParseException(string message) : Exception(message);

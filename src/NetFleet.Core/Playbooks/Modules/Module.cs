@@ -72,6 +72,10 @@ public sealed record SendCommand(string Command, string? Parse, string? Expect) 
 
 public sealed record ApplyConfig(IReadOnlyList<string> Lines, bool Save) : DeviceRequest;
 
+/// <summary>Read the running configuration in the line form config tasks are written in (the job history's
+/// before and after of a change, and the check a resumed job makes before re-applying anything).</summary>
+public sealed record ReadConfig : DeviceRequest;
+
 /// <summary>What a local module needs: the variables, and a way to ask the operator (null when not interactive).</summary>
 public sealed record TaskContext(
     VariableScope Variables, Func<string, CancellationToken, ValueTask<string>>? Prompt = null);
