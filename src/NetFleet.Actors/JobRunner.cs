@@ -27,6 +27,12 @@ public sealed record JobOptions(string User)
     /// <summary>OpenSSH known_hosts file; <c>~/.ssh/known_hosts</c> when null.</summary>
     public string? KnownHostsPath { get; init; }
 
+    /// <summary>The new job's id (so it can be shown before the job starts); a fresh one when null.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary>The inventory folder, recorded (path, files, hash) with the job so it can be resumed.</summary>
+    public string? InventoryPath { get; init; }
+
     /// <summary>How long device sessions stay open once they have nothing to do; <see cref="JobRunner.DefaultIdleTimeout"/> when null.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 }
@@ -40,14 +46,28 @@ public sealed class JobRunner : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(30);
 
-    // Akka's own logging stays off: NetFleet logs through Serilog with the job and device on every event.
-    private static readonly Config SystemConfig = ConfigurationFactory.ParseString("""
+    /// <summary>What every NetFleet actor system needs: Akka's own logging off (NetFleet logs through Serilog with
+    /// the job and device on every event) and the job journal's serializer. The journal itself is in memory here;
+    /// the node's hosting puts it in SQL.</summary>
+    public static readonly Config SystemConfig = ConfigurationFactory.ParseString($$"""
         akka {
           loglevel = OFF
           stdout-loglevel = OFF
           log-dead-letters = off
           log-dead-letters-during-shutdown = off
           log-config-on-start = off
+          actor {
+            serializers.netfleet-jobs = "{{typeof(JobJournalSerializer).AssemblyQualifiedName}}"
+            serialization-bindings {
+              "{{typeof(JobJournal.IEvent).AssemblyQualifiedName}}" = netfleet-jobs
+              "{{typeof(JobJournal.Snapshot).AssemblyQualifiedName}}" = netfleet-jobs
+            }
+            serialization-identifiers { "{{typeof(JobJournalSerializer).AssemblyQualifiedName}}" = {{JobJournalSerializer.Id}} }
+          }
+          persistence {
+            journal.plugin = "akka.persistence.journal.inmem"
+            snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+          }
         }
         """);
 
@@ -66,12 +86,17 @@ public sealed class JobRunner : IAsyncDisposable
 
     public static JobRunner Start(Serilog.ILogger log) => Start(log, DeviceActorSettings.Default);
 
-    public static JobRunner Start(Serilog.ILogger log, DeviceActorSettings settings)
+    public static JobRunner Start(Serilog.ILogger log, DeviceActorSettings settings) =>
+        Start(ActorSystem.Create("netfleet", SystemConfig), log, settings);
+
+    /// <summary>On a system composed elsewhere (the node's hosting, with its journal); the runner owns it from here.</summary>
+    public static JobRunner Start(ActorSystem system, Serilog.ILogger log, DeviceActorSettings settings)
     {
-        var system = ActorSystem.Create("netfleet", SystemConfig);
         var devices = system.ActorOf(DeviceRegistry.Props(settings, log), "devices");
         return new JobRunner(system, devices, log);
     }
+
+    public ActorSystem System => system;
 
     /// <summary>Runs a job to its end. <paramref name="onEvent"/> is called in order, from any thread.
     /// Cancelling stops starting work; in-flight device work finishes or times out, then the summary is
@@ -79,13 +104,30 @@ public sealed class JobRunner : IAsyncDisposable
     public async Task<JobSummary> RunAsync(string playbookPath, Playbook playbook, Inventory inventory, JobOptions options,
         Action<JobEvent> onEvent, CancellationToken cancellationToken)
     {
-        var jobId = Guid.NewGuid().ToString("N")[..12];
+        var jobId = options.JobId ?? NewJobId();
+        var submission = await JobSubmission.CaptureAsync(jobId, playbookPath, options, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(jobId, playbookPath, playbook, inventory, options, submission, resume: false, onEvent, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Continues a job from its journal: what finished is not run again, what was in flight is reconciled.
+    /// <paramref name="submitted"/> is the job's recorded submission; the playbook and inventory must match it.</summary>
+    public Task<JobSummary> ResumeAsync(JobJournal.JobSubmitted submitted, Playbook playbook, Inventory inventory, JobOptions options,
+        Action<JobEvent> onEvent, CancellationToken cancellationToken) =>
+        RunAsync(submitted.JobId, submitted.PlaybookPath, playbook, inventory, options, submitted, resume: true, onEvent, cancellationToken);
+
+    private async Task<JobSummary> RunAsync(string jobId, string playbookPath, Playbook playbook, Inventory inventory, JobOptions options,
+        JobJournal.JobSubmitted submission, bool resume, Action<JobEvent> onEvent, CancellationToken cancellationToken)
+    {
         var completion = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var spec = new JobProtocol.JobSpec(jobId, playbookPath, playbook, inventory, options, Devices, onEvent, completion);
+        var spec = new JobProtocol.JobSpec(jobId, playbookPath, playbook, inventory, options, Devices, onEvent, completion, submission, resume);
+        // Under the user guardian a crashed orchestrator restarts: it reads its journal again and continues.
         var job = system.ActorOf(JobOrchestrator.Props(spec, log), "job-" + jobId);
         await using var registration = cancellationToken.Register(() => job.Tell(new JobProtocol.CancelJob()));
         return await completion.Task.ConfigureAwait(false);
     }
+
+    public static string NewJobId() => Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Closes every device session, then stops the actor system.</summary>
     public async ValueTask DisposeAsync()

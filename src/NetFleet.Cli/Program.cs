@@ -13,6 +13,8 @@ public static class Program
             simulated devices (Cisco IOS, Arista EOS, Juniper Junos) for tests and demos.
             """);
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(JobsCommands.Jobs());
+        root.Subcommands.Add(JobsCommands.History());
         root.Subcommands.Add(LanguageCommands.Validate());
         root.Subcommands.Add(LanguageCommands.Schema());
         root.Subcommands.Add(LabCommands.Create());

@@ -94,6 +94,7 @@ internal sealed class DeviceSessionActor : ReceiveActor
                 SendCommand send => await SendAsync(driver, send, request.Timeout, cts.Token),
                 ApplyConfig apply when request.Check => await CompareAsync(driver, apply, cts.Token),
                 ApplyConfig apply => await ApplyAsync(driver, apply, cts.Token),
+                ReadConfig => ((await driver.RunCommandAsync(driver.Platform.LineConfigCommand, request.Timeout, cts.Token)).Output, false, null),
                 _ => throw new NotSupportedException($"no device support for {request.Request.GetType().Name}"),
             };
             return new Executed(request.RequestId, new DeviceRequestCompleted(request.Device, request.RequestId, output, changed, diff,

@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Akka.Actor;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using DiffPlex;
 using NetFleet.Actors.Devices;
 using NetFleet.Core.Inventory;
 using NetFleet.Core.Playbooks;
@@ -17,9 +21,18 @@ namespace NetFleet.Actors.Jobs;
 /// to the device actors through the registry, at most <c>forks</c> requests at a time; local modules run on the
 /// thread pool and pipe back. A failed or unreachable host leaves the rest of the job; <c>any_errors_fatal</c> and
 /// <c>max_fail_percentage</c> halt it. Emits the <see cref="JobEvent"/>s in order.
+/// <para>Event-sourced (<see cref="JobJournal"/>): a task is recorded as started before its device work is sent, and a
+/// configuration task records the running configuration before it applies anything. A resumed job walks the same
+/// steps again: finished ones are replayed from the journal (results, registered facts) without touching the device;
+/// one that was in flight is reconciled — its configuration is re-read and applied only if the lines are missing.</para>
 /// </summary>
-public sealed class JobOrchestrator : ReceiveActor, IWithTimers
+public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
 {
+    /// <summary>A snapshot every this many events keeps recovery of long jobs short.</summary>
+    public const int SnapshotEvery = 250;
+
+    private static readonly string[] Tags = [JobJournal.Tag];
+
     /// <summary>One host's progress through the current batch.</summary>
     private sealed class HostRun(Host host)
     {
@@ -32,6 +45,8 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
         public DateTimeOffset StepStartedAt;
         public long StepStartedTicks;
         public readonly List<ModuleResult> ItemResults = [];
+        public string? ConfigBefore;
+        public DeviceRequestCompleted? Applied;
         public bool Done;
         /// <summary>True while <see cref="Advance"/> walks this host, so a step finishing inline does not re-enter it.</summary>
         public bool Advancing;
@@ -52,13 +67,18 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
     private readonly HashSet<string> removed = new(StringComparer.Ordinal);
     private readonly HashSet<string> failedHosts = new(StringComparer.Ordinal);
     private readonly Dictionary<long, HostRun> awaiting = [];
+    private readonly Dictionary<long, (long StepId, Phase Phase)> requests = [];
+    private JobJournal.State journal = new();
     private readonly Queue<(HostRun Run, RunDeviceRequest Request)> waitingForFork = new();
     private readonly List<TaskResult> results = [];
+    private readonly Dictionary<long, JobJournal.TaskFinished> replayed = [];
+    private readonly HashSet<long> reconciled = [];
     private readonly CancellationTokenSource localModules = new();
     private readonly DateTimeOffset startedAt = DateTimeOffset.UtcNow;
     private readonly long startedTicks = Stopwatch.GetTimestamp();
     private readonly TimeSpan idleTimeout;
     private long nextStep;
+    private long nextRequest;
     private int devicesInFlight;
     private int playIndex = -1;
     private IReadOnlyList<IReadOnlyList<Host>> batches = [];
@@ -77,17 +97,27 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
         playHosts = spec.Playbook.Plays.Select(HostsOf).ToList();
         allDevices = playHosts.SelectMany(h => h).Select(h => h.Name).Distinct().ToList();
 
-        Receive<DeviceRequestCompleted>(done => DeviceReplied(done.RequestId, Completed(done)));
-        Receive<DeviceRequestFailed>(failed => DeviceReplied(failed.RequestId, Failed(failed)));
-        Receive<LocalModuleFinished>(done => StepFinished(done.StepId, done.Result, TaskOutcomeOf(done.Result), null, null));
-        Receive<StepTimedOut>(t =>
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is JobJournal.Snapshot snapshot) journal = JobJournal.State.From(snapshot);
+        });
+        Recover<JobJournal.IEvent>(e => journal.Apply(e));
+        Recover<RecoveryCompleted>(_ => Begin());
+        Command<DeviceRequestCompleted>(done => DeviceReplied(done.RequestId, done));
+        Command<DeviceRequestFailed>(failed => DeviceReplied(failed.RequestId, failed));
+        Command<LocalModuleFinished>(done => StepFinished(done.StepId, done.Result, TaskOutcomeOf(done.Result), null, null));
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => log.Warning(f.Cause, "Job {JobId}: snapshot failed", spec.JobId));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+        Command<StepTimedOut>(t =>
         {
             if (!awaiting.TryGetValue(t.StepId, out var run)) return;
             var task = Task(run);
             log.Warning("Job {JobId} task {Task} on {Device} timed out after {Timeout}", spec.JobId, task.Name, run.Host.Name, task.Timeout);
             StepFinished(t.StepId, ModuleResult.Fail($"timed out after {task.Timeout!.Value.TotalSeconds:0.###} s"), TaskOutcome.Failed, null, null);
         });
-        Receive<CancelJob>(_ =>
+        Command<CancelJob>(_ =>
         {
             if (cancelled || finished) return;
             log.Information("Job {JobId} cancelled", spec.JobId);
@@ -100,16 +130,50 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    public override string PersistenceId => JobJournal.PersistenceId(spec.JobId);
+
     public static Props Props(JobSpec spec, Serilog.ILogger log) => Akka.Actor.Props.Create(() => new JobOrchestrator(spec, log));
 
     private bool Stopping => cancelled || haltReason is not null;
     private Play Play => spec.Playbook.Plays[playIndex];
     private PlaybookTask Task(HostRun run) => Play.Tasks[run.TaskIndex];
 
-    protected override void PreStart()
+    /// <summary>Runs once the journal has been read: a new job records its submission, a resumed one goes on.</summary>
+    private void Begin()
     {
-        log.Information("Job {JobId} started by {User}: {Playbook} on {DeviceCount} device(s)",
-            spec.JobId, spec.Options.User, spec.PlaybookPath, allDevices.Count);
+        if (journal.Ended is { } ended)
+        {
+            log.Information("Job {JobId} had already finished ({Outcome}); nothing to resume", spec.JobId, ended.Outcome);
+            finished = true;
+            results.AddRange(journal.Finished.Values.OrderBy(f => f.At).Select(ResultOf));
+            spec.Completion.TrySetResult(Summary(Enum.Parse<JobOutcome>(ended.Outcome, ignoreCase: true), ended.HaltReason));
+            Context.Stop(Self);
+            return;
+        }
+
+        if (spec.Resume || journal.Submitted is not null)
+        {
+            if (journal.Submitted is null)
+            {
+                spec.Completion.TrySetException(new InvalidOperationException($"no job {spec.JobId} in the journal"));
+                Context.Stop(Self);
+                return;
+            }
+
+            log.Information("Job {JobId} resumed by {User}: {Done} step(s) done, {InFlight} to reconcile",
+                spec.JobId, spec.Options.User, journal.Finished.Count, journal.InFlight.Count);
+            Record(new JobJournal.JobResumed(spec.JobId, DateTimeOffset.UtcNow, spec.Options.User));
+        }
+        else
+        {
+            log.Information("Job {JobId} started by {User}: {Playbook} on {DeviceCount} device(s)",
+                spec.JobId, spec.Options.User, spec.PlaybookPath, allDevices.Count);
+            Record(spec.Submission with
+            {
+                At = DateTimeOffset.UtcNow, Devices = allDevices, TaskCount = spec.Playbook.Plays.Sum(p => p.Tasks.Count),
+            });
+        }
+
         Emit(new JobStarted(spec.JobId, DateTimeOffset.UtcNow, spec.PlaybookPath, allDevices,
             spec.Playbook.Plays.Sum(p => p.Tasks.Count)));
         NextPlay();
@@ -158,7 +222,13 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
         }
 
         var batch = batches[batchIndex].Where(h => !removed.Contains(h.Name)).ToList();
-        Emit(new BatchStarted(spec.JobId, DateTimeOffset.UtcNow, playIndex, batchIndex, batches.Count, batch.Select(h => h.Name).ToList()));
+        var batchStarted = new BatchStarted(spec.JobId, DateTimeOffset.UtcNow, playIndex, batchIndex, batches.Count, batch.Select(h => h.Name).ToList());
+        Emit(batchStarted);
+        if (!journal.Batches.Contains((playIndex, batchIndex)))
+        {
+            Record(new JobJournal.BatchStarted(spec.JobId, batchStarted.At, playIndex, batchIndex, batches.Count, batchStarted.Devices));
+        }
+
         failedInBatch = 0;
         runs = batch.Select(h => new HostRun(h)).ToList();
         foreach (var run in runs) Advance(run);
@@ -222,6 +292,13 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
             var itemScope = run.Looping ? TaskScope.ForItem(scope, item) : scope;
             BeginStep(run);
             awaiting[run.StepId] = run;
+            var key = Key(run);
+            if (journal.Finished.TryGetValue(key, out var recorded))
+            {
+                Replay(run, recorded);
+                continue;
+            }
+
             try
             {
                 if (task.When is { } when && !when.IsTrue(itemScope))
@@ -231,19 +308,26 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
                     continue;
                 }
 
+                var inFlight = journal.InFlight.ContainsKey(key);
                 Emit(new TaskStarted(spec.JobId, DateTimeOffset.UtcNow, run.Host.Name, playIndex, run.TaskIndex, task.Name));
                 if (task.Timeout is { } timeout) Timers.StartSingleTimer(run.StepId, new StepTimedOut(run.StepId), timeout);
-                switch (task.Module)
+                var stepId = run.StepId;
+                Action start = task.Module switch
                 {
-                    case ILocalModule local:
-                        StartLocal(run.StepId, local, task.Args, itemScope);
-                        break;
-                    case IDeviceModule device:
-                        SendToDevice(run, new RunDeviceRequest(run.Host.Name, run.StepId, spec.JobId, ConnectionOf(run.Host),
-                            device.Prepare(task.Args, itemScope), spec.Options.Check, task.Timeout + DeviceGrace, idleTimeout));
-                        break;
-                    default:
-                        throw new NotSupportedException($"module '{task.Module.Name}' cannot run here");
+                    ILocalModule local => () => StartLocal(stepId, local, task.Args, itemScope),
+                    IDeviceModule device => DeviceStart(run, key, device.Prepare(task.Args, itemScope), inFlight),
+                    _ => throw new NotSupportedException($"module '{task.Module.Name}' cannot run here"),
+                };
+                if (inFlight)
+                {
+                    start();
+                }
+                else
+                {
+                    // The device work goes out only once the journal holds the start, so a crash can never leave
+                    // work on a device that the journal does not know about.
+                    Record(new JobJournal.TaskStarted(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex,
+                        key.ItemIndex, task.Name, task.Module.Name), start);
                 }
 
                 return;
@@ -276,6 +360,33 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
             failure: e => new LocalModuleFinished(stepId, ModuleResult.Fail(e is OperationCanceledException ? "cancelled" : e.Message)));
     }
 
+    private JobJournal.StepKey Key(HostRun run) => new(run.Host.Name, playIndex, run.TaskIndex, run.ItemIndex);
+
+    /// <summary>How a device step starts. A configuration change is bracketed by reads of the running
+    /// configuration (the audit trail); one that was in flight when the last process died is reconciled first.</summary>
+    private Action DeviceStart(HostRun run, JobJournal.StepKey key, DeviceRequest request, bool inFlight)
+    {
+        run.ConfigBefore = null;
+        run.Applied = null;
+        if (request is not ApplyConfig || spec.Options.Check) return () => Request(run, request, Phase.Run);
+        if (inFlight && journal.ConfigsBefore.TryGetValue(key, out var before))
+        {
+            run.ConfigBefore = before;
+            return () => Request(run, new ReadConfig(), Phase.Reconcile);
+        }
+
+        return () => Request(run, new ReadConfig(), Phase.ReadBefore);
+    }
+
+    private void Request(HostRun run, DeviceRequest request, Phase phase)
+    {
+        var task = Task(run);
+        var requestId = ++nextRequest;
+        requests[requestId] = (run.StepId, phase);
+        SendToDevice(run, new RunDeviceRequest(run.Host.Name, requestId, spec.JobId, ConnectionOf(run.Host), request,
+            spec.Options.Check, task.Timeout + DeviceGrace, idleTimeout));
+    }
+
     private void SendToDevice(HostRun run, RunDeviceRequest request)
     {
         if (spec.Options.Forks is { } forks && devicesInFlight >= forks)
@@ -288,7 +399,7 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
         spec.Devices.Tell(request);
     }
 
-    private void DeviceReplied(long stepId, (ModuleResult Result, TaskOutcome Outcome, string? Output, string? Diff) reply)
+    private void DeviceReplied(long requestId, object reply)
     {
         devicesInFlight--;
         while (waitingForFork.Count > 0 && (spec.Options.Forks is not { } forks || devicesInFlight < forks))
@@ -298,7 +409,131 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
             spec.Devices.Tell(request);
         }
 
-        StepFinished(stepId, reply.Result, reply.Outcome, reply.Output, reply.Diff);
+        if (!requests.Remove(requestId, out var of) || !awaiting.TryGetValue(of.StepId, out var run) || run.StepId != of.StepId) return;
+        if (reply is DeviceRequestFailed failed)
+        {
+            var (result, outcome, output, diff) = Failed(failed);
+            if (of.Phase == Phase.ReadAfter && run.Applied is { } applied)
+            {
+                // The change went in; only the audit read failed. The task changed the device all the same.
+                FinishApplied(run, applied, null);
+                return;
+            }
+
+            StepFinished(of.StepId, result, outcome, output, diff);
+            return;
+        }
+
+        var done = (DeviceRequestCompleted)reply;
+        var key = Key(run);
+        switch (of.Phase)
+        {
+            case Phase.Run:
+            {
+                var (result, outcome, output, diff) = Completed(done);
+                StepFinished(of.StepId, result, outcome, output, diff);
+                break;
+            }
+            case Phase.ReadBefore:
+                run.ConfigBefore = done.Output ?? "";
+                Record(new JobJournal.ConfigRead(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
+                    run.ConfigBefore), () => Request(run, CurrentRequest(run), Phase.Apply));
+                break;
+            case Phase.Apply when done.Changed:
+                run.Applied = done;
+                Request(run, new ReadConfig(), Phase.ReadAfter);
+                break;
+            case Phase.Apply:
+            {
+                var (result, outcome, output, diff) = Completed(done);
+                StepFinished(of.StepId, result, outcome, output, diff);
+                break;
+            }
+            case Phase.ReadAfter:
+                FinishApplied(run, run.Applied!, done.Output);
+                break;
+            case Phase.Reconcile:
+                Reconcile(run, done.Output ?? "");
+                break;
+        }
+    }
+
+    /// <summary>The configuration request this step's task renders to (rendered again: templates are pure).</summary>
+    private ApplyConfig CurrentRequest(HostRun run)
+    {
+        var task = Task(run);
+        var scope = TaskScope.ForTask(task, TaskScope.ForPlay(Play, run.Host, FactsOf(run.Host.Name)));
+        if (run.Looping) scope = TaskScope.ForItem(scope, run.Items![run.ItemIndex]);
+        return (ApplyConfig)((IDeviceModule)task.Module).Prepare(task.Args, scope);
+    }
+
+    private void FinishApplied(HostRun run, DeviceRequestCompleted applied, string? after)
+    {
+        var before = run.ConfigBefore ?? "";
+        var key = Key(run);
+        var diff = applied.Diff ?? LineDiff(before, after ?? before);
+        Record(new JobJournal.DeviceChanged(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
+            Task(run).Name, before, after ?? "", diff));
+        var (result, outcome, output, _) = Completed(applied);
+        StepFinished(run.StepId, result, outcome, output, diff);
+    }
+
+    /// <summary>A configuration step that was in flight when the last process died: if every line is on the device
+    /// now, the change took (or was there already) and is not applied again; otherwise it is applied.</summary>
+    private void Reconcile(HostRun run, string current)
+    {
+        var apply = CurrentRequest(run);
+        if (Missing(apply.Lines, current).Count > 0)
+        {
+            log.Information("Job {JobId}: {Device} lacks part of task {Task}; applying it", spec.JobId, run.Host.Name, Task(run).Name);
+            Request(run, apply, Phase.Apply);
+            return;
+        }
+
+        var before = run.ConfigBefore ?? "";
+        var changed = Missing(apply.Lines, before).Count > 0;
+        var key = Key(run);
+        string? diff = null;
+        if (changed)
+        {
+            diff = LineDiff(before, current);
+            Record(new JobJournal.DeviceChanged(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
+                Task(run).Name, before, current, diff));
+        }
+
+        reconciled.Add(run.StepId);
+        var data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["reconciled"] = true };
+        if (diff is not null) data["diff"] = diff;
+        var result = ModuleResult.Ok("reconciled after a restart: the configuration was already on the device", data, changed: changed);
+        StepFinished(run.StepId, result, TaskOutcomeOf(result), null, diff);
+    }
+
+    private static List<string> Missing(IReadOnlyList<string> lines, string config)
+    {
+        var present = config.Split('\n').Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
+        return lines.Where(l => !present.Contains(l.Trim())).ToList();
+    }
+
+    private static string LineDiff(string before, string after)
+    {
+        var diff = Differ.Instance.CreateLineDiffs(before, after, ignoreWhitespace: true);
+        var lines = new List<string>();
+        foreach (var block in diff.DiffBlocks)
+        {
+            lines.AddRange(diff.PiecesOld.Skip(block.DeleteStartA).Take(block.DeleteCountA).Select(l => "- " + l));
+            lines.AddRange(diff.PiecesNew.Skip(block.InsertStartB).Take(block.InsertCountB).Select(l => "+ " + l));
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>A step the journal says finished before the restart: its result and facts count, the device is not asked.</summary>
+    private void Replay(HostRun run, JobJournal.TaskFinished recorded)
+    {
+        var result = new ModuleResult(recorded.Failed, recorded.Changed, recorded.Message ?? recorded.Output,
+            JsonValues.ToDictionary(recorded.Data), JsonValues.ToDictionary(recorded.Facts));
+        replayed[run.StepId] = recorded;
+        StepFinished(run.StepId, result, Enum.Parse<TaskOutcome>(recorded.Status, ignoreCase: true), recorded.Output, recorded.Diff);
     }
 
     private void StepFinished(long stepId, ModuleResult result, TaskOutcome outcome, string? output, string? diff)
@@ -307,16 +542,29 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
         Timers.Cancel(stepId);
         var task = Task(run);
         var ignored = outcome == TaskOutcome.Failed && task.IgnoreErrors;
-        var taskResult = new TaskResult(spec.JobId, run.Host.Name, playIndex, run.TaskIndex, task.Name, task.Module.Name, outcome,
-            run.StepStartedAt, Stopwatch.GetElapsedTime(run.StepStartedTicks))
+        TaskResult taskResult;
+        if (replayed.Remove(stepId, out var recorded))
         {
-            Output = output ?? (outcome is TaskOutcome.Ok or TaskOutcome.Changed ? result.Message : null),
-            Diff = diff,
-            Message = outcome is TaskOutcome.Failed or TaskOutcome.Unreachable or TaskOutcome.Skipped ? result.Message : null,
-            Parsed = result.Facts.Count > 0 ? result.Facts : null,
-            Item = run.Looping ? Convert.ToString(run.Items![run.ItemIndex], System.Globalization.CultureInfo.InvariantCulture) : null,
-            Ignored = ignored,
-        };
+            taskResult = ResultOf(recorded);
+        }
+        else
+        {
+            taskResult = new TaskResult(spec.JobId, run.Host.Name, playIndex, run.TaskIndex, task.Name, task.Module.Name, outcome,
+                run.StepStartedAt, Stopwatch.GetElapsedTime(run.StepStartedTicks))
+            {
+                Output = output ?? (outcome is TaskOutcome.Ok or TaskOutcome.Changed ? result.Message : null),
+                Diff = diff,
+                Message = outcome is TaskOutcome.Failed or TaskOutcome.Unreachable or TaskOutcome.Skipped ? result.Message : null,
+                Parsed = result.Facts.Count > 0 ? result.Facts : null,
+                Item = run.Looping ? Convert.ToString(run.Items![run.ItemIndex], System.Globalization.CultureInfo.InvariantCulture) : null,
+                Ignored = ignored,
+            };
+            if (!journal.Finished.ContainsKey(Key(run))) Record(new JobJournal.TaskFinished(spec.JobId, DateTimeOffset.UtcNow, run.Host.Name, playIndex, run.TaskIndex, run.ItemIndex,
+                task.Name, task.Module.Name, outcome.ToString().ToLowerInvariant(), result.Failed, result.Changed, taskResult.Output,
+                taskResult.Message, diff, taskResult.Item, ignored, JsonValues.ToElement(result.Data), JsonValues.ToElement(result.Facts),
+                taskResult.StartedAt, taskResult.Duration.TotalMilliseconds, reconciled.Remove(stepId)));
+        }
+
         results.Add(taskResult);
         Emit(new TaskFinished(spec.JobId, DateTimeOffset.UtcNow, taskResult));
         if (outcome is TaskOutcome.Failed or TaskOutcome.Unreachable)
@@ -409,12 +657,46 @@ public sealed class JobOrchestrator : ReceiveActor, IWithTimers
             : haltReason is not null ? JobOutcome.Halted
             : failedHosts.Count > 0 ? JobOutcome.Failed
             : JobOutcome.Succeeded;
-        var summary = new JobSummary(spec.JobId, outcome, results, HostRecap.From(results, allDevices), startedAt,
-            Stopwatch.GetElapsedTime(startedTicks)) { HaltReason = haltReason };
+        var summary = Summary(outcome, haltReason);
         log.Information("Job {JobId} finished: {Outcome} in {ElapsedMs:0} ms", spec.JobId, outcome, summary.Duration.TotalMilliseconds);
-        Emit(new JobFinished(spec.JobId, DateTimeOffset.UtcNow, summary));
-        spec.Completion.TrySetResult(summary);
-        Context.Stop(Self);
+        var counted = results.Where(r => !r.Ignored).ToList();
+        int Count(TaskOutcome o) => counted.Count(r => r.Outcome == o);
+        Record(new JobJournal.JobFinished(spec.JobId, DateTimeOffset.UtcNow, outcome.ToString().ToLowerInvariant(), haltReason,
+            Count(TaskOutcome.Ok), Count(TaskOutcome.Changed), Count(TaskOutcome.Failed), Count(TaskOutcome.Unreachable),
+            Count(TaskOutcome.Skipped)), () =>
+        {
+            Emit(new JobFinished(spec.JobId, DateTimeOffset.UtcNow, summary));
+            spec.Completion.TrySetResult(summary);
+            Context.Stop(Self);
+        });
+    }
+
+    private JobSummary Summary(JobOutcome outcome, string? halt) =>
+        new(spec.JobId, outcome, results, HostRecap.From(results, allDevices), journal.Submitted?.At ?? startedAt,
+            Stopwatch.GetElapsedTime(startedTicks)) { HaltReason = halt };
+
+    private TaskResult ResultOf(JobJournal.TaskFinished f) =>
+        new(spec.JobId, f.Device, f.PlayIndex, f.TaskIndex, f.Task, f.Module, Enum.Parse<TaskOutcome>(f.Status, ignoreCase: true),
+            f.StartedAt, TimeSpan.FromMilliseconds(f.DurationMs))
+        {
+            Output = f.Output,
+            Diff = f.Diff,
+            Message = f.Message,
+            Parsed = f.Facts is { } facts && JsonValues.ToDictionary(facts) is { Count: > 0 } parsed ? parsed : null,
+            Item = f.Item,
+            Ignored = f.Ignored,
+        };
+
+    /// <summary>Writes an event to the journal (tagged for the history) and runs <paramref name="then"/> once it is
+    /// stored. Events are written in order; commands keep flowing meanwhile.</summary>
+    private void Record(JobJournal.IEvent e, Action? then = null)
+    {
+        journal.Apply(e);
+        PersistAsync(new Tagged(e, Tags), _ =>
+        {
+            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(journal.ToSnapshot());
+            then?.Invoke();
+        });
     }
 
     private Dictionary<string, object?> FactsOf(string host)

@@ -9,7 +9,9 @@ namespace NetFleet.Actors.Jobs;
 /// <summary>The messages of a <see cref="JobOrchestrator"/>.</summary>
 public static class JobProtocol
 {
-    /// <summary>Everything one job needs; the orchestrator starts on it at once.</summary>
+    /// <summary>Everything one job needs; the orchestrator starts on it once it has read its journal.</summary>
+    /// <param name="Submission">What the journal records about the job first; on a resume, the recorded one.</param>
+    /// <param name="Resume">Continue a job from its journal instead of starting a new one.</param>
     public sealed record JobSpec(
         string JobId,
         string PlaybookPath,
@@ -18,10 +20,22 @@ public static class JobProtocol
         JobOptions Options,
         IActorRef Devices,
         Action<JobEvent> OnEvent,
-        TaskCompletionSource<JobSummary> Completion);
+        TaskCompletionSource<JobSummary> Completion,
+        JobJournal.JobSubmitted Submission,
+        bool Resume = false);
 
     /// <summary>Stop starting work; finish as <see cref="JobOutcome.Cancelled"/> once in-flight work has ended.</summary>
     public sealed record CancelJob;
+
+    /// <summary>What a device request was for: the task itself, or reading the configuration around a change.</summary>
+    internal enum Phase
+    {
+        Run,
+        ReadBefore,
+        Apply,
+        ReadAfter,
+        Reconcile,
+    }
 
     internal sealed record LocalModuleFinished(long StepId, ModuleResult Result);
 

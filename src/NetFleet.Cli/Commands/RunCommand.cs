@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NetFleet.Actors;
 using NetFleet.Cli.Output;
+using NetFleet.Node;
 using NetFleet.Core.Diagnostics;
 using NetFleet.Core.Inventory;
 using NetFleet.Core.Playbooks;
@@ -47,6 +48,7 @@ internal static class RunCommand
             Description = "Structured JSON log (one event per line); default .netfleet/logs/run-TIME.json",
         };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details to the console too" };
+        var store = StoreOption.Create();
         var command = new Command("run", """
             Run a playbook against an inventory over SSH. Shows live progress on a terminal (plain lines
             otherwise), prints an Ansible-style recap per host, and exits non-zero when any host failed
@@ -54,7 +56,7 @@ internal static class RunCommand
             CSV or XML with the same fields: device, task, status, changed, output, parsed, diff, timings.
             """)
         {
-            playbook, inventory, limit, check, forks, output, outFile, trustNew, knownHosts, logFile, verbose,
+            playbook, inventory, limit, check, forks, output, outFile, trustNew, knownHosts, logFile, verbose, store,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,27 +73,39 @@ internal static class RunCommand
                 ?? Path.Combine(".netfleet", "logs", $"run-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
             await using var log = (Serilog.Core.Logger)Logging.Create(parse.GetValue(verbose) ? LogEventLevel.Information : LogEventLevel.Warning, logPath);
-            await using var runner = JobRunner.Start(log);
+            await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(parse.GetValue(store)), log, cancellationToken: cancellationToken);
+            node.Projector.Start();
             var options = new JobOptions(Environment.UserName)
             {
+                JobId = JobRunner.NewJobId(),
+                InventoryPath = inventoryDir.FullName,
                 Limit = parse.GetValue(limit),
                 Check = parse.GetValue(check),
                 Forks = parse.GetValue(forks),
                 TrustNewHostKeys = parse.GetValue(trustNew),
                 KnownHostsPath = parse.GetValue(knownHosts)?.FullName,
             };
+            stderr.MarkupLine($"[grey]job {options.JobId} recorded in {Markup.Escape(node.Store.Display)} (if this process dies: netfleet jobs resume {options.JobId})[/]");
             var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
-            var summary = await display.RunAsync(runner.RunAsync(file.FullName, loaded.Value.Playbook, loaded.Value.Inventory,
+            var summary = await display.RunAsync(node.Runner.RunAsync(file.FullName, loaded.Value.Playbook, loaded.Value.Inventory,
                 options, display.OnEvent, cancellationToken));
-            Recap.Write(stderr, summary);
-            stderr.MarkupLine($"[grey]log: {Markup.Escape(logPath)}[/]");
-            WriteResults(parse.GetValue(output)!, parse.GetValue(outFile), summary.Results);
-            return ExitCode(summary);
+            return await FinishAsync(node, summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
         });
         return command;
     }
 
-    private static (Playbook Playbook, Inventory Inventory)? Load(FileInfo file, DirectoryInfo inventoryDir, IAnsiConsole stderr)
+    /// <summary>The end of a run or a resume: the history catches up, the recap and results are written.</summary>
+    internal static async Task<int> FinishAsync(NetFleetNode node, JobSummary summary, IAnsiConsole stderr, string logPath, string output,
+        FileInfo? outFile)
+    {
+        await node.Projector.CatchUpAsync();
+        Recap.Write(stderr, summary);
+        stderr.MarkupLine($"[grey]log: {Markup.Escape(logPath)}[/]");
+        WriteResults(output, outFile, summary.Results);
+        return ExitCode(summary);
+    }
+
+    internal static (Playbook Playbook, Inventory Inventory)? Load(FileInfo file, DirectoryInfo inventoryDir, IAnsiConsole stderr)
     {
         if (!file.Exists)
         {

@@ -32,6 +32,7 @@ public sealed partial class LabHost : IAsyncDisposable
     private readonly List<Process> sshds = [];
     private readonly CancellationTokenSource stopping = new();
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Snmp.LabSnmpAgents? snmpAgents;
     private Socket? listener;
     private Task? acceptLoop;
     private Task? flushLoop;
@@ -82,6 +83,7 @@ public sealed partial class LabHost : IAsyncDisposable
         StartListener();
         StartSshds(sshd, shell);
         await WaitForSshdsAsync(cancellationToken);
+        snmpAgents = Snmp.LabSnmpAgents.Start(spec, log);
         startedAt = DateTimeOffset.UtcNow;
         flushLoop = FlushStatesLoopAsync(stopping.Token);
         log.Information("Lab up: {Devices} devices on port {Port}, {Instances} sshd instances, state in {Root}",
@@ -97,6 +99,11 @@ public sealed partial class LabHost : IAsyncDisposable
         }
 
         await stopping.CancelAsync();
+        if (snmpAgents is not null)
+        {
+            await snmpAgents.DisposeAsync();
+        }
+
         foreach (var process in sshds)
         {
             StopProcess(process);

@@ -25,6 +25,15 @@ public static class LabInventoryWriter
             enable_secret: "{Reference(paths.EnableSecretFile)}"
             data:
               lab: true
+              snmp:
+                port: {spec.SnmpPort}
+                community: {Snmp.LabSnmpDefaults.Community}
+                v3:
+                  user: {Snmp.LabSnmpDefaults.User}
+                  auth_protocol: sha256
+                  auth_password: {Snmp.LabSnmpDefaults.AuthPassword}
+                  priv_protocol: aes128
+                  priv_password: {Snmp.LabSnmpDefaults.PrivPassword}
 
             """);
 

@@ -14,6 +14,9 @@ public sealed record LabSpec(int Port, TimeSpan DeviceMinute, IReadOnlyList<LabD
 {
     public static readonly string[] Sites = ["lon", "nyc", "sfo"];
 
+    /// <summary>The UDP port of every device's SNMP agent (on the device's address); by default the SSH port + 139.</summary>
+    public int SnmpPort { get; init; } = Port + Snmp.LabSnmpDefaults.PortOffset;
+
     /// <summary>Device i (from 0) gets 127.0.{1 + i/254}.{1 + i%254}: every 127/8 address reaches
     /// <c>lo</c> on Linux, so each device has an address of its own without any setup.</summary>
     public static string AddressOf(int index) => $"127.0.{1 + (index / 254)}.{1 + (index % 254)}";
@@ -52,6 +55,7 @@ public sealed record LabSpec(int Port, TimeSpan DeviceMinute, IReadOnlyList<LabD
         var file = new SpecFile
         {
             Port = Port,
+            SnmpPort = SnmpPort == Port + Snmp.LabSnmpDefaults.PortOffset ? null : SnmpPort,
             DeviceMinuteSeconds = DeviceMinute.TotalSeconds,
             Devices = Devices.Select(d => new DeviceEntry
             {
@@ -166,12 +170,17 @@ public sealed record LabSpec(int Port, TimeSpan DeviceMinute, IReadOnlyList<LabD
             throw new LabSpecException(string.Join(Environment.NewLine, errors));
         }
 
-        return new LabSpec(file.Port ?? LabDefaults.Port, TimeSpan.FromSeconds(file.DeviceMinuteSeconds ?? 60), devices);
+        var port = file.Port ?? LabDefaults.Port;
+        return new LabSpec(port, TimeSpan.FromSeconds(file.DeviceMinuteSeconds ?? 60), devices)
+        {
+            SnmpPort = file.SnmpPort ?? port + Snmp.LabSnmpDefaults.PortOffset,
+        };
     }
 
     private sealed class SpecFile
     {
         public int? Port { get; set; }
+        public int? SnmpPort { get; set; }
         public double? DeviceMinuteSeconds { get; set; }
         public List<DeviceEntry> Devices { get; set; } = [];
     }

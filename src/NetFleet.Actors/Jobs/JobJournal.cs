@@ -1,0 +1,170 @@
+using System.Text.Json;
+
+namespace NetFleet.Actors.Jobs;
+
+/// <summary>
+/// What a <see cref="JobOrchestrator"/> writes to its journal (persistence id <c>job-ID</c>, tag <c>job</c>):
+/// enough to rebuild the job after a crash and to feed the job history. Each event is stored under a manifest of
+/// its own (see <see cref="JobJournalSerializer"/>), never under its CLR name, so types can be renamed.
+/// </summary>
+public static class JobJournal
+{
+    /// <summary>The tag every job event carries; the history read model follows it.</summary>
+    public const string Tag = "job";
+
+    public static string PersistenceId(string jobId) => "job-" + jobId;
+
+    public interface IEvent
+    {
+        string JobId { get; }
+        DateTimeOffset At { get; }
+    }
+
+    /// <summary>One device's place in a job: a task (and loop item) of a play. Steps are walked in a fixed order,
+    /// so a resumed job meets the same keys again.</summary>
+    public readonly record struct StepKey(string Device, int PlayIndex, int TaskIndex, int ItemIndex);
+
+    /// <summary>Who started which job, with the playbook and inventory as they were (text and SHA-256), so a
+    /// resume can refuse to go on with files that changed underneath.</summary>
+    public sealed record JobSubmitted(
+        string JobId,
+        DateTimeOffset At,
+        string User,
+        string PlaybookPath,
+        string PlaybookHash,
+        string PlaybookText,
+        string? InventoryPath,
+        string? InventoryHash,
+        IReadOnlyDictionary<string, string> InventoryFiles,
+        IReadOnlyList<string> Devices,
+        int TaskCount,
+        string? Limit,
+        bool Check,
+        int? Forks,
+        bool TrustNewHostKeys,
+        string? KnownHostsPath) : IEvent;
+
+    /// <summary>A process took the job up again after the one running it stopped.</summary>
+    public sealed record JobResumed(string JobId, DateTimeOffset At, string User) : IEvent;
+
+    public sealed record BatchStarted(string JobId, DateTimeOffset At, int PlayIndex, int BatchIndex, int BatchCount,
+        IReadOnlyList<string> Devices) : IEvent;
+
+    public sealed record TaskStarted(string JobId, DateTimeOffset At, string Device, int PlayIndex, int TaskIndex, int ItemIndex,
+        string Task, string Module) : IEvent
+    {
+        public StepKey Key => new(Device, PlayIndex, TaskIndex, ItemIndex);
+    }
+
+    /// <summary>The running configuration read just before a configuration task changes it.</summary>
+    public sealed record ConfigRead(string JobId, DateTimeOffset At, string Device, int PlayIndex, int TaskIndex, int ItemIndex,
+        string Config) : IEvent
+    {
+        public StepKey Key => new(Device, PlayIndex, TaskIndex, ItemIndex);
+    }
+
+    /// <param name="Data">The module's data (what <c>register</c> stores), as JSON.</param>
+    /// <param name="Facts">Facts the task set (parsed data), as JSON.</param>
+    /// <param name="Reconciled">Decided after a restart by re-reading the device, not by running the task.</param>
+    public sealed record TaskFinished(
+        string JobId,
+        DateTimeOffset At,
+        string Device,
+        int PlayIndex,
+        int TaskIndex,
+        int ItemIndex,
+        string Task,
+        string Module,
+        string Status,
+        bool Failed,
+        bool Changed,
+        string? Output,
+        string? Message,
+        string? Diff,
+        string? Item,
+        bool Ignored,
+        JsonElement? Data,
+        JsonElement? Facts,
+        DateTimeOffset StartedAt,
+        double DurationMs,
+        bool Reconciled) : IEvent
+    {
+        public StepKey Key => new(Device, PlayIndex, TaskIndex, ItemIndex);
+    }
+
+    /// <summary>A configuration task changed the device: the audit trail's entry.</summary>
+    public sealed record DeviceChanged(string JobId, DateTimeOffset At, string Device, int PlayIndex, int TaskIndex, int ItemIndex,
+        string Task, string Before, string After, string Diff) : IEvent;
+
+    /// <param name="Outcome">succeeded, failed, halted or cancelled.</param>
+    public sealed record JobFinished(string JobId, DateTimeOffset At, string Outcome, string? HaltReason,
+        int Ok, int Changed, int Failed, int Unreachable, int Skipped) : IEvent;
+
+    /// <summary>The snapshot: the job's state as rebuilt from its events, so recovery reads it and the events after it.</summary>
+    public sealed record Snapshot(
+        JobSubmitted? Submitted,
+        IReadOnlyList<BatchStarted> Batches,
+        IReadOnlyList<TaskStarted> InFlight,
+        IReadOnlyList<ConfigRead> ConfigsBefore,
+        IReadOnlyList<TaskFinished> Finished,
+        JobFinished? Ended,
+        int Resumes);
+
+    /// <summary>The recovered state of one job; <see cref="Apply"/> is the one place events change it.</summary>
+    public sealed class State
+    {
+        public JobSubmitted? Submitted { get; private set; }
+        public JobFinished? Ended { get; private set; }
+        public int Resumes { get; private set; }
+        public HashSet<(int Play, int Batch)> Batches { get; } = [];
+        public Dictionary<StepKey, TaskStarted> InFlight { get; } = [];
+        public Dictionary<StepKey, string> ConfigsBefore { get; } = [];
+        public Dictionary<StepKey, TaskFinished> Finished { get; } = [];
+        private readonly List<BatchStarted> batchEvents = [];
+
+        public void Apply(IEvent e)
+        {
+            switch (e)
+            {
+                case JobSubmitted submitted:
+                    Submitted = submitted;
+                    break;
+                case JobResumed:
+                    Resumes++;
+                    break;
+                case BatchStarted batch:
+                    if (Batches.Add((batch.PlayIndex, batch.BatchIndex))) batchEvents.Add(batch);
+                    break;
+                case TaskStarted started:
+                    InFlight[started.Key] = started;
+                    break;
+                case ConfigRead read:
+                    ConfigsBefore[read.Key] = read.Config;
+                    break;
+                case TaskFinished finished:
+                    InFlight.Remove(finished.Key);
+                    ConfigsBefore.Remove(finished.Key);
+                    Finished[finished.Key] = finished;
+                    break;
+                case JobFinished ended:
+                    Ended = ended;
+                    break;
+            }
+        }
+
+        public Snapshot ToSnapshot() => new(Submitted, [.. batchEvents], [.. InFlight.Values],
+            [.. ConfigsBefore.Select(c => new ConfigRead(Submitted?.JobId ?? "", DateTimeOffset.MinValue, c.Key.Device, c.Key.PlayIndex,
+                c.Key.TaskIndex, c.Key.ItemIndex, c.Value))],
+            [.. Finished.Values], Ended, Resumes);
+
+        public static State From(Snapshot snapshot)
+        {
+            var state = new State { Submitted = snapshot.Submitted, Ended = snapshot.Ended, Resumes = snapshot.Resumes };
+            foreach (var b in snapshot.Batches) state.Apply(b);
+            foreach (var s in snapshot.InFlight) state.Apply(s);
+            foreach (var c in snapshot.ConfigsBefore) state.Apply(c);
+            foreach (var f in snapshot.Finished) state.Finished[f.Key] = f;
+            return state;
+        }
+    }
+}

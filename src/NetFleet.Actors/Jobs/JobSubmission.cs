@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace NetFleet.Actors.Jobs;
+
+/// <summary>What a job records about its inputs: the playbook's text and SHA-256, the inventory folder's files and
+/// their combined SHA-256 (secrets are references in those files, never their values).</summary>
+public static class JobSubmission
+{
+    public static async Task<JobJournal.JobSubmitted> CaptureAsync(string jobId, string playbookPath, JobOptions options,
+        CancellationToken cancellationToken)
+    {
+        var playbookText = File.Exists(playbookPath) ? await File.ReadAllTextAsync(playbookPath, cancellationToken).ConfigureAwait(false) : "";
+        var files = options.InventoryPath is { } dir ? await InventoryFilesAsync(dir, cancellationToken).ConfigureAwait(false)
+            : new Dictionary<string, string>();
+        return new JobJournal.JobSubmitted(jobId, DateTimeOffset.UtcNow, options.User, playbookPath, Hash(playbookText), playbookText,
+            options.InventoryPath, options.InventoryPath is null ? null : Hash(files), files, [], 0, options.Limit, options.Check,
+            options.Forks, options.TrustNewHostKeys, options.KnownHostsPath);
+    }
+
+    public static async Task<Dictionary<string, string>> InventoryFilesAsync(string directory, CancellationToken cancellationToken)
+    {
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!Directory.Exists(directory)) return files;
+        foreach (var path in Directory.EnumerateFiles(directory, "*.yaml").Concat(Directory.EnumerateFiles(directory, "*.yml")).Order(StringComparer.Ordinal))
+        {
+            files[Path.GetFileName(path)] = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+
+        return files;
+    }
+
+    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    public static string Hash(IReadOnlyDictionary<string, string> files) =>
+        Hash(string.Concat(files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}\n{f.Value.Length}\n{f.Value}\n")));
+}

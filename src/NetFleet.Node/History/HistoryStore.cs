@@ -1,0 +1,290 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using NetFleet.Actors.Jobs;
+using Npgsql;
+
+namespace NetFleet.Node.History;
+
+/// <summary>
+/// The job history's tables (jobs, per-device task results, configuration changes, the projection's offset) and
+/// their queries, in plain ADO.NET SQL that SQLite and PostgreSQL both accept. The tables are created on first
+/// use. Times are Unix milliseconds, so both databases compare and index them the same way.
+/// </summary>
+public sealed class HistoryStore(JobStore store)
+{
+    private const string ProjectionName = "history";
+
+    private static readonly string[] Schema =
+    [
+        """
+        CREATE TABLE IF NOT EXISTS nf_jobs (
+          job_id TEXT PRIMARY KEY, status TEXT NOT NULL, playbook TEXT NOT NULL, user_name TEXT NOT NULL,
+          playbook_hash TEXT NOT NULL, submitted_at BIGINT NOT NULL, finished_at BIGINT, devices INTEGER NOT NULL,
+          ok INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+          unreachable INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, resumes INTEGER NOT NULL DEFAULT 0,
+          halt_reason TEXT)
+        """,
+        "CREATE INDEX IF NOT EXISTS ix_nf_jobs_submitted ON nf_jobs (submitted_at)",
+        "CREATE INDEX IF NOT EXISTS ix_nf_jobs_status ON nf_jobs (status, submitted_at)",
+        "CREATE INDEX IF NOT EXISTS ix_nf_jobs_user ON nf_jobs (user_name, submitted_at)",
+        "CREATE INDEX IF NOT EXISTS ix_nf_jobs_playbook ON nf_jobs (playbook, submitted_at)",
+        """
+        CREATE TABLE IF NOT EXISTS nf_task_results (
+          job_id TEXT NOT NULL, device TEXT NOT NULL, play_index INTEGER NOT NULL, task_index INTEGER NOT NULL,
+          item_index INTEGER NOT NULL, task TEXT NOT NULL, module TEXT NOT NULL, status TEXT NOT NULL, output TEXT,
+          message TEXT, diff TEXT, item TEXT, started_at BIGINT NOT NULL, duration_ms DOUBLE PRECISION NOT NULL,
+          reconciled INTEGER NOT NULL, PRIMARY KEY (job_id, device, play_index, task_index, item_index))
+        """,
+        "CREATE INDEX IF NOT EXISTS ix_nf_task_results_device ON nf_task_results (device, job_id)",
+        """
+        CREATE TABLE IF NOT EXISTS nf_device_changes (
+          job_id TEXT NOT NULL, device TEXT NOT NULL, play_index INTEGER NOT NULL, task_index INTEGER NOT NULL,
+          item_index INTEGER NOT NULL, task TEXT NOT NULL, at BIGINT NOT NULL, before_config TEXT NOT NULL,
+          after_config TEXT NOT NULL, diff TEXT NOT NULL, PRIMARY KEY (job_id, device, play_index, task_index, item_index))
+        """,
+        "CREATE INDEX IF NOT EXISTS ix_nf_device_changes_device ON nf_device_changes (device, at)",
+        "CREATE TABLE IF NOT EXISTS nf_projection_offsets (name TEXT PRIMARY KEY, last_offset BIGINT NOT NULL)",
+    ];
+
+    public JobStore Store => store;
+
+    public DbConnection Connect() => store.Kind == StoreKind.Sqlite
+        ? new SqliteConnection(store.ConnectionString)
+        : new NpgsqlConnection(store.ConnectionString);
+
+    public async Task EnsureSchemaAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        if (store.Kind == StoreKind.Sqlite)
+        {
+            // WAL lets the journal's writer and the history's readers and writer work side by side.
+            await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", ct);
+        }
+
+        foreach (var statement in Schema) await ExecuteAsync(connection, null, statement, ct);
+    }
+
+    public async Task<long> OffsetAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await OffsetAsync(connection, null, ct);
+    }
+
+    /// <summary>Applies events from the journal's tag stream with their offsets, once each: the stored offset is read
+    /// and moved in the same transaction, so two processes catching up at once do not count an event twice.</summary>
+    public async Task ApplyAsync(IReadOnlyList<(long Offset, JobJournal.IEvent Event)> events, CancellationToken ct = default)
+    {
+        if (events.Count == 0) return;
+        await using var connection = await OpenAsync(ct);
+        await using var tx = store.Kind == StoreKind.Sqlite
+            ? ((SqliteConnection)connection).BeginTransaction(deferred: false)
+            : await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+        if (store.Kind == StoreKind.Postgres)
+        {
+            await ExecuteAsync(connection, tx, $"INSERT INTO nf_projection_offsets (name, last_offset) VALUES ('{ProjectionName}', 0) ON CONFLICT (name) DO NOTHING", ct);
+            await ExecuteAsync(connection, tx, $"SELECT last_offset FROM nf_projection_offsets WHERE name = '{ProjectionName}' FOR UPDATE", ct);
+        }
+
+        var stored = await OffsetAsync(connection, tx, ct);
+        var last = stored;
+        foreach (var (offset, e) in events)
+        {
+            if (offset <= stored) continue;
+            await ApplyAsync(connection, tx, e, ct);
+            last = Math.Max(last, offset);
+        }
+
+        await ExecuteAsync(connection, tx,
+            "INSERT INTO nf_projection_offsets (name, last_offset) VALUES (@name, @offset) ON CONFLICT (name) DO UPDATE SET last_offset = excluded.last_offset",
+            ct, ("name", ProjectionName), ("offset", last));
+        await tx.CommitAsync(ct);
+    }
+
+    private static Task ApplyAsync(DbConnection c, DbTransaction tx, JobJournal.IEvent e, CancellationToken ct) => e switch
+    {
+        JobJournal.JobSubmitted s => ExecuteAsync(c, tx, """
+            INSERT INTO nf_jobs (job_id, status, playbook, user_name, playbook_hash, submitted_at, devices)
+            VALUES (@id, 'running', @playbook, @user, @hash, @at, @devices)
+            ON CONFLICT (job_id) DO NOTHING
+            """, ct, ("id", s.JobId), ("playbook", s.PlaybookPath), ("user", s.User), ("hash", s.PlaybookHash), ("at", Ms(s.At)),
+            ("devices", s.Devices.Count)),
+        JobJournal.JobResumed r => ExecuteAsync(c, tx, "UPDATE nf_jobs SET resumes = resumes + 1, status = 'running' WHERE job_id = @id",
+            ct, ("id", r.JobId)),
+        JobJournal.TaskFinished t => TaskFinishedAsync(c, tx, t, ct),
+        JobJournal.DeviceChanged d => ExecuteAsync(c, tx, """
+            INSERT INTO nf_device_changes (job_id, device, play_index, task_index, item_index, task, at, before_config, after_config, diff)
+            VALUES (@id, @device, @play, @task_index, @item_index, @task, @at, @before, @after, @diff)
+            ON CONFLICT (job_id, device, play_index, task_index, item_index) DO NOTHING
+            """, ct, ("id", d.JobId), ("device", d.Device), ("play", d.PlayIndex), ("task_index", d.TaskIndex), ("item_index", d.ItemIndex),
+            ("task", d.Task), ("at", Ms(d.At)), ("before", d.Before), ("after", d.After), ("diff", d.Diff)),
+        JobJournal.JobFinished f => ExecuteAsync(c, tx, """
+            UPDATE nf_jobs SET status = @status, finished_at = @at, ok = @ok, changed = @changed, failed = @failed,
+              unreachable = @unreachable, skipped = @skipped, halt_reason = @halt WHERE job_id = @id
+            """, ct, ("id", f.JobId), ("status", f.Outcome), ("at", Ms(f.At)), ("ok", f.Ok), ("changed", f.Changed), ("failed", f.Failed),
+            ("unreachable", f.Unreachable), ("skipped", f.Skipped), ("halt", f.HaltReason)),
+        _ => Task.CompletedTask,
+    };
+
+    private static async Task TaskFinishedAsync(DbConnection c, DbTransaction tx, JobJournal.TaskFinished t, CancellationToken ct)
+    {
+        await ExecuteAsync(c, tx, """
+            INSERT INTO nf_task_results (job_id, device, play_index, task_index, item_index, task, module, status, output, message,
+              diff, item, started_at, duration_ms, reconciled)
+            VALUES (@id, @device, @play, @task_index, @item_index, @task, @module, @status, @output, @message, @diff, @item, @started,
+              @duration, @reconciled)
+            ON CONFLICT (job_id, device, play_index, task_index, item_index) DO NOTHING
+            """, ct, ("id", t.JobId), ("device", t.Device), ("play", t.PlayIndex), ("task_index", t.TaskIndex), ("item_index", t.ItemIndex),
+            ("task", t.Task), ("module", t.Module), ("status", t.Status), ("output", t.Output), ("message", t.Message), ("diff", t.Diff),
+            ("item", t.Item), ("started", Ms(t.StartedAt)), ("duration", t.DurationMs), ("reconciled", t.Reconciled ? 1 : 0));
+        if (t.Ignored || t.Status is not ("ok" or "changed" or "failed" or "unreachable" or "skipped")) return;
+        // The column is named by the status itself (one of five), never by outside text.
+        await ExecuteAsync(c, tx, $"UPDATE nf_jobs SET {t.Status} = {t.Status} + 1 WHERE job_id = @id", ct, ("id", t.JobId));
+    }
+
+    public async Task<IReadOnlyList<JobRow>> ListJobsAsync(JobFilter filter, CancellationToken ct = default)
+    {
+        var where = new List<string>();
+        var args = new List<(string, object?)>();
+        if (filter.Status is { } status) { where.Add("status = @status"); args.Add(("status", status)); }
+        if (filter.Playbook is { } playbook) { where.Add("playbook LIKE @playbook"); args.Add(("playbook", "%" + playbook + "%")); }
+        if (filter.User is { } user) { where.Add("user_name = @user"); args.Add(("user", user)); }
+        if (filter.Since is { } since) { where.Add("submitted_at >= @since"); args.Add(("since", Ms(since))); }
+        if (filter.Until is { } until) { where.Add("submitted_at < @until"); args.Add(("until", Ms(until))); }
+        if (filter.Device is { } device)
+        {
+            where.Add("EXISTS (SELECT 1 FROM nf_task_results r WHERE r.job_id = nf_jobs.job_id AND r.device = @device)");
+            args.Add(("device", device));
+        }
+
+        args.Add(("limit", filter.Limit));
+        args.Add(("skip", filter.Skip));
+        var sql = $"""
+            SELECT job_id, status, playbook, user_name, playbook_hash, submitted_at, finished_at, devices, ok, changed, failed,
+              unreachable, skipped, resumes, halt_reason
+            FROM nf_jobs {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
+            ORDER BY submitted_at DESC, job_id DESC LIMIT @limit OFFSET @skip
+            """;
+        return await QueryAsync(sql, ReadJob, ct, [.. args]);
+    }
+
+    public async Task<JobRow?> GetJobAsync(string jobId, CancellationToken ct = default) =>
+        (await QueryAsync("""
+            SELECT job_id, status, playbook, user_name, playbook_hash, submitted_at, finished_at, devices, ok, changed, failed,
+              unreachable, skipped, resumes, halt_reason FROM nf_jobs WHERE job_id = @id
+            """, ReadJob, ct, ("id", jobId))).SingleOrDefault();
+
+    public Task<IReadOnlyList<TaskRow>> TaskResultsAsync(string jobId, CancellationToken ct = default) =>
+        QueryAsync("""
+            SELECT job_id, device, play_index, task_index, item_index, task, module, status, output, message, diff, item, started_at,
+              duration_ms, reconciled FROM nf_task_results WHERE job_id = @id ORDER BY device, play_index, task_index, item_index
+            """, r => new TaskRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetString(5), r.GetString(6),
+            r.GetString(7), Text(r, 8), Text(r, 9), Text(r, 10), Text(r, 11), FromMs(r.GetInt64(12)), r.GetDouble(13), r.GetInt32(14) != 0),
+            ct, ("id", jobId));
+
+    public Task<IReadOnlyList<ChangeRow>> ChangesAsync(string? device, string? jobId, CancellationToken ct = default) =>
+        QueryAsync($"""
+            SELECT job_id, device, task, at, before_config, after_config, diff FROM nf_device_changes
+            WHERE {(device is null ? "1 = 1" : "device = @device")} AND {(jobId is null ? "1 = 1" : "job_id = @id")}
+            ORDER BY at, device
+            """, r => new ChangeRow(r.GetString(0), r.GetString(1), r.GetString(2), FromMs(r.GetInt64(3)), r.GetString(4), r.GetString(5),
+            r.GetString(6)), ct, ("device", device), ("id", jobId));
+
+    /// <summary>Writes job rows directly (benchmarks and tests of the queries at scale).</summary>
+    internal async Task InsertJobsAsync(IEnumerable<JobRow> jobs, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = """
+            INSERT INTO nf_jobs (job_id, status, playbook, user_name, playbook_hash, submitted_at, finished_at, devices, ok, changed,
+              failed, unreachable, skipped, resumes, halt_reason)
+            VALUES (@id, @status, @playbook, @user, @hash, @at, @finished, @devices, @ok, @changed, @failed, @unreachable, @skipped, 0, NULL)
+            """;
+        var names = new[] { "id", "status", "playbook", "user", "hash", "at", "finished", "devices", "ok", "changed", "failed", "unreachable", "skipped" };
+        var parameters = names.ToDictionary(n => n, n =>
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = n;
+            command.Parameters.Add(p);
+            return p;
+        });
+        foreach (var job in jobs)
+        {
+            parameters["id"].Value = job.JobId;
+            parameters["status"].Value = job.Status;
+            parameters["playbook"].Value = job.Playbook;
+            parameters["user"].Value = job.User;
+            parameters["hash"].Value = job.PlaybookHash;
+            parameters["at"].Value = Ms(job.SubmittedAt);
+            parameters["finished"].Value = job.FinishedAt is { } f ? Ms(f) : DBNull.Value;
+            parameters["devices"].Value = job.Devices;
+            parameters["ok"].Value = job.Ok;
+            parameters["changed"].Value = job.Changed;
+            parameters["failed"].Value = job.Failed;
+            parameters["unreachable"].Value = job.Unreachable;
+            parameters["skipped"].Value = job.Skipped;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    private static JobRow ReadJob(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+        FromMs(r.GetInt64(5)), r.IsDBNull(6) ? null : FromMs(r.GetInt64(6)), r.GetInt32(7), r.GetInt32(8), r.GetInt32(9), r.GetInt32(10),
+        r.GetInt32(11), r.GetInt32(12), r.GetInt32(13), Text(r, 14));
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken ct,
+        params (string Name, object? Value)[] args)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, null, sql, args);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct)) rows.Add(read(reader));
+        return rows;
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = Connect();
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private static async Task<long> OffsetAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct)
+    {
+        await using var command = Command(connection, tx, "SELECT last_offset FROM nf_projection_offsets WHERE name = @name", [("name", ProjectionName)]);
+        return await command.ExecuteScalarAsync(ct) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken ct,
+        params (string Name, object? Value)[] args)
+    {
+        await using var command = Command(connection, tx, sql, args);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? tx, string sql, (string Name, object? Value)[] args)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            if (value is null) p.DbType = System.Data.DbType.String;
+            command.Parameters.Add(p);
+        }
+
+        return command;
+    }
+
+    private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+}

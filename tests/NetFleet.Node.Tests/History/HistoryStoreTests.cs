@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using NetFleet.Actors.Jobs;
+using NetFleet.Node.History;
+using NetFleet.Testing;
+using Xunit.Abstractions;
+
+namespace NetFleet.Node.Tests.History;
+
+/// <summary>The history's tables and queries, the same on SQLite and on a real PostgreSQL 15.</summary>
+public abstract class HistoryStoreTests(ITestOutputHelper output)
+{
+    protected abstract Task<JobStore> NewStoreAsync();
+
+    [Fact]
+    public async Task Listing_among_100000_jobs_answers_well_under_a_second()
+    {
+        var history = new HistoryStore(await NewStoreAsync());
+        await history.EnsureSchemaAsync();
+        var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        string[] statuses = ["succeeded", "failed", "halted", "cancelled"];
+        await history.InsertJobsAsync(Enumerable.Range(0, 100_000).Select(i => new JobRow($"job{i:D6}", statuses[i % 4],
+            $"playbooks/p{i % 20}.yaml", $"user{i % 7}", "hash", start.AddMinutes(i), start.AddMinutes(i + 1), 10, 8, 2, i % 4 == 1 ? 1 : 0, 0, 0, 0, null)));
+
+        var filters = new (string Name, JobFilter Filter)[]
+        {
+            ("newest 50", new JobFilter()),
+            ("status failed", new JobFilter { Status = "failed" }),
+            ("user + since/until", new JobFilter { User = "user3", Since = start.AddDays(10), Until = start.AddDays(20) }),
+            ("playbook, page 100", new JobFilter { Playbook = "p7.yaml", Skip = 1000, Limit = 50 }),
+        };
+        foreach (var (name, filter) in filters)
+        {
+            var watch = Stopwatch.StartNew();
+            var rows = await history.ListJobsAsync(filter);
+            watch.Stop();
+            output.WriteLine($"{history.Store.Kind} 100k jobs, {name}: {rows.Count} rows in {watch.Elapsed.TotalMilliseconds:0.0} ms");
+            Assert.NotEmpty(rows);
+            Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(500), $"{name}: {watch.Elapsed.TotalMilliseconds} ms");
+        }
+
+        var newest = await history.ListJobsAsync(new JobFilter { Limit = 1 });
+        Assert.Equal("job099999", newest.Single().JobId);
+    }
+
+    [Fact]
+    public async Task Projection_applies_each_event_once_and_answers_show_and_device_history()
+    {
+        var history = new HistoryStore(await NewStoreAsync());
+        await history.EnsureSchemaAsync();
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
+        var events = new (long, JobJournal.IEvent)[]
+        {
+            (1, new JobJournal.JobSubmitted("j1", at, "alice", "/p/ntp.yaml", "abc", "text", "/inv", "h", new Dictionary<string, string>(),
+                ["r1", "r2"], 1, null, false, null, false, null)),
+            (2, new JobJournal.TaskFinished("j1", at, "r1", 0, 0, 0, "Push", "config", "changed", false, true, null, null, "+ ntp", null,
+                false, null, null, at, 12.5, false)),
+            (3, new JobJournal.DeviceChanged("j1", at, "r1", 0, 0, 0, "Push", "hostname r1", "hostname r1\nntp", "+ ntp")),
+            (4, new JobJournal.TaskFinished("j1", at, "r2", 0, 0, 0, "Push", "config", "failed", true, false, null, "rejected", null, null,
+                false, null, null, at, 3, false)),
+            (5, new JobJournal.JobFinished("j1", at.AddSeconds(1), "failed", null, 0, 1, 1, 0, 0)),
+        };
+        await history.ApplyAsync(events[..3]);
+        await history.ApplyAsync(events); // overlapping batch: 1–3 are skipped by the stored offset
+        Assert.Equal(5, await history.OffsetAsync());
+
+        var job = Assert.Single(await history.ListJobsAsync(new JobFilter { Device = "r2", User = "alice" }));
+        Assert.Equal(("failed", 1, 1, 2), (job.Status, job.Changed, job.Failed, job.Devices));
+        Assert.Empty(await history.ListJobsAsync(new JobFilter { Status = "succeeded" }));
+        Assert.Empty(await history.ListJobsAsync(new JobFilter { Since = at.AddDays(1) }));
+        var tasks = await history.TaskResultsAsync("j1");
+        Assert.Equal(["changed", "failed"], tasks.Select(t => t.Status));
+        var change = Assert.Single(await history.ChangesAsync("r1", null));
+        Assert.Equal(("hostname r1", "+ ntp"), (change.Before, change.Diff));
+        Assert.Empty(await history.ChangesAsync("r2", null));
+    }
+}
+
+public sealed class SqliteHistoryStoreTests(ITestOutputHelper output) : HistoryStoreTests(output), IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("netfleet-history-").FullName;
+
+    protected override Task<JobStore> NewStoreAsync()
+    {
+        var store = JobStore.Parse("sqlite:" + Path.Combine(folder, Guid.NewGuid().ToString("N"), "netfleet.db"));
+        store.EnsureLocation();
+        return Task.FromResult(store);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+}
+
+public sealed class PostgresHistoryStoreTests(PostgresFixture postgres, ITestOutputHelper output)
+    : HistoryStoreTests(output), IClassFixture<PostgresFixture>
+{
+    protected override async Task<JobStore> NewStoreAsync() => JobStore.Parse(await postgres.NewStoreAsync());
+}
