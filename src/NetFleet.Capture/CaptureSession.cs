@@ -7,11 +7,17 @@ using SharpPcap.LibPcap;
 namespace NetFleet.Capture;
 
 /// <summary>
-/// A live capture on one interface. libpcap's capture thread hands each packet to a bounded channel
-/// and returns at once; one task takes them from there, writes the pcap files, feeds the summariser,
-/// applies the limits and emits <see cref="Progress"/> every summary interval. Nothing here blocks
-/// the caller: start, read progress, stop and await <see cref="Completion"/>.
+/// A live capture on one interface. A dedicated capture thread reads packets from libpcap and
+/// hands each to a bounded channel without waiting; one task takes them from there, writes the
+/// pcap files, feeds the summariser, applies the limits and emits <see cref="Progress"/> every
+/// summary interval. Nothing here blocks the caller: start, read progress, stop and await
+/// <see cref="Completion"/>.
 /// </summary>
+/// <remarks>
+/// On stop the capture thread keeps reading until libpcap's buffer holds nothing older than the
+/// stop, so every packet that arrived before it is processed, even when the decoder lags behind
+/// a burst; what is lost is only what libpcap or the queue dropped, and both are counted.
+/// </remarks>
 public sealed class CaptureSession : IAsyncDisposable
 {
     // A reference no capture can equal: the ticker's "emit a summary now" in the packet channel.
@@ -25,8 +31,10 @@ public sealed class CaptureSession : IAsyncDisposable
     private readonly TrafficSummariser _summariser = new();
     private readonly RotatingPcapWriter? _writer;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Task _capturing;
     private readonly Task<CaptureResult> _completion;
     private long _queueDropped;
+    private long _stopAtTicks = long.MaxValue;
     private int _reason = -1;
     private string? _error;
 
@@ -52,9 +60,7 @@ public sealed class CaptureSession : IAsyncDisposable
                 options.RotateFileBytes, options.RotateFileCount);
         }
 
-        _device.OnPacketArrival += OnPacketArrival;
-        _device.OnCaptureStopped += OnCaptureStopped;
-        _device.StartCapture();
+        _capturing = Task.Factory.StartNew(CaptureLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (options.Duration is { } duration)
         {
             _ = StopAfterAsync(duration);
@@ -113,6 +119,7 @@ public sealed class CaptureSession : IAsyncDisposable
             {
                 Snaplen = options.SnapLength,
                 Mode = options.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
+                // How long the capture thread waits in poll() for a packet: bounds how late it sees a stop.
                 ReadTimeout = 100,
                 Immediate = true,
                 BufferSize = options.KernelBufferBytes,
@@ -144,11 +151,10 @@ public sealed class CaptureSession : IAsyncDisposable
         return device;
     }
 
-    /// <summary>Stops the capture (packets already captured are still processed) and returns the result.</summary>
+    /// <summary>Stops the capture (packets that arrived before the stop are still processed) and returns the result.</summary>
     public Task<CaptureResult> StopAsync()
     {
-        SetReason(CaptureStopReason.Stopped);
-        _stop.Cancel();
+        RequestStop(CaptureStopReason.Stopped);
         return _completion;
     }
 
@@ -158,21 +164,65 @@ public sealed class CaptureSession : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private void OnPacketArrival(object sender, PacketCapture e)
+    private void RequestStop(CaptureStopReason reason)
     {
-        if (!_packets.Writer.TryWrite(CapturedPacket.Copy(e)))
+        Interlocked.CompareExchange(ref _reason, (int)reason, -1);
+        Interlocked.CompareExchange(ref _stopAtTicks, DateTime.UtcNow.Ticks, long.MaxValue);
+        try
         {
-            Interlocked.Increment(ref _queueDropped);
+            _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already over.
         }
     }
 
-    private void OnCaptureStopped(object sender, CaptureStoppedEventStatus status)
+    private bool StopRequested => Interlocked.Read(ref _stopAtTicks) != long.MaxValue;
+
+    /// <summary>The capture thread: blocks in libpcap (poll with a timeout), never in the channel.</summary>
+    private void CaptureLoop()
     {
-        if (status == CaptureStoppedEventStatus.ErrorWhileCapturing)
+        try
         {
-            _error = $"capture on {_options.Interface} failed: {_device.LastError}";
-            SetReason(CaptureStopReason.Failed);
-            _stop.Cancel();
+            while (true)
+            {
+                var status = _device.GetNextPacket(out var capture);
+                if (status == GetPacketStatus.PacketRead)
+                {
+                    if (StopRequested && capture.Header.Timeval.Date.Ticks > Interlocked.Read(ref _stopAtTicks))
+                    {
+                        return;
+                    }
+
+                    if (!_packets.Writer.TryWrite(CapturedPacket.Copy(capture)))
+                    {
+                        Interlocked.Increment(ref _queueDropped);
+                    }
+                }
+                else if (status == GetPacketStatus.ReadTimeout)
+                {
+                    if (StopRequested)
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    _error = $"capture on {_options.Interface} failed: {_device.LastError}";
+                    RequestStop(CaptureStopReason.Failed);
+                    return;
+                }
+            }
+        }
+        catch (PcapException e)
+        {
+            _error = $"capture on {_options.Interface} failed: {e.Message}";
+            RequestStop(CaptureStopReason.Failed);
+        }
+        finally
+        {
+            _packets.Writer.TryComplete();
         }
     }
 
@@ -181,8 +231,7 @@ public sealed class CaptureSession : IAsyncDisposable
         try
         {
             await Task.Delay(duration, _stop.Token).ConfigureAwait(false);
-            SetReason(CaptureStopReason.Duration);
-            _stop.Cancel();
+            RequestStop(CaptureStopReason.Duration);
         }
         catch (OperationCanceledException)
         {
@@ -206,20 +255,18 @@ public sealed class CaptureSession : IAsyncDisposable
         }
     }
 
-    private void SetReason(CaptureStopReason reason) => Interlocked.CompareExchange(ref _reason, (int)reason, -1);
-
     private async Task<CaptureResult> PumpAsync()
     {
         var reader = _packets.Reader;
         var lastPackets = 0L;
         var lastBytes = 0L;
         var lastTick = TimeSpan.Zero;
-        var limitReached = false;
+        var open = true;
         try
         {
-            while (!limitReached && await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            while (open && await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (!limitReached && reader.TryRead(out var packet))
+                while (open && reader.TryRead(out var packet))
                 {
                     if (ReferenceEquals(packet, Tick))
                     {
@@ -229,52 +276,22 @@ public sealed class CaptureSession : IAsyncDisposable
                     }
                     else
                     {
-                        limitReached = !Process(packet);
+                        open = Process(packet);
                     }
                 }
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            // Stopped by the caller, the duration or a capture error: drain below.
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PcapException)
         {
-            _error = $"capture on {_options.Interface} failed: {e.Message}";
-            SetReason(CaptureStopReason.Failed);
+            _error ??= $"writing the capture of {_options.Interface} failed: {e.Message}";
+            RequestStop(CaptureStopReason.Failed);
         }
 
-        _stop.Cancel();
-        CaptureDrops drops;
-        try
-        {
-            _device.StopCapture();
-            drops = ReadDrops();
-        }
-        finally
-        {
-            _packets.Writer.TryComplete();
-            _device.OnPacketArrival -= OnPacketArrival;
-            _device.OnCaptureStopped -= OnCaptureStopped;
-            _device.Close();
-        }
-
-        try
-        {
-            while (!limitReached && _error is null && reader.TryRead(out var packet))
-            {
-                if (!ReferenceEquals(packet, Tick))
-                {
-                    limitReached = !Process(packet);
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PcapException)
-        {
-            _error = $"capture on {_options.Interface} failed: {e.Message}";
-            SetReason(CaptureStopReason.Failed);
-        }
-
+        // A limit or a failure ended the pump first: the capture thread notices within its read timeout.
+        RequestStop(CaptureStopReason.Stopped);
+        await _capturing.ConfigureAwait(false);
+        var drops = ReadDrops();
+        _device.Close();
         try
         {
             _writer?.Dispose();
@@ -284,11 +301,10 @@ public sealed class CaptureSession : IAsyncDisposable
             _error ??= $"closing the capture file failed: {e.Message}";
         }
 
-        var elapsed = _clock.Elapsed;
         var summary = _summariser.Summarise(_options.Top);
         _progress.Writer.TryComplete();
         return new CaptureResult(_options.Interface, _options.Filter, (CaptureStopReason)Volatile.Read(ref _reason), _error,
-            elapsed, summary, drops, _writer?.Files ?? [], _writer?.DeletedFiles ?? 0);
+            _clock.Elapsed, summary, drops, _writer?.Files ?? [], _writer?.DeletedFiles ?? 0);
     }
 
     /// <summary>Takes one packet in; false when a limit says the capture is over (that packet may be excluded).</summary>
@@ -297,7 +313,7 @@ public sealed class CaptureSession : IAsyncDisposable
         var wire = Math.Max(packet.PacketLength, packet.Data.Length);
         if (_options.MaxBytes is { } maxBytes && _summariser.Bytes + wire > maxBytes)
         {
-            SetReason(CaptureStopReason.ByteCount);
+            RequestStop(CaptureStopReason.ByteCount);
             return false;
         }
 
@@ -305,13 +321,13 @@ public sealed class CaptureSession : IAsyncDisposable
         _summariser.Add(packet);
         if (_options.MaxPackets is { } maxPackets && _summariser.Packets >= maxPackets)
         {
-            SetReason(CaptureStopReason.PacketCount);
+            RequestStop(CaptureStopReason.PacketCount);
             return false;
         }
 
         if (_options.MaxBytes is { } max && _summariser.Bytes >= max)
         {
-            SetReason(CaptureStopReason.ByteCount);
+            RequestStop(CaptureStopReason.ByteCount);
             return false;
         }
 

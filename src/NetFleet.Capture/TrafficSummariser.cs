@@ -91,8 +91,8 @@ public sealed class TrafficSummariser
         (ip is IPv6Packet ? _ipv6 : _ipv4).Add(length);
         var source = ip.SourceAddress;
         var destination = ip.DestinationAddress;
-        Talk(source, length, sent: true);
-        Talk(destination, length, sent: false);
+        Talk(source, length, sent: true, counted: false);
+        Talk(destination, length, sent: false, counted: source.Equals(destination));
 
         int sourcePort = 0, destinationPort = 0;
         string protocol;
@@ -160,7 +160,8 @@ public sealed class TrafficSummariser
         }
     }
 
-    private void Talk(IPAddress address, long length, bool sent)
+    /// <param name="counted">The packet was already counted for this host (it talks to itself).</param>
+    private void Talk(IPAddress address, long length, bool sent, bool counted)
     {
         if (!_talkers.TryGetValue(address, out var talker))
         {
@@ -173,7 +174,12 @@ public sealed class TrafficSummariser
             _talkers[address] = talker;
         }
 
-        talker.Packets++;
+        if (!counted)
+        {
+            talker.Packets++;
+            talker.Bytes += length;
+        }
+
         if (sent)
         {
             talker.Sent += length;
@@ -222,9 +228,9 @@ public sealed class TrafficSummariser
                 .Select(s => new ServiceCount(s.Key.Service, s.Key.Protocol, s.Key.Port, s.Value.Packets, s.Value.Bytes))
                 .ToList(),
             _talkers
-                .OrderByDescending(t => t.Value.Sent + t.Value.Received).ThenBy(t => t.Key.ToString(), StringComparer.Ordinal)
+                .OrderByDescending(t => t.Value.Bytes).ThenBy(t => t.Key.ToString(), StringComparer.Ordinal)
                 .Take(top)
-                .Select(t => new Talker(t.Key.ToString(), t.Value.Packets, t.Value.Sent + t.Value.Received, t.Value.Sent, t.Value.Received))
+                .Select(t => new Talker(t.Key.ToString(), t.Value.Packets, t.Value.Bytes, t.Value.Sent, t.Value.Received))
                 .ToList(),
             _conversations
                 .OrderByDescending(c => c.Value.Bytes).ThenByDescending(c => c.Value.Packets)
@@ -253,6 +259,7 @@ public sealed class TrafficSummariser
     private sealed class TalkerCounts
     {
         public long Packets;
+        public long Bytes;
         public long Sent;
         public long Received;
     }

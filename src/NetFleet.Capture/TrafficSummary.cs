@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace NetFleet.Capture;
 
 /// <summary>Packets and bytes (on the wire, not as captured) of one kind of traffic.</summary>
@@ -5,13 +7,16 @@ public sealed record Counter(long Packets, long Bytes);
 
 /// <summary>Network layer (IPv4/IPv6/ARP/other) and transport layer (TCP/UDP/ICMP/other IP) counts.</summary>
 public sealed record ProtocolMix(
-    Counter IPv4, Counter IPv6, Counter Arp, Counter OtherNetwork,
+    [property: JsonPropertyName("ipv4")] Counter IPv4,
+    [property: JsonPropertyName("ipv6")] Counter IPv6,
+    Counter Arp,
+    Counter OtherNetwork,
     Counter Tcp, Counter Udp, Counter Icmp, Counter OtherTransport);
 
 /// <summary>Traffic to or from a well-known port (TCP or UDP).</summary>
 public sealed record ServiceCount(string Service, string Protocol, int Port, long Packets, long Bytes);
 
-/// <summary>A host by the bytes it sent and received.</summary>
+/// <summary>A host: the packets it sent or received (once if it talks to itself, as on lo), and their bytes.</summary>
 public sealed record Talker(string Address, long Packets, long Bytes, long BytesSent, long BytesReceived);
 
 /// <summary>

@@ -52,7 +52,7 @@ internal sealed class AuthoritativeEngine
 
         if (!users.TryGetValue(usm.UserName, out var user))
         {
-            failure = $"unknown user '{usm.UserName}'";
+            failure = "unknown user name";
             report = Report(message, UsmFailure.UnknownUserName, null);
             return null;
         }
@@ -67,7 +67,7 @@ internal sealed class AuthoritativeEngine
 
         if (user.Level != SecurityLevel.NoAuthNoPriv && (usm.Boots != Boots || Math.Abs(usm.Time - Time) > 150))
         {
-            failure = $"user '{user.Name}': not in time window (boots {usm.Boots}, time {usm.Time})";
+            failure = $"user '{user.Name}': not in time window";
             report = Report(message, UsmFailure.NotInTimeWindow, user);
             return null;
         }

@@ -81,7 +81,7 @@ internal ref struct BerReader
             var count = length & 0x7f;
             if (count > 4)
             {
-                throw new SnmpDecodeException($"length of {count} bytes is too long");
+                throw new SnmpDecodeException("length field longer than 4 bytes");
             }
 
             if (position + count > data.Length)
@@ -105,7 +105,7 @@ internal ref struct BerReader
 
         if (length > data.Length - position)
         {
-            throw new SnmpDecodeException($"length {length} runs past the end of the packet ({data.Length - position} bytes left)");
+            throw new SnmpDecodeException("length runs past the end of the packet");
         }
 
         valueOffset = baseOffset + position;
@@ -140,7 +140,7 @@ internal ref struct BerReader
     public int ReadInt32(string what)
     {
         var value = ReadInteger(what);
-        return value is < int.MinValue or > int.MaxValue ? throw new SnmpDecodeException($"{what}: {value} is out of range") : (int)value;
+        return value is < int.MinValue or > int.MaxValue ? throw new SnmpDecodeException($"{what}: out of range") : (int)value;
     }
 
     public byte[] ReadOctetString(string what) => Read(BerTag.OctetString, what).ToArray();
@@ -149,7 +149,7 @@ internal ref struct BerReader
     {
         if (bytes.Length == 0 || bytes.Length > 8)
         {
-            throw new SnmpDecodeException($"{what}: integer of {bytes.Length} bytes");
+            throw new SnmpDecodeException($"{what}: integer of 0 or more than 8 bytes");
         }
 
         long value = (sbyte)bytes[0];

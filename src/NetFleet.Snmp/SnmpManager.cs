@@ -78,14 +78,14 @@ public sealed class SnmpManager : ISnmpManager
         while (true)
         {
             var pdu = await RequestAsync(target, PduType.GetNext, 0, 0, [new Variable(current, Null.Instance)], cancellationToken);
-            if (target.Version == SnmpVersion.V1 && pdu.Error == SnmpError.NoSuchName)
-            {
-                yield break;
-            }
-
-            var variable = Checked(target, pdu).Variables.FirstOrDefault();
+            var variable = target.Version == SnmpVersion.V1 && pdu.Error == SnmpError.NoSuchName ? null : Checked(target, pdu).Variables.FirstOrDefault();
             if (variable is null || variable.Value is EndOfMibView || !variable.Oid.StartsWith(root))
             {
+                if (current == root && await LeafAsync(target, root, cancellationToken) is { } leaf)
+                {
+                    yield return leaf;
+                }
+
                 yield break;
             }
 
@@ -125,6 +125,11 @@ public sealed class SnmpManager : ISnmpManager
             {
                 if (variable.Value is EndOfMibView || !variable.Oid.StartsWith(root))
                 {
+                    if (current == root && await LeafAsync(target, root, cancellationToken) is { } leaf)
+                    {
+                        yield return leaf;
+                    }
+
                     yield break;
                 }
 
@@ -137,6 +142,13 @@ public sealed class SnmpManager : ISnmpManager
                 current = variable.Oid;
             }
         }
+    }
+
+    /// <summary>Walking an instance (<c>sysDescr.0</c>) finds nothing under it; like net-snmp, answer with a get.</summary>
+    private async Task<Variable?> LeafAsync(SnmpTarget target, Oid root, CancellationToken cancellationToken)
+    {
+        var pdu = await RequestAsync(target, PduType.Get, 0, 0, [new Variable(root, Null.Instance)], cancellationToken);
+        return pdu.ErrorStatus == 0 && pdu.Variables.Count == 1 && !pdu.Variables[0].Value.IsException ? pdu.Variables[0] : null;
     }
 
     private static Variable[] Nulls(IReadOnlyList<Oid> oids) => [.. oids.Select(o => new Variable(o, Null.Instance))];

@@ -168,7 +168,7 @@ public static class SnmpCodec
             case 3:
                 return DecodeV3(ref outer);
             default:
-                throw new SnmpDecodeException($"unsupported SNMP version {version}");
+                throw new SnmpDecodeException("unsupported SNMP version");
         }
     }
 
@@ -192,7 +192,7 @@ public static class SnmpCodec
 
         if (model != 3)
         {
-            throw new SnmpDecodeException($"unsupported security model {model}");
+            throw new SnmpDecodeException("unsupported security model");
         }
 
         var secParams = outer.Read(BerTag.OctetString, "msgSecurityParameters", out var secOffset);

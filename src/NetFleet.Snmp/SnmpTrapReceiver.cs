@@ -164,7 +164,7 @@ public sealed class SnmpTrapReceiver : IAsyncDisposable
 
         if (!users.TryGetValue(usm.UserName, out var sender))
         {
-            Drops.Drop($"trap from unknown user '{usm.UserName}'", from);
+            Drops.Drop("trap from an unknown user name", from);
             return null;
         }
 
@@ -176,7 +176,7 @@ public sealed class SnmpTrapReceiver : IAsyncDisposable
 
         if (sender.Level != SecurityLevel.NoAuthNoPriv && IsReplay(usm))
         {
-            Drops.Drop($"trap from user '{sender.Name}': outside the time window of engine {Convert.ToHexString(usm.EngineId)}", from);
+            Drops.Drop($"trap from user '{sender.Name}': outside the sender engine's time window", from);
             return null;
         }
 

@@ -22,7 +22,7 @@ public abstract record SnmpValue
             BerTag.OctetString => new OctetString(bytes.ToArray()),
             BerTag.Null => bytes.Length == 0 ? Null.Instance : throw new SnmpDecodeException("NULL with content"),
             BerTag.ObjectIdentifier => new ObjectIdentifier(Oid.Decode(bytes)),
-            BerTag.IpAddress => bytes.Length == 4 ? new IpAddress(new IPAddress(bytes)) : throw new SnmpDecodeException($"IpAddress of {bytes.Length} bytes"),
+            BerTag.IpAddress => bytes.Length == 4 ? new IpAddress(new IPAddress(bytes)) : throw new SnmpDecodeException("IpAddress not of 4 bytes"),
             BerTag.Counter32 => new Counter32((uint)BerReader.DecodeUnsigned(bytes, 32, "Counter32")),
             BerTag.Gauge32 => new Gauge32((uint)BerReader.DecodeUnsigned(bytes, 32, "Gauge32")),
             BerTag.TimeTicks => new TimeTicks((uint)BerReader.DecodeUnsigned(bytes, 32, "TimeTicks")),

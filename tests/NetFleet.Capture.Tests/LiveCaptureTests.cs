@@ -200,6 +200,7 @@ public sealed class LiveCaptureTests : IAsyncLifetime
         Assert.Equal(12, summary.TopConversations.Count(c => c.Protocol == "tcp"));
         var talker = Assert.Single(summary.TopTalkers);
         Assert.Equal("127.0.0.1", talker.Address);
+        Assert.Equal((summary.Packets, summary.Bytes, summary.Bytes, summary.Bytes), (talker.Packets, talker.Bytes, talker.BytesSent, talker.BytesReceived));
         Assert.Equal(summary.Packets, summary.Protocols.IPv4.Packets);
         Assert.Equal(summary.Packets, summary.Protocols.Tcp.Packets);
 

@@ -54,6 +54,14 @@ public sealed class ManagerAgainstSnmpdTests(SnmpdFixture snmpd) : IClassFixture
     }
 
     [Fact]
+    public async Task Walking_an_instance_returns_that_instance()
+    {
+        var walked = await manager.BulkWalkAsync(V2c(), MibNames.Parse("sysLocation.0")).ToListAsync();
+        Assert.Equal("NetFleet test rack", Assert.Single(walked).Value.ToString());
+        Assert.Single(await manager.WalkAsync(V2c(), MibNames.Parse("sysLocation.0")).ToListAsync());
+    }
+
+    [Fact]
     public async Task V2c_set_with_the_write_community_changes_sysContact()
     {
         var contact = MibNames.Parse("sysContact.0");

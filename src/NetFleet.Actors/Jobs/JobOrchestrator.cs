@@ -431,6 +431,11 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
             case Phase.Run:
             {
                 var (result, outcome, output, diff) = Completed(done);
+                if (Task(run).Args is CommandArgs { Parse: not null } command && output is not null)
+                {
+                    (result, outcome) = Parsed(run, command, result, output);
+                }
+
                 StepFinished(of.StepId, result, outcome, output, diff);
                 break;
             }
@@ -455,6 +460,30 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
             case Phase.Reconcile:
                 Reconcile(run, done.Output ?? "");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Adds the records a command task asked for (<c>parse: textfsm</c>) as <c>parsed</c>; output the
+    /// template cannot take fails the task with the reason, like any other device answer it cannot use.
+    /// </summary>
+    private (ModuleResult, TaskOutcome) Parsed(HostRun run, CommandArgs command, ModuleResult result, string output)
+    {
+        var task = Task(run);
+        var scope = TaskScope.ForTask(task, TaskScope.ForPlay(Play, run.Host, FactsOf(run.Host.Name)));
+        if (run.Looping) scope = TaskScope.ForItem(scope, run.Items![run.ItemIndex]);
+        var sent = (SendCommand)((IDeviceModule)task.Module).Prepare(task.Args, scope);
+        try
+        {
+            var records = CommandModule.ParseOutput(command, run.Host.Platform ?? "", sent.Command, output);
+            var data = new Dictionary<string, object?>(result.Data, StringComparer.Ordinal) { ["parsed"] = records };
+            var parsed = result with { Data = data };
+            return (parsed, TaskOutcomeOf(parsed));
+        }
+        catch (CommandParseException e)
+        {
+            log.Warning("Job {JobId}: {Device}: {Reason}", spec.JobId, run.Host.Name, e.Message);
+            return (ModuleResult.Fail(e.Message, result.Data), TaskOutcome.Failed);
         }
     }
 
@@ -555,7 +584,7 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
                 Output = output ?? (outcome is TaskOutcome.Ok or TaskOutcome.Changed ? result.Message : null),
                 Diff = diff,
                 Message = outcome is TaskOutcome.Failed or TaskOutcome.Unreachable or TaskOutcome.Skipped ? result.Message : null,
-                Parsed = result.Facts.Count > 0 ? result.Facts : null,
+                Parsed = result.Data.TryGetValue("parsed", out var records) ? records : result.Facts.Count > 0 ? result.Facts : null,
                 Item = run.Looping ? Convert.ToString(run.Items![run.ItemIndex], System.Globalization.CultureInfo.InvariantCulture) : null,
                 Ignored = ignored,
             };

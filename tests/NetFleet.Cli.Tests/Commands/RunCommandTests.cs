@@ -70,6 +70,33 @@ public sealed class RunCommandTests : IClassFixture<RunCommandTests.Lab>
     }
 
     [Fact]
+    public async Task Textfsm_parsed_records_reach_results_and_asserts()
+    {
+        var playbook = Path.Combine(lab.Fixture.Paths.Root, "parse.yaml");
+        await File.WriteAllTextAsync(playbook, """
+            - name: interfaces as records
+              hosts: ios-1,junos-1
+              tasks:
+                - name: interfaces
+                  command:
+                    command: "{{ host.platform == 'juniper_junos' ? 'show interfaces terse' : 'show ip interface brief' }}"
+                    parse: textfsm
+                  register: interfaces
+                - name: Loopback0 or lo0 is among them
+                  assert:
+                    that:
+                      - '(interfaces.parsed | array.map "interface") | array.contains (host.platform == "juniper_junos" ? "lo0" : "Loopback0")'
+            """);
+        var (code, stdout, stderr) = await NetfleetProcess.RunAsync("run", playbook, "-i", lab.Fixture.Paths.Inventory,
+            "--known-hosts", lab.Fixture.Paths.KnownHosts, "-o", "json");
+        Assert.True(code == 0, stdout + stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var ios = json.RootElement.EnumerateArray().Single(r => r.GetProperty("device").GetString() == "ios-1" && r.GetProperty("module").GetString() == "command");
+        var records = ios.GetProperty("parsed").EnumerateArray().ToList();
+        Assert.Contains(records, r => r.GetProperty("interface").GetString() == "Loopback0" && r.GetProperty("status").GetString() == "up");
+    }
+
+    [Fact]
     public async Task Bad_playbook_is_reported_with_its_place_and_nothing_runs()
     {
         var playbook = Path.Combine(lab.Fixture.Paths.Root, "bad.yaml");
