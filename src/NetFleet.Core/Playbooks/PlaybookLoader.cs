@@ -31,7 +31,13 @@ public static class PlaybookLoader
     internal static Playbook? Load(string path, DiagnosticBag bag)
     {
         var root = YamlLoader.LoadFile(path, bag);
-        if (root is null) return null;
+        if (root is null)
+        {
+            // A file of nothing but comments or whitespace has no document at all.
+            if (!bag.HasErrors) bag.Error(new SourceLocation(path, 1, 1), DiagnosticCodes.Empty, "the playbook is empty",
+                "a playbook is a list of plays: start with '- name:' or '- hosts:'");
+            return null;
+        }
         var reader = new YamlReader(bag);
         var context = new BindContext(reader, Path.GetDirectoryName(Path.GetFullPath(path))!);
         if (root is YScalar { IsNull: true } || root is YSequence { Items.Count: 0 })

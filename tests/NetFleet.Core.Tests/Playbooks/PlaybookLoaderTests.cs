@@ -61,6 +61,13 @@ public class PlaybookLoaderTests
         AssertDiagnostic(Assert.Single(Bad("two_modules")), DiagnosticCodes.ModuleCount, 4, 7, "more than one module ('command' and 'config')");
 
     [Fact]
+    public void A_playbook_of_only_comments_is_an_error_not_a_valid_empty_job()
+    {
+        Assert.Collection(Bad("comments_only"),
+            d => AssertDiagnostic(d, DiagnosticCodes.Empty, 1, 1, "the playbook is empty"));
+    }
+
+    [Fact]
     public void Empty_tasks_are_rejected()
     {
         Assert.Collection(Bad("empty_task"),
