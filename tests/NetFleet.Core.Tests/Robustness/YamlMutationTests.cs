@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using NetFleet.Core.Diagnostics;
 using NetFleet.Core.Inventory;
 using NetFleet.Core.Playbooks;
+using NetFleet.Testing;
 using Xunit.Abstractions;
 
 namespace NetFleet.Core.Tests.Robustness;
@@ -15,70 +16,9 @@ namespace NetFleet.Core.Tests.Robustness;
 public sealed class YamlMutationTests(ITestOutputHelper output) : IDisposable
 {
     private const int Cases = 1500;
-    private static readonly string[] Tokens =
-        [":", "- ", "  ", "\t", "\"", "'", "[", "]", "{", "}", "#", "&a ", "*a", "!!str ", "|", ">", "%", "@", "`", "\n", "{{", "}}",
-         "${env:", "${file:/nonexistent}", "<<: *a", "? ", "~", "0x", "1e999", "\u00e9", "\u0000"];
-
     private readonly DirectoryInfo scratch = Directory.CreateTempSubdirectory("netfleet-mutations-");
 
     public void Dispose() => scratch.Delete(recursive: true);
-
-    /// <summary>One way of breaking a file, at a position chosen from a number.</summary>
-    public sealed record Mutation(int Kind, int Where, int Other, int Token);
-
-    private static Gen<Mutation> MutationGen =>
-        from kind in Gen.Choose(0, 6)
-        from position in Gen.Choose(0, 100_000)
-        from other in Gen.Choose(0, 100_000)
-        from token in Gen.Choose(0, Tokens.Length - 1)
-        select new Mutation(kind, position, other, token);
-
-    private static Gen<Mutation[]> MutationsGen => Gen.ArrayOf(MutationGen).Where(m => m.Length is > 0 and < 6);
-
-    internal static string Apply(string text, IEnumerable<Mutation> mutations)
-    {
-        foreach (var m in mutations)
-        {
-            var lines = text.Split('\n').ToList();
-            var line = m.Where % lines.Count;
-            switch (m.Kind)
-            {
-                case 0:
-                    lines.RemoveAt(line);
-                    break;
-                case 1:
-                    lines.Insert(line, lines[line]);
-                    break;
-                case 2:
-                    (lines[line], lines[m.Other % lines.Count]) = (lines[m.Other % lines.Count], lines[line]);
-                    break;
-                case 3:
-                    lines[line] = m.Other % 2 == 0 ? "  " + lines[line] : lines[line].TrimStart();
-                    break;
-                case 4:
-                {
-                    var at = lines[line].Length == 0 ? 0 : m.Other % (lines[line].Length + 1);
-                    lines[line] = lines[line].Insert(at, Tokens[m.Token]);
-                    break;
-                }
-                case 5:
-                    text = text[..(m.Other % (text.Length + 1))];
-                    continue;
-                default:
-                    if (lines[line].Length > 0)
-                    {
-                        var at = m.Other % lines[line].Length;
-                        lines[line] = lines[line].Remove(at, 1).Insert(at, Tokens[m.Token][..1]);
-                    }
-
-                    break;
-            }
-
-            text = string.Join('\n', lines);
-        }
-
-        return text;
-    }
 
     private static void RequirePlaced(IEnumerable<Diagnostic> diagnostics)
     {
@@ -107,10 +47,10 @@ public sealed class YamlMutationTests(ITestOutputHelper output) : IDisposable
 
         var tried = 0;
         var rejected = 0;
-        var property = Prop.ForAll(Arb.From(Gen.Choose(0, sources.Length - 1)), Arb.From(MutationsGen), (source, mutations) =>
+        var property = Prop.ForAll(Arb.From(Gen.Choose(0, sources.Length - 1)), TextMutations.Arbitrary, (source, mutations) =>
         {
             var path = Path.Combine(scratch.FullName, $"mutant-{source}.yaml");
-            File.WriteAllText(path, Apply(sources[source].Text, mutations));
+            File.WriteAllText(path, TextMutations.Apply(sources[source].Text, mutations));
             var result = PlaybookLoader.Load(path);
             tried++;
             if (result.Playbook is null)
@@ -133,13 +73,13 @@ public sealed class YamlMutationTests(ITestOutputHelper output) : IDisposable
         var files = Directory.GetFiles(good, "*.yaml").Select(p => (Name: Path.GetFileName(p), Text: File.ReadAllText(p))).ToArray();
         var tried = 0;
         var rejected = 0;
-        var property = Prop.ForAll(Arb.From(Gen.Choose(0, files.Length - 1)), Arb.From(MutationsGen), (victim, mutations) =>
+        var property = Prop.ForAll(Arb.From(Gen.Choose(0, files.Length - 1)), TextMutations.Arbitrary, (victim, mutations) =>
         {
             var dir = Path.Combine(scratch.FullName, $"inventory-{tried}");
             Directory.CreateDirectory(dir);
             for (var i = 0; i < files.Length; i++)
             {
-                File.WriteAllText(Path.Combine(dir, files[i].Name), i == victim ? Apply(files[i].Text, mutations) : files[i].Text);
+                File.WriteAllText(Path.Combine(dir, files[i].Name), i == victim ? TextMutations.Apply(files[i].Text, mutations) : files[i].Text);
             }
 
             var result = InventoryLoader.Load(dir);
