@@ -23,6 +23,8 @@ public sealed class CaptureSession : IAsyncDisposable
     // A reference no capture can equal: the ticker's "emit a summary now" in the packet channel.
     private static readonly RawCapture Tick = new(LinkLayers.Null, new PosixTimeval(), []);
 
+    private static readonly TimeSpan BlockTimeout = TimeSpan.FromMilliseconds(100);
+
     private readonly CaptureOptions _options;
     private readonly LibPcapLiveDevice _device;
     private readonly Channel<RawCapture> _packets;
@@ -35,6 +37,7 @@ public sealed class CaptureSession : IAsyncDisposable
     private readonly Task<CaptureResult> _completion;
     private long _queueDropped;
     private long _stopAtTicks = long.MaxValue;
+    private volatile bool _pumpDone;
     private int _reason = -1;
     private string? _error;
 
@@ -119,9 +122,10 @@ public sealed class CaptureSession : IAsyncDisposable
             {
                 Snaplen = options.SnapLength,
                 Mode = options.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
-                // How long the capture thread waits in poll() for a packet: bounds how late it sees a stop.
-                ReadTimeout = 100,
-                Immediate = true,
+                // libpcap hands over a block of packets at the latest this long after its first packet,
+                // and the capture thread's poll() waits at most this long. Immediate mode would deliver
+                // sooner, but with it libpcap 1.10 lost packets on lo without counting them as drops.
+                ReadTimeout = (int)BlockTimeout.TotalMilliseconds,
                 BufferSize = options.KernelBufferBytes,
             });
         }
@@ -183,13 +187,19 @@ public sealed class CaptureSession : IAsyncDisposable
     /// <summary>The capture thread: blocks in libpcap (poll with a timeout), never in the channel.</summary>
     private void CaptureLoop()
     {
+        // After a stop, two empty reads in a row span more than the block timeout: by then every
+        // block holding packets from before the stop has been handed over and read.
+        var emptyReadsSinceStop = 0;
         try
         {
-            while (true)
+            // Once the pump is done (a limit, a failure) nothing more is wanted: reading on would only
+            // fill the queue and count its overflow as drops.
+            while (!_pumpDone)
             {
                 var status = _device.GetNextPacket(out var capture);
                 if (status == GetPacketStatus.PacketRead)
                 {
+                    emptyReadsSinceStop = 0;
                     if (StopRequested && capture.Header.Timeval.Date.Ticks > Interlocked.Read(ref _stopAtTicks))
                     {
                         return;
@@ -202,7 +212,7 @@ public sealed class CaptureSession : IAsyncDisposable
                 }
                 else if (status == GetPacketStatus.ReadTimeout)
                 {
-                    if (StopRequested)
+                    if (StopRequested && ++emptyReadsSinceStop == 2)
                     {
                         return;
                     }
@@ -215,7 +225,7 @@ public sealed class CaptureSession : IAsyncDisposable
                 }
             }
         }
-        catch (PcapException e)
+        catch (Exception e)
         {
             _error = $"capture on {_options.Interface} failed: {e.Message}";
             RequestStop(CaptureStopReason.Failed);
@@ -281,13 +291,15 @@ public sealed class CaptureSession : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PcapException)
+        catch (Exception e)
         {
-            _error ??= $"writing the capture of {_options.Interface} failed: {e.Message}";
+            // Whatever broke, the capture thread must be stopped and the caller told, not left hanging.
+            _error ??= $"processing the capture of {_options.Interface} failed: {e.Message}";
             RequestStop(CaptureStopReason.Failed);
         }
 
-        // A limit or a failure ended the pump first: the capture thread notices within its read timeout.
+        // A limit or a failure ended the pump first: the capture thread notices within a read timeout.
+        _pumpDone = true;
         RequestStop(CaptureStopReason.Stopped);
         await _capturing.ConfigureAwait(false);
         var drops = ReadDrops();

@@ -62,8 +62,9 @@ public sealed class TrafficSummariser
         {
             packet = Packet.ParsePacket(linkType, data);
         }
-        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or NotImplementedException)
+        catch (Exception)
         {
+            // Captured bytes are untrusted input to a third-party parser: any failure is a bad packet.
             _undecodable++;
             _otherNetwork.Add(length);
             return;
@@ -73,7 +74,7 @@ public sealed class TrafficSummariser
         {
             Classify(packet, length);
         }
-        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or NotImplementedException)
+        catch (Exception)
         {
             // A truncated or malformed header deep in the packet: the outer layers were counted.
             _undecodable++;

@@ -107,6 +107,7 @@ public sealed class LiveCaptureTests : IAsyncLifetime
 
         Assert.Equal(CaptureStopReason.PacketCount, result.Reason);
         Assert.Equal(25, result.Summary.Packets);
+        Assert.Equal(0, result.Drops.QueueDropped);
     }
 
     [Fact]
@@ -262,5 +263,41 @@ public sealed class LiveCaptureTests : IAsyncLifetime
         Assert.Equal(100.0, probe.LossPercent);
         Assert.Equal(new TcpFlagCounts(Syn: 6, SynAck: 0, Rst: 6, Fin: 0), result.Summary.Tcp);
         Assert.Equal(12, result.Summary.Packets);
+    }
+
+    [Fact]
+    public async Task A_burst_of_datagrams_is_counted_like_tcpdump_counts_it_without_drops()
+    {
+        using var sink = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        sink.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)sink.LocalEndPoint!).Port;
+        var filter = $"udp port {port}";
+        await using var tcpdump = await Tcpdump.StartAsync(_dir.File("burst.pcap"), filter);
+        await using var session = await CaptureSession.StartAsync(Options(o => o with { Filter = filter, OutputDirectory = _dir.File("burst") }));
+
+        using (var sender = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp))
+        {
+            sender.Connect(sink.LocalEndPoint!);
+            var payload = new byte[300];
+            for (var i = 0; i < 20_000; i++)
+            {
+                await sender.SendAsync(payload);
+            }
+        }
+
+        await Settle();
+        var result = await session.StopAsync();
+        await tcpdump.StopAsync();
+
+        Assert.Equal(20_000, await Tcpdump.CountAsync(tcpdump.File));
+        Assert.Equal(20_000, result.Summary.Packets);
+        Assert.Equal(20_000L * (14 + 20 + 8 + 300), result.Summary.Bytes);
+        Assert.Equal(0, result.Drops.Total);
+        Assert.Equal(20_000, await Tcpdump.CountAsync(Assert.Single(result.Files)));
+        var conversation = Assert.Single(result.Summary.TopConversations);
+        Assert.Equal(("udp", 20_000, result.Summary.Bytes), (conversation.Protocol, conversation.Packets, conversation.Bytes));
+        Assert.Contains(port, new[] { conversation.PortA, conversation.PortB });
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -151,8 +152,10 @@ internal static class PcapCommands
 
         await using (session)
         {
-            // Ctrl-C stops the capture; what was captured is still summarised.
+            // Ctrl-C (or a kill) stops the capture; what was captured is still summarised and printed.
             using var stopOnCancel = cancellationToken.Register(() => _ = session.StopAsync());
+            using var stopOnInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, session));
+            using var stopOnTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, session));
             if (!json)
             {
                 Console.WriteLine($"Capturing on {options.Interface} ({session.LinkType})"
@@ -198,6 +201,12 @@ internal static class PcapCommands
 
             return 0;
         }
+    }
+
+    private static void Stop(PosixSignalContext signal, CaptureSession session)
+    {
+        signal.Cancel = true;
+        _ = session.StopAsync();
     }
 
     private static Command ProbeCommand(ProbeKind kind)
@@ -344,7 +353,7 @@ internal static class PcapCommands
 
     private static string Describe(CaptureStopReason reason) => reason switch
     {
-        CaptureStopReason.Stopped => "stopped",
+        CaptureStopReason.Stopped => "on request",
         CaptureStopReason.Duration => "duration reached",
         CaptureStopReason.PacketCount => "packet count reached",
         CaptureStopReason.ByteCount => "byte limit reached",
