@@ -26,9 +26,13 @@ internal static class BenchCommand
             Description = "The playbook to run",
             DefaultValueFactory = _ => new FileInfo(Path.Combine("playbooks", "bench.yaml")),
         };
+        var soak = new Option<double>("--soak-minutes")
+        {
+            Description = "Instead of --rounds, repeat the playbook for this long and report whether memory stays flat",
+        };
         var command = new Command("bench", "Measure a playbook run over a fresh lab: wall time, client CPU per device, peak memory")
         {
-            devices, rounds, playbookPath,
+            devices, rounds, playbookPath, soak,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,7 +61,11 @@ internal static class BenchCommand
                 await using var runner = JobRunner.Start(log);
                 var options = new JobOptions(Environment.UserName) { KnownHostsPath = paths.KnownHosts };
                 var process = Process.GetCurrentProcess();
-                for (var round = 1; round <= parse.GetValue(rounds); round++)
+                var soakFor = TimeSpan.FromMinutes(parse.GetValue(soak));
+                var soaking = Stopwatch.StartNew();
+                long? firstHeap = null;
+                long lastHeap = 0;
+                for (var round = 1; soakFor > TimeSpan.Zero ? soaking.Elapsed < soakFor : round <= parse.GetValue(rounds); round++)
                 {
                     process.Refresh();
                     var cpuBefore = process.TotalProcessorTime;
@@ -68,9 +76,19 @@ internal static class BenchCommand
                     process.Refresh();
                     var cpu = process.TotalProcessorTime - cpuBefore;
                     var failed = summary.Recap.Count(r => r.HasFailures);
+                    // Live managed memory after a full collection: what a leak would make grow round after round.
+                    lastHeap = GC.GetTotalMemory(forceFullCollection: true);
+                    firstHeap ??= lastHeap;
                     Console.WriteLine($"round {round}: {count} devices in {wall.Elapsed.TotalSeconds:0.00} s wall, "
                         + $"client CPU {cpu.TotalSeconds:0.00} s = {cpu.TotalMilliseconds / count:0.0} ms per device, "
-                        + $"peak memory {process.PeakWorkingSet64 / (1024 * 1024)} MiB, {failed} host(s) failed ({summary.Outcome})");
+                        + $"live heap {lastHeap / (1024 * 1024.0):0.0} MiB, working set {process.WorkingSet64 / (1024 * 1024)} MiB, "
+                        + $"peak {process.PeakWorkingSet64 / (1024 * 1024)} MiB, {failed} host(s) failed ({summary.Outcome})");
+                }
+
+                if (soakFor > TimeSpan.Zero && firstHeap is { } first)
+                {
+                    Console.WriteLine($"soak: {soaking.Elapsed.TotalMinutes:0.0} min; live heap after round 1 {first / (1024 * 1024.0):0.0} MiB, "
+                        + $"after the last round {lastHeap / (1024 * 1024.0):0.0} MiB");
                 }
 
                 return 0;
