@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
 deploy/build.sh
-dotnet test NetFleet.sln -c "${CONFIGURATION:-Release}" --no-build --nologo \
+# One test assembly at a time: the lab, cluster and 1,000-device tests each want both cores.
+dotnet test NetFleet.sln -c "${CONFIGURATION:-Release}" --no-build --nologo -m:1 \
   --logger "console;verbosity=minimal" --results-directory artifacts/test-results "$@"

@@ -15,10 +15,16 @@ public static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(JobsCommands.Jobs());
         root.Subcommands.Add(JobsCommands.History());
+        root.Subcommands.Add(RollbackCommand.Create());
         root.Subcommands.Add(LanguageCommands.Validate());
         root.Subcommands.Add(LanguageCommands.Schema());
         root.Subcommands.Add(LabCommands.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(PcapCommands.Create());
+        root.Subcommands.Add(PcapCommands.Probe());
+        root.Subcommands.Add(NodeCommands.Create());
+        root.Subcommands.Add(SubmitCommand.Create());
+        root.Subcommands.Add(ClusterCommands.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

@@ -90,6 +90,28 @@ public sealed class DeviceDriver : IDeviceDriver, IConfigSession
     public async Task<string> GetRunningConfigAsync(CancellationToken cancellationToken = default) =>
         (await RunCommandAsync(Platform.RunningConfigCommand, null, cancellationToken)).Output;
 
+    public async Task<ConfigResult> ApplyConfirmedAsync(IReadOnlyList<string> lines, ConfigTransaction transaction,
+        CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        EnsureUsable();
+        var result = await Platform.ApplyConfirmedAsync(this, lines, transaction, cancellationToken);
+        return result with { Elapsed = Stopwatch.GetElapsedTime(started) };
+    }
+
+    public Task ConfirmConfigAsync(ConfigTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        EnsureUsable();
+        return Platform.ConfirmAsync(this, transaction, cancellationToken);
+    }
+
+    public async Task<string> RestoreConfigAsync(string backup, string? restorePoint, CancellationToken cancellationToken = default)
+    {
+        EnsureUsable();
+        await Platform.RestoreAsync(this, backup, restorePoint, cancellationToken);
+        return (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
+    }
+
     public Task CloseAsync(CancellationToken cancellationToken = default) => DisposeAsync().AsTask();
 
     public async ValueTask DisposeAsync()

@@ -10,6 +10,9 @@ public sealed record CommandResult(string Command, string Output, TimeSpan Elaps
 public sealed record ConfigResult(bool Changed, string? Diff)
 {
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>Where the device keeps the configuration from before the change (IOS: the archive file), if it does.</summary>
+    public string? RestorePoint { get; init; }
 }
 
 /// <summary>
@@ -39,6 +42,16 @@ public interface IDeviceDriver : IAsyncDisposable
     Task<ConfigResult> ApplyConfigAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken = default);
 
     Task<string> GetRunningConfigAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Applies configuration lines that the device reverts by itself unless <see cref="ConfirmConfigAsync"/>
+    /// follows within the transaction's window; touches nothing when they are already there.</summary>
+    Task<ConfigResult> ApplyConfirmedAsync(IReadOnlyList<string> lines, ConfigTransaction transaction, CancellationToken cancellationToken = default);
+
+    Task ConfirmConfigAsync(ConfigTransaction transaction, CancellationToken cancellationToken = default);
+
+    /// <summary>Restores the running configuration to a backup (in <see cref="PlatformDefinition.LineConfigCommand"/>
+    /// form) and returns the configuration read back afterwards, for the caller to verify.</summary>
+    Task<string> RestoreConfigAsync(string backup, string? restorePoint, CancellationToken cancellationToken = default);
 
     Task CloseAsync(CancellationToken cancellationToken = default);
 }

@@ -189,6 +189,8 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     /// <summary>Handlers every state shares.</summary>
     private void Common()
     {
+        // SNMP needs no SSH session: in every state it goes to the SNMP child, ahead of the session's queue.
+        Receive<RunDeviceRequest>(run => run.Request is Core.Playbooks.Modules.SnmpRequest, run => Snmp().Forward(run));
         Receive<GetSessionStatus>(_ => Sender.Tell(new SessionStatus(device, session is not null && sessionOptions is not null && attempts == 0,
             brokenWith is not null && DateTime.UtcNow < circuitOpenUntil, queue.Count)));
         Receive<CloseSession>(_ =>
@@ -197,6 +199,14 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             circuitOpenUntil = default;
             if (session is not null && current is null && queue.Count == 0) CloseSessionNow();
         });
+    }
+
+    /// <summary>The device's SNMP session, created on the first SNMP request. It reports failures as replies; if it
+    /// crashes anyway it is stopped like the SSH session (this actor's strategy) and created afresh on the next request.</summary>
+    private IActorRef Snmp()
+    {
+        var child = Context.Child("snmp");
+        return child.IsNobody() ? Context.ActorOf(DeviceSnmpActor.Props(device, SnmpManagerExtension.For(Context.System)), "snmp") : child;
     }
 
     private void Enqueue(RunDeviceRequest run)

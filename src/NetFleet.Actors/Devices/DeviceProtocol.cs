@@ -37,6 +37,9 @@ public static class DeviceProtocol
     /// <summary>Ask whether a session is open; answered with <see cref="SessionStatus"/>.</summary>
     public sealed record GetSessionStatus(string Device) : IDeviceMessage;
 
+    /// <summary>A sharded device took a request (sent back to the sender on arrival); <paramref name="At"/> is its node.</summary>
+    public sealed record DeviceRequestAccepted(string Device, string JobId, long RequestId, Akka.Actor.Address At);
+
     public sealed record SessionStatus(string Device, bool Open, bool CircuitOpen, int Queued);
 
     public sealed record DeviceRequestCompleted(
@@ -46,7 +49,12 @@ public static class DeviceProtocol
         bool Changed,
         string? Diff,
         TimeSpan Elapsed,
-        TimeSpan Waited);
+        TimeSpan Waited)
+    {
+        /// <summary>Structured results beside <see cref="Output"/> (SNMP variables, poll samples and rates), merged into the
+        /// task's registered result.</summary>
+        public IReadOnlyDictionary<string, object?>? Data { get; init; }
+    }
 
     public enum FailureKind
     {

@@ -93,7 +93,11 @@ internal sealed class DeviceSessionActor : ReceiveActor
             {
                 SendCommand send => await SendAsync(driver, send, request.Timeout, cts.Token),
                 ApplyConfig apply when request.Check => await CompareAsync(driver, apply, cts.Token),
+                ApplyConfig { ConfirmMinutes: { } minutes, Transaction: { } name } apply => await ApplyConfirmedAsync(driver, apply,
+                    new ConfigTransaction(name, minutes), cts.Token),
                 ApplyConfig apply => await ApplyAsync(driver, apply, cts.Token),
+                ConfirmConfig confirm => await ConfirmAsync(driver, confirm, cts.Token),
+                RestoreConfig restore => (await driver.RestoreConfigAsync(restore.Backup, restore.RestorePoint, cts.Token), false, null),
                 ReadConfig => ((await driver.RunCommandAsync(driver.Platform.LineConfigCommand, request.Timeout, cts.Token)).Output, false, null),
                 _ => throw new NotSupportedException($"no device support for {request.Request.GetType().Name}"),
             };
@@ -142,6 +146,26 @@ internal sealed class DeviceSessionActor : ReceiveActor
         }
 
         return (output, result.Changed, result.Diff);
+    }
+
+    /// <summary>The change, live but unconfirmed; the output is where the device keeps the configuration from before.</summary>
+    private static async Task<(string?, bool, string?)> ApplyConfirmedAsync(IDeviceDriver driver, ApplyConfig apply,
+        ConfigTransaction transaction, CancellationToken ct)
+    {
+        var result = await driver.ApplyConfirmedAsync(apply.Lines, transaction, ct);
+        return (result.RestorePoint, result.Changed, result.Diff);
+    }
+
+    private static async Task<(string?, bool, string?)> ConfirmAsync(IDeviceDriver driver, ConfirmConfig confirm, CancellationToken ct)
+    {
+        await driver.ConfirmConfigAsync(new ConfigTransaction(confirm.Transaction, 0), ct);
+        string? output = null;
+        if (confirm.Save && driver.Platform.SaveConfigCommand is { } save)
+        {
+            output = (await driver.RunCommandAsync(save, null, ct)).Output;
+        }
+
+        return (output, true, null);
     }
 
     /// <summary>Check mode: the lines missing from the running configuration are the change the task would make.</summary>

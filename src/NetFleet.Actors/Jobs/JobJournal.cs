@@ -96,6 +96,37 @@ public static class JobJournal
     public sealed record DeviceChanged(string JobId, DateTimeOffset At, string Device, int PlayIndex, int TaskIndex, int ItemIndex,
         string Task, string Before, string After, string Diff) : IEvent;
 
+    /// <summary>A configuration change is live on the device but not yet confirmed: the device reverts it by itself
+    /// after <paramref name="ConfirmMinutes"/> device minutes unless it is confirmed.</summary>
+    /// <param name="Before">The backup: the running configuration before the change, what a rollback restores.</param>
+    /// <param name="RestorePoint">Where the device keeps that configuration itself (IOS archive file), if it does.</param>
+    public sealed record ChangeApplied(string JobId, DateTimeOffset At, string Device, int PlayIndex, int TaskIndex, int ItemIndex,
+        string Transaction, string Diff, string? RestorePoint, int ConfirmMinutes, string Before) : IEvent
+    {
+        public StepKey Key => new(Device, PlayIndex, TaskIndex, ItemIndex);
+    }
+
+    /// <summary>The post-checks passed and the change was confirmed on the device: it stays.</summary>
+    public sealed record DeviceConfirmed(string JobId, DateTimeOffset At, string Device, int PlayIndex, int TaskIndex, int ItemIndex,
+        string Transaction) : IEvent
+    {
+        public StepKey Key => new(Device, PlayIndex, TaskIndex, ItemIndex);
+    }
+
+    /// <summary>A device was put back to its backup (or left to its own timed revert).</summary>
+    /// <param name="Reason">Why: the failed post-check, the drop, the halt.</param>
+    /// <param name="Verified">The running configuration read back afterwards equals the backup.</param>
+    /// <param name="By">netfleet (restored and read back) or device-timer (NetFleet could not reach it; the change was
+    /// never confirmed, so the device reverts by itself).</param>
+    public sealed record DeviceRolledBack(string JobId, DateTimeOffset At, string Device, int PlayIndex, int TaskIndex, int ItemIndex,
+        string Reason, bool Verified, string By) : IEvent;
+
+    /// <summary>A batch waits for <c>netfleet jobs approve</c>.</summary>
+    public sealed record ApprovalRequested(string JobId, DateTimeOffset At, int PlayIndex, int BatchIndex) : IEvent;
+
+    /// <summary>The waiting batch was approved and goes on.</summary>
+    public sealed record BatchApproved(string JobId, DateTimeOffset At, int PlayIndex, int BatchIndex, string User) : IEvent;
+
     /// <param name="Outcome">succeeded, failed, halted or cancelled.</param>
     public sealed record JobFinished(string JobId, DateTimeOffset At, string Outcome, string? HaltReason,
         int Ok, int Changed, int Failed, int Unreachable, int Skipped) : IEvent;
@@ -108,7 +139,11 @@ public static class JobJournal
         IReadOnlyList<ConfigRead> ConfigsBefore,
         IReadOnlyList<TaskFinished> Finished,
         JobFinished? Ended,
-        int Resumes);
+        int Resumes,
+        IReadOnlyList<ChangeApplied>? Changes = null,
+        IReadOnlyList<DeviceConfirmed>? Confirmed = null,
+        IReadOnlyList<DeviceRolledBack>? RolledBack = null,
+        IReadOnlyList<BatchApproved>? Approved = null);
 
     /// <summary>The recovered state of one job; <see cref="Apply"/> is the one place events change it.</summary>
     public sealed class State
@@ -121,6 +156,29 @@ public static class JobJournal
         public Dictionary<StepKey, string> ConfigsBefore { get; } = [];
         public Dictionary<StepKey, TaskFinished> Finished { get; } = [];
         private readonly List<BatchStarted> batchEvents = [];
+
+        /// <summary>Every change made live, in order; with <see cref="Confirmed"/> and <see cref="RolledBack"/>, what a
+        /// rollback of the job has to take back.</summary>
+        public List<ChangeApplied> Changes { get; } = [];
+        public List<DeviceConfirmed> Confirmed { get; } = [];
+        public List<DeviceRolledBack> RolledBack { get; } = [];
+        public List<BatchApproved> Approved { get; } = [];
+
+        /// <summary>Per device, the backup from before the job's first confirmed change that has not been rolled back
+        /// since: what <c>rollback</c> restores.</summary>
+        public IReadOnlyList<ChangeApplied> StandingChanges()
+        {
+            var confirmed = Confirmed.Select(c => c.Key).ToHashSet();
+            var result = new List<ChangeApplied>();
+            foreach (var device in Changes.Select(c => c.Device).Distinct(StringComparer.Ordinal))
+            {
+                var lastRollback = RolledBack.LastOrDefault(r => r.Device == device && r.Verified)?.At ?? DateTimeOffset.MinValue;
+                var first = Changes.FirstOrDefault(c => c.Device == device && confirmed.Contains(c.Key) && c.At > lastRollback);
+                if (first is not null) result.Add(first);
+            }
+
+            return result;
+        }
 
         public void Apply(IEvent e)
         {
@@ -146,6 +204,18 @@ public static class JobJournal
                     ConfigsBefore.Remove(finished.Key);
                     Finished[finished.Key] = finished;
                     break;
+                case ChangeApplied applied:
+                    Changes.Add(applied);
+                    break;
+                case DeviceConfirmed confirmed:
+                    Confirmed.Add(confirmed);
+                    break;
+                case DeviceRolledBack rolledBack:
+                    RolledBack.Add(rolledBack);
+                    break;
+                case BatchApproved approved:
+                    Approved.Add(approved);
+                    break;
                 case JobFinished ended:
                     Ended = ended;
                     break;
@@ -155,7 +225,7 @@ public static class JobJournal
         public Snapshot ToSnapshot() => new(Submitted, [.. batchEvents], [.. InFlight.Values],
             [.. ConfigsBefore.Select(c => new ConfigRead(Submitted?.JobId ?? "", DateTimeOffset.MinValue, c.Key.Device, c.Key.PlayIndex,
                 c.Key.TaskIndex, c.Key.ItemIndex, c.Value))],
-            [.. Finished.Values], Ended, Resumes);
+            [.. Finished.Values], Ended, Resumes, [.. Changes], [.. Confirmed], [.. RolledBack], [.. Approved]);
 
         public static State From(Snapshot snapshot)
         {
@@ -164,6 +234,10 @@ public static class JobJournal
             foreach (var s in snapshot.InFlight) state.Apply(s);
             foreach (var c in snapshot.ConfigsBefore) state.Apply(c);
             foreach (var f in snapshot.Finished) state.Finished[f.Key] = f;
+            state.Changes.AddRange(snapshot.Changes ?? []);
+            state.Confirmed.AddRange(snapshot.Confirmed ?? []);
+            state.RolledBack.AddRange(snapshot.RolledBack ?? []);
+            state.Approved.AddRange(snapshot.Approved ?? []);
             return state;
         }
     }

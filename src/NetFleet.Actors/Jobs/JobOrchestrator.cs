@@ -47,6 +47,15 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
         public readonly List<ModuleResult> ItemResults = [];
         public string? ConfigBefore;
         public DeviceRequestCompleted? Applied;
+        /// <summary>The transaction of the configuration change in progress, and where the device keeps its backup.</summary>
+        public string? Transaction;
+        public string? RestorePoint;
+        public int CheckIndex;
+        public int ApplyAttempts;
+        public int RestoreAttempts;
+        /// <summary>Why the change in progress is being rolled back, and whether retrying could help.</summary>
+        public string? Failure;
+        public bool Transient;
         public bool Done;
         /// <summary>True while <see cref="Advance"/> walks this host, so a step finishing inline does not re-enter it.</summary>
         public bool Advancing;
@@ -57,6 +66,15 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
     // The task's timeout is the orchestrator's to enforce (and to report); the device gets a little longer, so it
     // frees itself from a hung request without racing the orchestrator's verdict.
     private static readonly TimeSpan DeviceGrace = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A change cut short by a drop or a timeout is rolled back and tried again this many times in all.</summary>
+    private const int MaxApplyAttempts = 2;
+
+    /// <summary>Restores that could not reach the device are tried again this many times in all, with backoff.</summary>
+    private const int MaxRestoreAttempts = 3;
+
+    private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ApprovalPollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly JobSpec spec;
     private readonly Serilog.ILogger log;
@@ -88,6 +106,11 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
     private string? haltReason;
     private bool cancelled;
     private bool finished;
+    private bool haltRollbackStarted;
+    private readonly Dictionary<long, JobJournal.ChangeApplied> haltRestores = [];
+    private string? haltRollbackScope;
+    private (int Play, int Batch)? waitingFor;
+    private IActorRef? approvalReader;
 
     public JobOrchestrator(JobSpec spec, Serilog.ILogger log)
     {
@@ -116,6 +139,41 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
             var task = Task(run);
             log.Warning("Job {JobId} task {Task} on {Device} timed out after {Timeout}", spec.JobId, task.Name, run.Host.Name, task.Timeout);
             StepFinished(t.StepId, ModuleResult.Fail($"timed out after {task.Timeout!.Value.TotalSeconds:0.###} s"), TaskOutcome.Failed, null, null);
+        });
+        Command<PostCheckDone>(done =>
+        {
+            if (!awaiting.TryGetValue(done.StepId, out var run) || run.CheckIndex != done.Index) return;
+            if (done.Failure is { } failure) RollBack(run, $"post-check '{Play.PostChecks[done.Index].Name}' failed: {failure}");
+            else NextCheck(run, done.Index + 1);
+        });
+        Command<RetryRestore>(retry =>
+        {
+            if (awaiting.TryGetValue(retry.StepId, out var run)) Restore(run);
+        });
+        Command<RetryApply>(retry =>
+        {
+            if (!awaiting.TryGetValue(retry.StepId, out var run)) return;
+            log.Information("Job {JobId}: applying task {Task} on {Device} again (attempt {Attempt})", spec.JobId, Task(run).Name,
+                run.Host.Name, run.ApplyAttempts + 1);
+            ApplyTransaction(run);
+        });
+        Command<ResumeBatches>(_ => StartBatch());
+        Command<PollApproval>(_ =>
+        {
+            if (waitingFor is null || approvalReader is not null) return;
+            approvalReader = Context.ActorOf(JobApprovals.ReaderProps(spec.JobId, Self));
+        });
+        Command<JobApprovals.Approvals>(approvals =>
+        {
+            approvalReader = null;
+            if (waitingFor is not { } waiting) return;
+            // The n-th approval of the job lets the n-th gate through.
+            if (approvals.Users.Count <= journal.Approved.Count) return;
+            var user = approvals.Users[journal.Approved.Count];
+            waitingFor = null;
+            Timers.Cancel(nameof(PollApproval));
+            log.Information("Job {JobId}: batch {Batch} approved by {User}", spec.JobId, waiting.Batch + 1, user);
+            Record(new JobJournal.BatchApproved(spec.JobId, DateTimeOffset.UtcNow, waiting.Play, waiting.Batch, user), StartBatch);
         });
         Command<CancelJob>(_ =>
         {
@@ -218,6 +276,46 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
         if (Stopping || ++batchIndex >= batches.Count)
         {
             NextPlay();
+            return;
+        }
+
+        if (batchIndex == 0 || journal.Batches.Contains((playIndex, batchIndex)))
+        {
+            StartBatch();
+            return;
+        }
+
+        if (Play.Approval)
+        {
+            // Approved gates of a resumed job are not asked again.
+            if (journal.Approved.Any(a => a.PlayIndex == playIndex && a.BatchIndex == batchIndex))
+            {
+                StartBatch();
+                return;
+            }
+
+            log.Information("Job {JobId}: batch {Batch} of play '{Play}' waits for approval (netfleet jobs approve {JobId})",
+                spec.JobId, batchIndex + 1, Play.Name, spec.JobId);
+            waitingFor = (playIndex, batchIndex);
+            Record(new JobJournal.ApprovalRequested(spec.JobId, DateTimeOffset.UtcNow, playIndex, batchIndex));
+            Timers.StartPeriodicTimer(nameof(PollApproval), new PollApproval(), ApprovalPollInterval);
+            return;
+        }
+
+        if (Play.PauseBetweenBatches is { } pause)
+        {
+            Timers.StartSingleTimer(nameof(ResumeBatches), new ResumeBatches(), pause);
+            return;
+        }
+
+        StartBatch();
+    }
+
+    private void StartBatch()
+    {
+        if (Stopping)
+        {
+            FinishIfIdle();
             return;
         }
 
@@ -368,6 +466,11 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
     {
         run.ConfigBefore = null;
         run.Applied = null;
+        run.Transaction = null;
+        run.RestorePoint = null;
+        run.ApplyAttempts = 0;
+        run.RestoreAttempts = 0;
+        run.Failure = null;
         if (request is not ApplyConfig || spec.Options.Check) return () => Request(run, request, Phase.Run);
         if (inFlight && journal.ConfigsBefore.TryGetValue(key, out var before))
         {
@@ -383,6 +486,7 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
         var task = Task(run);
         var requestId = ++nextRequest;
         requests[requestId] = (run.StepId, phase);
+        if (request is SnmpRequest snmp) request = snmp with { Endpoint = SnmpEndpoint.For(run.Host) };
         SendToDevice(run, new RunDeviceRequest(run.Host.Name, requestId, spec.JobId, ConnectionOf(run.Host), request,
             spec.Options.Check, task.Timeout + DeviceGrace, idleTimeout));
     }
@@ -409,9 +513,32 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
             spec.Devices.Tell(request);
         }
 
+        if (haltRestores.Remove(requestId, out var change))
+        {
+            HaltRestored(change, reply);
+            return;
+        }
+
         if (!requests.Remove(requestId, out var of) || !awaiting.TryGetValue(of.StepId, out var run) || run.StepId != of.StepId) return;
         if (reply is DeviceRequestFailed failed)
         {
+            switch (of.Phase)
+            {
+                case Phase.Apply when run.Transaction is not null && failed.Kind is FailureKind.Dropped or FailureKind.TimedOut:
+                    // Part of the change (or all of it) may be on the device: take it back before anything else.
+                    RollBack(run, $"the change was cut short: {failed.Message}", transient: true);
+                    return;
+                case Phase.PostCheck:
+                    RollBack(run, $"post-check '{Play.PostChecks[run.CheckIndex].Name}' failed: {failed.Message}");
+                    return;
+                case Phase.Confirm:
+                    RollBack(run, $"the change could not be confirmed: {failed.Message}");
+                    return;
+                case Phase.Restore:
+                    RestoreFailed(run, failed);
+                    return;
+            }
+
             var (result, outcome, output, diff) = Failed(failed);
             if (of.Phase == Phase.ReadAfter && run.Applied is { } applied)
             {
@@ -442,7 +569,24 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
             case Phase.ReadBefore:
                 run.ConfigBefore = done.Output ?? "";
                 Record(new JobJournal.ConfigRead(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
-                    run.ConfigBefore), () => Request(run, CurrentRequest(run), Phase.Apply));
+                    run.ConfigBefore), () => ApplyTransaction(run));
+                break;
+            case Phase.Apply when done.Changed && run.Transaction is not null:
+                run.Applied = done with { Output = null };
+                run.RestorePoint = done.Output;
+                Record(new JobJournal.ChangeApplied(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
+                    run.Transaction, done.Diff ?? "", done.Output, Play.ConfirmMinutes, run.ConfigBefore ?? ""), () => NextCheck(run, 0));
+                break;
+            case Phase.PostCheck:
+                CheckOutput(run, done.Output ?? "");
+                break;
+            case Phase.Confirm:
+                run.Applied = run.Applied! with { Output = done.Output };
+                Record(new JobJournal.DeviceConfirmed(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
+                    run.Transaction!), () => Request(run, new ReadConfig(), Phase.ReadAfter));
+                break;
+            case Phase.Restore:
+                Restored(run, done.Output ?? "");
                 break;
             case Phase.Apply when done.Changed:
                 run.Applied = done;
@@ -461,6 +605,183 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
                 Reconcile(run, done.Output ?? "");
                 break;
         }
+    }
+
+    /// <summary>The change goes in under the device's own safety net (commit confirmed, commit timer, configure
+    /// replace with a timer): live, but reverting by itself unless confirmed after the post-checks.</summary>
+    private void ApplyTransaction(HostRun run)
+    {
+        var key = Key(run);
+        run.Transaction = ConfigTransaction.NameFor(spec.JobId, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex);
+        run.ApplyAttempts++;
+        run.Failure = null;
+        run.RestoreAttempts = 0;
+        Request(run, CurrentRequest(run) with { ConfirmMinutes = Play.ConfirmMinutes, Transaction = run.Transaction }, Phase.Apply);
+    }
+
+    private Core.Templating.VariableScope StepScope(HostRun run)
+    {
+        var task = Task(run);
+        var scope = TaskScope.ForTask(task, TaskScope.ForPlay(Play, run.Host, FactsOf(run.Host.Name)));
+        return run.Looping ? TaskScope.ForItem(scope, run.Items![run.ItemIndex]) : scope;
+    }
+
+    /// <summary>Runs post-check <paramref name="index"/>, or confirms the change once every check passed.</summary>
+    private void NextCheck(HostRun run, int index)
+    {
+        run.CheckIndex = index;
+        if (index >= Play.PostChecks.Count)
+        {
+            Request(run, new ConfirmConfig(run.Transaction!, CurrentRequest(run).Save), Phase.Confirm);
+            return;
+        }
+
+        var check = Play.PostChecks[index];
+        try
+        {
+            var scope = StepScope(run);
+            if (check.Command is { } command)
+            {
+                Request(run, new CommandModule().Prepare(command, scope), Phase.PostCheck);
+                return;
+            }
+
+            var stepId = run.StepId;
+            PostChecks.ReachabilityAsync(check, run.Host, scope, localModules.Token).PipeTo(Self,
+                success: failure => new PostCheckDone(stepId, index, failure),
+                failure: e => new PostCheckDone(stepId, index, e.Message));
+        }
+        catch (Exception e)
+        {
+            RollBack(run, $"post-check '{check.Name}' failed: {e.Message}");
+        }
+    }
+
+    private void CheckOutput(HostRun run, string output)
+    {
+        var check = Play.PostChecks[run.CheckIndex];
+        try
+        {
+            var command = check.Command!;
+            var scope = StepScope(run).With("output", output);
+            var sent = (SendCommand)new CommandModule().Prepare(command, scope);
+            if (CommandModule.ParseOutput(command, run.Host.Platform ?? "", sent.Command, output) is { } records)
+            {
+                scope = scope.With("parsed", records);
+            }
+
+            if (check.That.FirstOrDefault(c => !c.IsTrue(scope)) is { } failing)
+            {
+                RollBack(run, $"post-check '{check.Name}' failed: {failing.Source} is false");
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            RollBack(run, $"post-check '{check.Name}' failed: {e.Message}");
+            return;
+        }
+
+        NextCheck(run, run.CheckIndex + 1);
+    }
+
+    /// <summary>Takes the change in progress back: the device is restored to the backup read before the change, and read
+    /// back to verify the restore took.</summary>
+    private void RollBack(HostRun run, string reason, bool transient = false)
+    {
+        log.Warning("Job {JobId}: rolling {Device} back: {Reason}", spec.JobId, run.Host.Name, reason);
+        run.Failure = reason;
+        run.Transient = transient;
+        run.RestoreAttempts = 0;
+        Restore(run);
+    }
+
+    private void Restore(HostRun run)
+    {
+        run.RestoreAttempts++;
+        Request(run, new RestoreConfig(run.ConfigBefore ?? "", run.RestorePoint, run.Transaction!), Phase.Restore);
+    }
+
+    private void Restored(HostRun run, string current)
+    {
+        var key = Key(run);
+        var verified = ConfigText.Same(current, run.ConfigBefore ?? "");
+        Record(new JobJournal.DeviceRolledBack(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
+            run.Failure ?? "", verified, "netfleet"), () =>
+        {
+            if (verified && run.Transient && run.ApplyAttempts < MaxApplyAttempts && !Stopping)
+            {
+                Timers.StartSingleTimer(("retry-apply", run.StepId), new RetryApply(run.StepId), RetryBackoff * run.ApplyAttempts);
+                return;
+            }
+
+            var outcome = verified
+                ? "rolled back to the backup (verified: the running configuration equals it)"
+                : "rolled back, but the running configuration read back differs from the backup:\n"
+                  + ConfigText.LineDiff(run.ConfigBefore ?? "", current);
+            FailChange(run, $"{run.Failure}; {outcome}", verified);
+        });
+    }
+
+    private void RestoreFailed(HostRun run, DeviceRequestFailed failed)
+    {
+        if (run.RestoreAttempts < MaxRestoreAttempts && failed.Kind is not FailureKind.Rejected)
+        {
+            Timers.StartSingleTimer(("retry-restore", run.StepId), new RetryRestore(run.StepId), RetryBackoff * Math.Pow(2, run.RestoreAttempts));
+            return;
+        }
+
+        var key = Key(run);
+        var reason = $"{run.Failure}; NetFleet could not restore the backup ({failed.Message})";
+        // The change was never confirmed: the device's own timer takes it back.
+        Record(new JobJournal.DeviceRolledBack(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
+            reason, false, "device-timer"), () => FailChange(run,
+            $"{reason}; the change was never confirmed, so the device reverts it by itself within {Play.ConfirmMinutes} minute(s)", false));
+    }
+
+    private void FailChange(HostRun run, string message, bool verified)
+    {
+        var data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["rolled_back"] = true, ["rollback_verified"] = verified };
+        if (run.Applied?.Diff is { } diff) data["diff"] = diff;
+        StepFinished(run.StepId, ModuleResult.Fail(message, data), TaskOutcome.Failed, null, run.Applied?.Diff);
+    }
+
+    /// <summary>On a halt with <c>rollback: batch</c> or <c>job</c>, the confirmed changes of the failed batch (or of the
+    /// whole job) are taken back too, each device to its backup from before the job's first change to it.</summary>
+    private bool StartHaltRollback()
+    {
+        if (haltRollbackStarted || haltReason is null || playIndex < 0 || playIndex >= spec.Playbook.Plays.Count) return false;
+        haltRollbackStarted = true;
+        var scope = Play.Rollback;
+        var batch = runs.Select(r => r.Host.Name).ToHashSet(StringComparer.Ordinal);
+        var targets = journal.StandingChanges()
+            .Where(c => scope == RollbackScope.Job || (scope == RollbackScope.Batch ? batch.Contains(c.Device) : failedHosts.Contains(c.Device)))
+            .ToList();
+        if (targets.Count == 0) return false;
+        haltRollbackScope = scope.ToString().ToLowerInvariant();
+        log.Warning("Job {JobId}: rollback {Scope}: restoring {Count} device(s)", spec.JobId, haltRollbackScope, targets.Count);
+        foreach (var change in targets)
+        {
+            var host = spec.Inventory.Hosts.FirstOrDefault(h => h.Name == change.Device);
+            if (host is null) continue;
+            var requestId = ++nextRequest;
+            haltRestores[requestId] = change;
+            devicesInFlight++;
+            spec.Devices.Tell(new RunDeviceRequest(change.Device, requestId, spec.JobId, ConnectionOf(host),
+                new RestoreConfig(change.Before, change.RestorePoint, change.Transaction), false, null, idleTimeout));
+        }
+
+        return haltRestores.Count > 0;
+    }
+
+    private void HaltRestored(JobJournal.ChangeApplied change, object reply)
+    {
+        var verified = reply is DeviceRequestCompleted done && ConfigText.Same(done.Output ?? "", change.Before);
+        var reason = reply is DeviceRequestFailed failed
+            ? $"rollback {haltRollbackScope} after the halt failed: {failed.Message}"
+            : $"rollback {haltRollbackScope} after the halt";
+        Record(new JobJournal.DeviceRolledBack(spec.JobId, DateTimeOffset.UtcNow, change.Device, change.PlayIndex, change.TaskIndex,
+            change.ItemIndex, reason, verified, "netfleet"), () => FinishIfIdle());
     }
 
     /// <summary>
@@ -512,6 +833,38 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
     private void Reconcile(HostRun run, string current)
     {
         var apply = CurrentRequest(run);
+        var key = Key(run);
+        var before = run.ConfigBefore ?? "";
+        if (!journal.Confirmed.Any(c => c.Key == key) && Missing(apply.Lines, before).Count > 0)
+        {
+            // The change was made (or begun) under a transaction that was never confirmed.
+            var applied = journal.Changes.LastOrDefault(c => c.Key == key);
+            run.Transaction = applied?.Transaction ?? ConfigTransaction.NameFor(spec.JobId, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex);
+            run.RestorePoint = applied?.RestorePoint;
+            if (Missing(apply.Lines, current).Count == 0)
+            {
+                log.Information("Job {JobId}: {Device} holds the unconfirmed change of task {Task}; checking and confirming it",
+                    spec.JobId, run.Host.Name, Task(run).Name);
+                run.ApplyAttempts = 1;
+                var changeDiff = applied?.Diff ?? LineDiff(before, current);
+                run.Applied = new DeviceRequestCompleted(key.Device, 0, null, true, changeDiff, TimeSpan.Zero, TimeSpan.Zero);
+                if (applied is not null)
+                {
+                    NextCheck(run, 0);
+                    return;
+                }
+
+                Record(new JobJournal.ChangeApplied(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
+                    run.Transaction, changeDiff, null, Play.ConfirmMinutes, before), () => NextCheck(run, 0));
+                return;
+            }
+
+            // Partly there, or reverted by the device already: back to the backup, then the change again.
+            run.ApplyAttempts = 0;
+            RollBack(run, "the change was cut short by a restart", transient: true);
+            return;
+        }
+
         if (Missing(apply.Lines, current).Count > 0)
         {
             log.Information("Job {JobId}: {Device} lacks part of task {Task}; applying it", spec.JobId, run.Host.Name, Task(run).Name);
@@ -519,9 +872,7 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        var before = run.ConfigBefore ?? "";
         var changed = Missing(apply.Lines, before).Count > 0;
-        var key = Key(run);
         string? diff = null;
         if (changed)
         {
@@ -680,7 +1031,8 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
 
     private void FinishIfIdle()
     {
-        if (finished || awaiting.Count > 0) return;
+        if (finished || awaiting.Count > 0 || haltRestores.Count > 0) return;
+        if (!cancelled && StartHaltRollback()) return;
         finished = true;
         var outcome = cancelled ? JobOutcome.Cancelled
             : haltReason is not null ? JobOutcome.Halted
@@ -742,18 +1094,7 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
     private DeviceConnectionOptions ConnectionOf(Host host)
     {
         if (connections.TryGetValue(host.Name, out var options)) return options;
-        var platform = host.Platform ?? throw new InvalidOperationException($"{host.Name} has no platform in the inventory");
-        var username = host.Username ?? throw new InvalidOperationException($"{host.Name} has no username in the inventory");
-        options = new DeviceConnectionOptions(host.Hostname, platform, new SshCredentials(username) { Password = host.Password?.Reveal() })
-        {
-            Name = host.Name,
-            Port = host.Port,
-            EnableSecret = host.EnableSecret?.Reveal(),
-            TrustNewHostKeys = spec.Options.TrustNewHostKeys,
-        };
-        if (spec.Options.KnownHostsPath is { } knownHosts) options = options with { KnownHostsPath = knownHosts };
-        connections[host.Name] = options;
-        return options;
+        return connections[host.Name] = DeviceConnections.For(host, spec.Options);
     }
 
     private void Emit(JobEvent e)
@@ -781,6 +1122,10 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
         }
 
         if (done.Diff is { } diff) data["diff"] = diff;
+        if (done.Data is { } extra)
+        {
+            foreach (var (key, value) in extra) data[key] = value;
+        }
         var result = ModuleResult.Ok(data: data, changed: done.Changed);
         return (result, TaskOutcomeOf(result), done.Output, done.Diff);
     }

@@ -35,7 +35,23 @@ public static class JobProtocol
         Apply,
         ReadAfter,
         Reconcile,
+        PostCheck,
+        Confirm,
+        Restore,
     }
+
+    /// <summary>A local post-check (TCP, SNMP) ended; <paramref name="Failure"/> says why it failed, if it did.</summary>
+    internal sealed record PostCheckDone(long StepId, int Index, string? Failure);
+
+    internal sealed record RetryRestore(long StepId);
+
+    internal sealed record RetryApply(long StepId);
+
+    /// <summary>The pause between batches is over.</summary>
+    internal sealed record ResumeBatches;
+
+    /// <summary>Look in the store for an approval of the waiting batch.</summary>
+    internal sealed record PollApproval;
 
     internal sealed record LocalModuleFinished(long StepId, ModuleResult Result);
 

@@ -6,6 +6,7 @@ using NetFleet.Core.Inventory;
 using NetFleet.Core.Playbooks;
 using NetFleet.Core.Results;
 using NetFleet.Lab.Hosting;
+using NetFleet.Node;
 using Serilog.Events;
 
 namespace NetFleet.Cli.Commands;
@@ -58,8 +59,10 @@ internal static class BenchCommand
                 }
 
                 await using var log = (Serilog.Core.Logger)Logging.Create(LogEventLevel.Warning);
-                await using var runner = JobRunner.Start(log);
-                var options = new JobOptions(Environment.UserName) { KnownHostsPath = paths.KnownHosts };
+                // Jobs are journaled as `run` journals them (SQLite here), so the figures include that cost.
+                await using var node = await NetFleetNode.StartAsync(JobStore.Resolve("sqlite:" + Path.Combine(paths.Root, "bench.db")), log,
+                    cancellationToken: cancellationToken);
+                var runner = node.Runner;
                 var process = Process.GetCurrentProcess();
                 var soakFor = TimeSpan.FromMinutes(parse.GetValue(soak));
                 var soaking = Stopwatch.StartNew();
@@ -70,6 +73,7 @@ internal static class BenchCommand
                     process.Refresh();
                     var cpuBefore = process.TotalProcessorTime;
                     var wall = Stopwatch.StartNew();
+                    var options = new JobOptions(Environment.UserName) { KnownHostsPath = paths.KnownHosts, JobId = JobRunner.NewJobId() };
                     var summary = await runner.RunAsync(parse.GetValue(playbookPath)!.FullName, playbook.Playbook,
                         inventory.Inventory, options, _ => { }, cancellationToken);
                     wall.Stop();

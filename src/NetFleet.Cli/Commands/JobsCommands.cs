@@ -38,6 +38,7 @@ internal static class JobsCommands
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Resume());
+        command.Subcommands.Add(Approve());
         return command;
     }
 
@@ -173,6 +174,44 @@ internal static class JobsCommands
             return await RunCommand.FinishAsync(node, summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
         });
         return command;
+    }
+
+    private static Command Approve()
+    {
+        var id = new Argument<string>("id") { Description = "The job waiting at an approval gate" };
+        var store = StoreOption.Create();
+        var command = new Command("approve", """
+            Let a job waiting at an 'approval: true' gate go on with its next batch. The approval is stored in the job
+            store, so it can come from any machine that shares it; the waiting job sees it within a second.
+            """)
+        {
+            id, store,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var jobId = parse.GetValue(id)!;
+            await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(parse.GetValue(store)), Logging.Create(LogEventLevel.Warning),
+                cancellationToken: ct);
+            if (await node.FindSubmissionAsync(jobId, ct) is null)
+            {
+                await Console.Error.WriteLineAsync($"no job {jobId} in {node.Store.Display}");
+                return 1;
+            }
+
+            var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var replyTo = node.Runner.System.ActorOf(Akka.Actor.Props.Create(() => new Reply(reply)));
+            node.Runner.System.ActorOf(JobApprovals.WriterProps(jobId, Environment.UserName, replyTo));
+            var approved = (JobApprovals.Approved)await reply.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            await Console.Error.WriteLineAsync($"job {jobId}: approval {approved.Count} recorded by {approved.User}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Passes the first message it gets to a task.</summary>
+    internal sealed class Reply : Akka.Actor.ReceiveActor
+    {
+        public Reply(TaskCompletionSource<object> reply) => ReceiveAny(m => reply.TrySetResult(m));
     }
 
     /// <summary>Why the files a job was started with are no longer the same, or null when they are.</summary>

@@ -136,7 +136,7 @@ internal static class RunCommand
         return (playbookResult.Playbook, inventoryResult.Inventory);
     }
 
-    private static void WriteResults(string format, FileInfo? outFile, IReadOnlyList<TaskResult> results)
+    internal static void WriteResults(string format, FileInfo? outFile, IReadOnlyList<TaskResult> results)
     {
         if (format == "table")
         {
@@ -161,7 +161,7 @@ internal static class RunCommand
     }
 
     /// <summary>Ansible's convention: 2 when a host failed (or the job halted), 4 when hosts were only unreachable.</summary>
-    private static int ExitCode(JobSummary summary) =>
+    internal static int ExitCode(JobSummary summary) =>
         summary.Recap.Any(r => r.Failed > 0) ? 2
         : summary.Recap.Any(r => r.Unreachable > 0) ? 4
         : summary.Outcome is JobOutcome.Halted ? 2

@@ -20,6 +20,23 @@ public sealed record Play(
 {
     /// <summary>The <c>hosts:</c> scalar, so selection problems found later point into the YAML.</summary>
     internal YScalar? HostsNode { get; init; }
+
+    /// <summary>The default confirm window in device minutes: long enough for post-checks over a slow link.</summary>
+    public const int DefaultConfirmMinutes = 5;
+
+    /// <summary>How long a configuration change may stay unconfirmed before the device reverts it by itself.</summary>
+    public int ConfirmMinutes { get; init; } = DefaultConfirmMinutes;
+
+    /// <summary>Run after every configuration change of the play, before it is confirmed.</summary>
+    public IReadOnlyList<PostCheck> PostChecks { get; init; } = [];
+
+    public RollbackScope Rollback { get; init; } = RollbackScope.Device;
+
+    /// <summary>A wait between one batch's end and the next one's start.</summary>
+    public TimeSpan? PauseBetweenBatches { get; init; }
+
+    /// <summary>Each batch after the first waits until someone approves the job (<c>netfleet jobs approve</c>).</summary>
+    public bool Approval { get; init; }
 }
 
 public sealed record PlaybookTask(

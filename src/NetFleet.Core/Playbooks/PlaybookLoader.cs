@@ -18,7 +18,8 @@ public sealed record PlaybookLoadResult(Playbook? Playbook, IReadOnlyList<Diagno
 /// </summary>
 public static class PlaybookLoader
 {
-    public static readonly IReadOnlyList<string> PlayKeys = ["name", "hosts", "vars", "serial", "max_fail_percentage", "any_errors_fatal", "tasks"];
+    public static readonly IReadOnlyList<string> PlayKeys = ["name", "hosts", "vars", "serial", "max_fail_percentage", "any_errors_fatal", "tasks",
+        "post_checks", "confirm_minutes", "rollback", "pause_between_batches", "approval"];
     public static readonly IReadOnlyList<string> TaskKeys = ["name", "register", "when", "loop", "ignore_errors", "timeout", "vars"];
 
     public static PlaybookLoadResult Load(string path)
@@ -79,6 +80,30 @@ public static class PlaybookLoader
         }
         var anyErrorsFatal = map["any_errors_fatal"] is { } aef && (reader.Bool(aef) ?? false);
         var vars = map["vars"] is { } v ? ReadVars(v, context) : new Dictionary<string, TemplatedValue>();
+        var confirmMinutes = Play.DefaultConfirmMinutes;
+        if (map["confirm_minutes"] is { } cm && reader.Int(cm, "a number of device minutes (1 to 120)") is { } minutes)
+        {
+            if (minutes is < 1 or > 120) bag.Error(cm.Start, DiagnosticCodes.InvalidValue, $"confirm_minutes {minutes} is not between 1 and 120");
+            else confirmMinutes = minutes;
+        }
+        var rollback = RollbackScope.Device;
+        if (map["rollback"] is { } rb && reader.String(rb, "device, batch or job") is { } rbs)
+        {
+            if (Enum.TryParse<RollbackScope>(rbs.Value, ignoreCase: true, out var scope) && rbs.Value.All(char.IsLetter)) rollback = scope;
+            else bag.Error(rbs.Start, DiagnosticCodes.InvalidValue, $"'{rbs.Value}' is not a rollback scope", "expected one of: device, batch, job");
+        }
+        TimeSpan? pause = null;
+        if (map["pause_between_batches"] is { } pb && reader.String(pb, "a duration such as 30s or 2m") is { } pbs)
+        {
+            if (Duration.TryParse(pbs.Value, out var parsed)) pause = parsed;
+            else bag.Error(pbs.Start, DiagnosticCodes.BadDuration, $"'{pbs.Value}' is not a duration", "write e.g. 30s, 2m, 1h30m or a number of seconds");
+        }
+        var approval = map["approval"] is { } ap && (reader.Bool(ap) ?? false);
+        var postChecks = new List<PostCheck>();
+        if (map["post_checks"] is { } pc && reader.Sequence(pc, "a list of post-checks") is { } checks)
+        {
+            postChecks.AddRange(checks.Items.Select(c => PostCheck.Read(c, context)).OfType<PostCheck>());
+        }
 
         var tasks = new List<PlaybookTask>();
         if (map["tasks"] is not { } tasksNode)
@@ -97,7 +122,11 @@ public static class PlaybookLoader
         var name = map["name"] is { } n ? reader.String(n)?.Value : null;
         return hosts is null
             ? null
-            : new Play(name ?? hostsNode!.Value, hosts, vars, serial, maxFail, anyErrorsFatal, tasks, map.Start) { HostsNode = hostsNode };
+            : new Play(name ?? hostsNode!.Value, hosts, vars, serial, maxFail, anyErrorsFatal, tasks, map.Start)
+            {
+                HostsNode = hostsNode, ConfirmMinutes = confirmMinutes, Rollback = rollback, PauseBetweenBatches = pause,
+                Approval = approval, PostChecks = postChecks,
+            };
     }
 
     private static HostSelector? ParseHosts(YScalar node, DiagnosticBag bag)

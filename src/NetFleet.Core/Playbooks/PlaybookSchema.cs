@@ -81,6 +81,38 @@ public static class PlaybookSchema
                     ["description"] = "Abort the play when more than this percentage of a batch failed.",
                 },
                 ["any_errors_fatal"] = Described("boolean", "Abort the play as soon as any host fails."),
+                ["confirm_minutes"] = new JsonObject
+                {
+                    ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 120,
+                    ["description"] = "Device minutes a configuration change may stay unconfirmed before the device reverts it by itself (default 5).",
+                },
+                ["rollback"] = new JsonObject
+                {
+                    ["enum"] = new JsonArray("device", "batch", "job"),
+                    ["description"] = "On a halt, roll back only the failed device, its whole batch, or every device the job changed.",
+                },
+                ["pause_between_batches"] = Described("string", "A wait between batches, e.g. 30s or 2m."),
+                ["approval"] = Described("boolean", "Wait before each batch after the first until 'netfleet jobs approve ID'."),
+                ["post_checks"] = new JsonObject
+                {
+                    ["description"] = "Checks after every configuration change, before it is confirmed; a failure rolls the device back.",
+                    ["type"] = "array",
+                    ["items"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["additionalProperties"] = false,
+                        ["properties"] = new JsonObject
+                        {
+                            ["name"] = Described("string", "Name shown in output."),
+                            ["command"] = new JsonObject { ["description"] = "A command (string, or {command, parse, template}); its output is 'output', parsed records 'parsed'." },
+                            ["that"] = new JsonObject { ["description"] = "Conditions (Scriban expressions) the command's output must satisfy." },
+                            ["tcp"] = Described("string", "host:port that must accept a TCP connection."),
+                            ["snmp"] = Described("string", "An OID an SNMP v2c get on the device must answer."),
+                            ["snmp_port"] = Described("integer", "UDP port of the device's SNMP agent (default 161)."),
+                            ["community"] = Described("string", "SNMP community (default public)."),
+                        },
+                    },
+                },
                 ["tasks"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/$defs/task" } },
             },
         };
@@ -146,6 +178,7 @@ public static class PlaybookSchema
                     new JsonObject { ["type"] = "string" },
                     new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } }),
             },
+            ParameterType.MappingList => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object" } },
             _ => throw new InvalidOperationException($"unhandled parameter type {parameter.Type}"),
         };
         schema["description"] = parameter.Description;

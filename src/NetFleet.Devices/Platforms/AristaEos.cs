@@ -4,7 +4,7 @@ namespace NetFleet.Devices.Platforms;
 
 /// <summary>Arista EOS: IOS-like prompts; configuration goes into a configure session, whose diff is
 /// shown before <c>commit</c>, and which is aborted on the first rejected line (nothing applied).</summary>
-public sealed class AristaEos : PlatformDefinition
+public sealed partial class AristaEos : PlatformDefinition
 {
     private const string Host = @"[\w.\-:/]{1,63}";
 
@@ -59,4 +59,86 @@ public sealed class AristaEos : PlatformDefinition
         await session.SendAsync("commit", cancellationToken);
         return new ConfigResult(true, diff);
     }
+
+    /// <summary>A configure session named after the transaction, committed with <c>commit timer</c>: EOS reverts it
+    /// by itself unless <c>configure session NAME commit</c> comes in time. An empty session diff is aborted.</summary>
+    public override async Task<ConfigResult> ApplyConfirmedAsync(IConfigSession session, IReadOnlyList<string> lines,
+        ConfigTransaction transaction, CancellationToken cancellationToken)
+    {
+        await session.EnterLevelAsync("privileged_exec", cancellationToken);
+        // An attempt whose answer was lost may have committed this change already, under its timer: entering the
+        // session again would replace it, so it is reported as applied and left for the post-checks and confirmation.
+        var sessions = await session.SendAsync("show configuration sessions", cancellationToken);
+        if (sessions.Split('\n').Any(l => l.TrimStart('*', ' ').StartsWith(transaction.Name + " ", StringComparison.Ordinal) && PendingTimer().IsMatch(l)))
+        {
+            return new ConfigResult(true, null) { RestorePoint = transaction.Name };
+        }
+
+        await session.SendAsync("configure session " + transaction.Name, cancellationToken);
+        string diff;
+        try
+        {
+            foreach (var line in lines)
+            {
+                await session.SendAsync(line, cancellationToken);
+            }
+
+            diff = await session.SendAsync("show session-config diffs", cancellationToken);
+        }
+        catch (CommandRejectedException)
+        {
+            await session.SendAsync("abort", cancellationToken, checkFailures: false);
+            throw;
+        }
+
+        if (diff.Trim().Length == 0)
+        {
+            await session.SendAsync("abort", cancellationToken);
+            return new ConfigResult(false, null);
+        }
+
+        await session.SendAsync("commit timer " + Clock(transaction.ConfirmMinutes), cancellationToken);
+        await session.EnterLevelAsync("privileged_exec", cancellationToken);
+        return new ConfigResult(true, diff) { RestorePoint = transaction.Name };
+    }
+
+    public override async Task ConfirmAsync(IConfigSession session, ConfigTransaction transaction, CancellationToken cancellationToken)
+    {
+        await session.EnterLevelAsync("privileged_exec", cancellationToken);
+        await session.SendAsync($"configure session {transaction.Name} commit", cancellationToken);
+    }
+
+    /// <summary>Drops the change's session if it never got committed, then commits, in a session of its own, the
+    /// commands that turn the running configuration back into the backup. A commit timer still running would only
+    /// revert to that same backup.</summary>
+    public override async Task RestoreAsync(IConfigSession session, string backup, string? restorePoint, CancellationToken cancellationToken)
+    {
+        await session.EnterLevelAsync("privileged_exec", cancellationToken);
+        if (restorePoint is not null)
+        {
+            await session.SendAsync($"configure session {restorePoint} abort", cancellationToken, checkFailures: false);
+        }
+
+        var commands = ConfigText.IndentedRestore(await session.GetRunningConfigAsync(cancellationToken), backup);
+        if (commands.Count == 0) return;
+        await session.SendAsync($"configure session {restorePoint ?? "netfleet"}-restore-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}", cancellationToken);
+        try
+        {
+            foreach (var command in commands)
+            {
+                await session.SendAsync(command, cancellationToken);
+            }
+        }
+        catch (CommandRejectedException)
+        {
+            await session.SendAsync("abort", cancellationToken, checkFailures: false);
+            throw;
+        }
+
+        await session.SendAsync("commit", cancellationToken);
+        await session.EnterLevelAsync("privileged_exec", cancellationToken);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"pending\W?commit\W?timer", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex PendingTimer();
 }

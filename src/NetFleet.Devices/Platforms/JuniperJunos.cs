@@ -57,6 +57,79 @@ public sealed class JuniperJunos : PlatformDefinition
         return diff.Trim().Length == 0 ? new ConfigResult(false, null) : new ConfigResult(true, diff);
     }
 
+    /// <summary><c>commit confirmed N</c>: Junos rolls back by itself unless another <c>commit</c> comes in time.</summary>
+    public override async Task<ConfigResult> ApplyConfirmedAsync(IConfigSession session, IReadOnlyList<string> lines,
+        ConfigTransaction transaction, CancellationToken cancellationToken)
+    {
+        await session.EnterLevelAsync("configuration", cancellationToken);
+        string diff;
+        try
+        {
+            foreach (var line in lines)
+            {
+                await session.SendAsync(line, cancellationToken);
+            }
+
+            diff = await session.SendAsync("show | compare", cancellationToken);
+            if (diff.Trim().Length > 0)
+            {
+                await session.SendAsync("commit confirmed " + transaction.ConfirmMinutes, cancellationToken);
+            }
+        }
+        catch (CommandRejectedException)
+        {
+            await DiscardAsync(session, cancellationToken);
+            throw;
+        }
+
+        // Nothing to commit, but the last commit may be this change's own `commit confirmed` from an attempt whose
+        // answer was lost: it still needs its post-checks and confirmation, or the device takes it back.
+        var pending = diff.Trim().Length == 0
+            && (await session.SendAsync("run show system commit", cancellationToken)).Split('\n')
+                .FirstOrDefault(l => l.StartsWith("0 ", StringComparison.Ordinal))?.Contains("commit confirmed", StringComparison.Ordinal) == true;
+        await session.EnterLevelAsync("exec", cancellationToken);
+        return diff.Trim().Length > 0 ? new ConfigResult(true, diff) : new ConfigResult(pending, null);
+    }
+
+    public override async Task ConfirmAsync(IConfigSession session, ConfigTransaction transaction, CancellationToken cancellationToken)
+    {
+        await session.EnterLevelAsync("configuration", cancellationToken);
+        await session.SendAsync("commit", cancellationToken);
+        await session.EnterLevelAsync("exec", cancellationToken);
+    }
+
+    /// <summary>Discards whatever the candidate holds, then deletes what the backup lacks and sets what it has, in
+    /// <c>display set</c> form, and commits (which also ends a pending <c>commit confirmed</c>).</summary>
+    public override async Task RestoreAsync(IConfigSession session, string backup, string? restorePoint, CancellationToken cancellationToken)
+    {
+        await session.EnterLevelAsync(CommandLevel, cancellationToken);
+        var current = await session.SendAsync(LineConfigCommand, cancellationToken);
+        var now = SetLines(current);
+        var goal = SetLines(backup);
+        List<string> commands = [.. now.Except(goal).Reverse().Select(l => "delete " + l["set ".Length..]), .. goal.Except(now)];
+        await session.EnterLevelAsync("configuration", cancellationToken);
+        await session.SendAsync("rollback 0", cancellationToken);
+        try
+        {
+            foreach (var command in commands)
+            {
+                await session.SendAsync(command, cancellationToken);
+            }
+
+            if (commands.Count > 0) await session.SendAsync("commit", cancellationToken);
+        }
+        catch (CommandRejectedException)
+        {
+            await DiscardAsync(session, cancellationToken);
+            throw;
+        }
+
+        await session.EnterLevelAsync("exec", cancellationToken);
+    }
+
+    private static List<string> SetLines(string config) =>
+        [.. ConfigText.Significant(config).Select(l => l.Trim()).Where(l => l.StartsWith("set ", StringComparison.Ordinal))];
+
     private static async Task DiscardAsync(IConfigSession session, CancellationToken cancellationToken)
     {
         await session.SendAsync("rollback 0", cancellationToken, checkFailures: false);

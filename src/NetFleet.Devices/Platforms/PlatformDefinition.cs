@@ -89,6 +89,24 @@ public abstract class PlatformDefinition
     public abstract Task<ConfigResult> ApplyConfigAsync(IConfigSession session, IReadOnlyList<string> lines,
         CancellationToken cancellationToken);
 
+    /// <summary>Applies configuration lines under the device's safety net (see <see cref="ConfigTransaction"/>): the
+    /// change is live but reverts by itself unless <see cref="ConfirmAsync"/> follows in time. Nothing is touched
+    /// (no commit, no session that commits, no archive) when the lines are already there. On a rejected line the
+    /// platform restores the device before rethrowing.</summary>
+    public abstract Task<ConfigResult> ApplyConfirmedAsync(IConfigSession session, IReadOnlyList<string> lines,
+        ConfigTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Makes a change applied with <see cref="ApplyConfirmedAsync"/> permanent.</summary>
+    public abstract Task ConfirmAsync(IConfigSession session, ConfigTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Puts the running configuration back to <paramref name="backup"/> (as <see cref="LineConfigCommand"/>
+    /// printed it), cancelling any pending timed revert; <paramref name="restorePoint"/> is what
+    /// <see cref="ApplyConfirmedAsync"/> returned as <see cref="ConfigResult.RestorePoint"/>, if anything.</summary>
+    public abstract Task RestoreAsync(IConfigSession session, string backup, string? restorePoint, CancellationToken cancellationToken);
+
+    /// <summary>Device minutes as the <c>hh:mm:ss</c> some platforms take.</summary>
+    protected static string Clock(int minutes) => TimeSpan.FromMinutes(minutes).ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
+
     internal Regex AnyPrompt => anyPrompt ??= new Regex(
         string.Join('|', PrivilegeLevels.Select(l => "(?:" + l.PromptPattern + ")")),
         RegexOptions.CultureInvariant | RegexOptions.Compiled);
@@ -150,15 +168,7 @@ public abstract class PlatformDefinition
         return diff.Length == 0 ? null : diff;
     }
 
-    // Lines that change without a configuration change (timestamps, sizes).
-    private static bool IsVolatile(string line) =>
-        line.StartsWith("! Last configuration change", StringComparison.Ordinal)
-        || line.StartsWith("! NVRAM config last updated", StringComparison.Ordinal)
-        || line.StartsWith("Current configuration", StringComparison.Ordinal)
-        || line.StartsWith("Building configuration", StringComparison.Ordinal)
-        || line.StartsWith("! Time:", StringComparison.Ordinal)
-        || line.StartsWith("## Last commit", StringComparison.Ordinal)
-        || line.StartsWith("## Last changed", StringComparison.Ordinal);
+    private static bool IsVolatile(string line) => ConfigText.IsVolatile(line);
 }
 
 /// <summary>Every platform in this assembly, found once by type.</summary>

@@ -62,7 +62,11 @@ public static class KnownHosts
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await using var file = await OpenExclusiveAsync(path, cancellationToken);
+            // Writers take an exclusive lock on a lock file beside known_hosts, not on the file itself:
+            // an exclusive lock on known_hosts would make concurrent readers (host key checks of other
+            // connections, other processes) fail instead of reading the file as it was.
+            await using var guard = await OpenExclusiveAsync(path + ".lock", cancellationToken);
+            await using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
             var entries = ParseAll(new StreamReader(file, Encoding.UTF8, leaveOpen: true));
             var check = Check(entries, HostEntry(host, port), keyBlob);
             if (check.Status != HostKeyStatus.Unknown)
@@ -275,7 +279,7 @@ public static class KnownHosts
             Directory.CreateDirectory(directory);
         }
 
-        // FileShare.None takes an flock on Linux, so other NetFleet processes wait their turn too.
+        // FileShare.None takes an exclusive flock on Linux, so other NetFleet processes wait their turn too.
         for (var attempt = 0; ; attempt++)
         {
             try

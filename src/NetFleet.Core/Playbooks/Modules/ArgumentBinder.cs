@@ -122,6 +122,7 @@ internal static class ArgumentBinder
             ParameterType.Number => reader.Number(node),
             ParameterType.TemplateList => reader.StringList(node)?.Select(s => TemplateText.Compile(s.Value, TextOrigin.Of(s), bag)).ToList(),
             ParameterType.ExpressionList => Expressions(node, reader),
+            ParameterType.MappingList => reader.Sequence(node, "a list of mappings"),
             _ => throw new InvalidOperationException($"unhandled parameter type {parameter.Type}"),
         };
         if (value is null) return;

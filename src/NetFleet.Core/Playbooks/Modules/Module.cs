@@ -15,6 +15,8 @@ public enum ParameterType
     TemplateList,
     /// <summary>One condition or a list of them (bare Scriban expressions).</summary>
     ExpressionList,
+    /// <summary>A list of mappings whose keys the module checks itself (snmp_set's values).</summary>
+    MappingList,
 }
 
 public sealed record ModuleParameter(
@@ -70,7 +72,23 @@ public abstract record DeviceRequest;
 /// <param name="Expect">Regular expression the output must match, or the task fails.</param>
 public sealed record SendCommand(string Command, string? Parse, string? Expect) : DeviceRequest;
 
-public sealed record ApplyConfig(IReadOnlyList<string> Lines, bool Save) : DeviceRequest;
+public sealed record ApplyConfig(IReadOnlyList<string> Lines, bool Save) : DeviceRequest
+{
+    /// <summary>When set, the change goes in under the device's own safety net and reverts by itself unless
+    /// <see cref="ConfirmConfig"/> follows within this many device minutes.</summary>
+    public int? ConfirmMinutes { get; init; }
+
+    /// <summary>The change's stable name (config session, commit comment), for a later confirm or restore.</summary>
+    public string? Transaction { get; init; }
+}
+
+/// <summary>Make a change applied with <see cref="ApplyConfig.ConfirmMinutes"/> permanent.</summary>
+public sealed record ConfirmConfig(string Transaction, bool Save) : DeviceRequest;
+
+/// <summary>Put the running configuration back to <paramref name="Backup"/> (as <see cref="ReadConfig"/> read it) and
+/// read it again, so the caller can verify the restore took.</summary>
+/// <param name="RestorePoint">Where the device kept the pre-change configuration, if it did (IOS archive file).</param>
+public sealed record RestoreConfig(string Backup, string? RestorePoint, string Transaction) : DeviceRequest;
 
 /// <summary>Read the running configuration in the line form config tasks are written in (the job history's
 /// before and after of a change, and the check a resumed job makes before re-applying anything).</summary>

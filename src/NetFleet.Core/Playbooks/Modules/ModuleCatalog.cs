@@ -10,6 +10,10 @@ public static class ModuleCatalog
         new AssertModule(),
         new SetFactModule(),
         new PauseModule(),
+        new SnmpGetModule(),
+        new SnmpWalkModule(),
+        new SnmpSetModule(),
+        new SnmpPollModule(),
     ];
 
     public static Module? Find(string name) => All.FirstOrDefault(m => m.Name == name);

@@ -1,0 +1,159 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Persistence;
+using NetFleet.Actors.Devices;
+using NetFleet.Core.Diagnostics;
+using NetFleet.Core.Inventory;
+using NetFleet.Core.Playbooks;
+using NetFleet.Core.Results;
+
+namespace NetFleet.Actors.Jobs;
+
+/// <summary>The messages of the <see cref="JobManager"/>. A job is submitted as its <see cref="JobJournal.JobSubmitted"/>
+/// record itself, so it crosses the cluster under the journal's stable serializer.</summary>
+public static class JobManagerProtocol
+{
+    /// <summary>The distributed pub-sub topic every running job's <see cref="JobEvent"/>s are published to.</summary>
+    public const string EventsTopic = "netfleet-job-events";
+
+    public sealed record JobAccepted(string JobId);
+
+    public sealed record JobRejected(string JobId, string Reason);
+
+    internal sealed record OrchestratorEnded(string JobId, JobSummary? Summary, string? Error);
+}
+
+/// <summary>
+/// The cluster singleton of the <c>orchestrator</c> role: accepts jobs, starts one <see cref="JobOrchestrator"/> per
+/// job (with a <see cref="DeviceRouter"/> in front of the device shard regions) and records which jobs are open
+/// (persistence id <see cref="PersistenceIdValue"/>). When the node holding it dies the singleton starts again on
+/// the next-oldest orchestrator node, reads that record and resumes every open job from its own journal: finished
+/// tasks are not run again and in-flight configuration is reconciled against the device.
+/// </summary>
+public sealed class JobManager : ReceivePersistentActor
+{
+    public const string PersistenceIdValue = "netfleet-job-manager";
+
+    private readonly Dictionary<string, JobJournal.JobSubmitted> open = new(StringComparer.Ordinal);
+    private readonly Serilog.ILogger log;
+    private readonly IActorRef mediator;
+
+    public JobManager(Serilog.ILogger log)
+    {
+        this.log = log;
+        mediator = DistributedPubSub.Get(Context.System).Mediator;
+
+        Recover<JobJournal.JobSubmitted>(submitted => open[submitted.JobId] = submitted);
+        Recover<JobJournal.JobFinished>(finished => open.Remove(finished.JobId));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            foreach (var submitted in open.Values.ToList())
+            {
+                log.Information("Job manager: resuming job {JobId} on this node", submitted.JobId);
+                if (Start(submitted) is { } error) log.Error("Job {JobId} cannot be resumed: {Error}", submitted.JobId, error);
+            }
+        });
+
+        Command<JobJournal.JobSubmitted>(submitted =>
+        {
+            if (open.ContainsKey(submitted.JobId))
+            {
+                Sender.Tell(new JobManagerProtocol.JobAccepted(submitted.JobId));
+                return;
+            }
+
+            var sender = Sender;
+            if (Load(submitted) is { Error: { } error })
+            {
+                sender.Tell(new JobManagerProtocol.JobRejected(submitted.JobId, error));
+                return;
+            }
+
+            Persist(submitted, s =>
+            {
+                open[s.JobId] = s;
+                if (Start(s) is { } startError)
+                {
+                    sender.Tell(new JobManagerProtocol.JobRejected(s.JobId, startError));
+                    return;
+                }
+
+                sender.Tell(new JobManagerProtocol.JobAccepted(s.JobId));
+            });
+        });
+        Command<JobManagerProtocol.OrchestratorEnded>(ended =>
+        {
+            foreach (var child in new[] { "job-" + ended.JobId, "devices-" + ended.JobId })
+            {
+                if (Context.Child(child) is { } actor && !actor.IsNobody()) Context.Stop(actor);
+            }
+
+            if (ended.Error is { } error)
+            {
+                // The orchestrator stopped without finishing (its journal could not be written): the job stays open and
+                // is taken up again when the singleton next starts.
+                log.Error("Job {JobId} stopped before it finished: {Error}", ended.JobId, error);
+                return;
+            }
+
+            var summary = ended.Summary!;
+            var recap = summary.Recap;
+            Persist(new JobJournal.JobFinished(ended.JobId, DateTimeOffset.UtcNow, summary.Outcome.ToString().ToLowerInvariant(), summary.HaltReason,
+                recap.Sum(r => r.Ok), recap.Sum(r => r.Changed), recap.Sum(r => r.Failed), recap.Sum(r => r.Unreachable), recap.Sum(r => r.Skipped)),
+                finished => open.Remove(finished.JobId));
+        });
+    }
+
+    public override string PersistenceId => PersistenceIdValue;
+
+    public static Props Props(Serilog.ILogger log) => Akka.Actor.Props.Create(() => new JobManager(log));
+
+    private (Playbook? Playbook, Inventory? Inventory, string? Error) Load(JobJournal.JobSubmitted submitted)
+    {
+        if (submitted.InventoryPath is null) return (null, null, "the job names no inventory");
+        var playbook = PlaybookLoader.Load(submitted.PlaybookPath);
+        var inventory = InventoryLoader.Load(submitted.InventoryPath);
+        var diagnostics = playbook.Diagnostics.Concat(inventory.Diagnostics).ToList();
+        if (playbook.Playbook is null || inventory.Inventory is null || diagnostics.Any(d => d.IsError))
+        {
+            return (null, null, DiagnosticFormatter.FormatAll(diagnostics) + "\n" + DiagnosticFormatter.Summary(diagnostics));
+        }
+
+        return (playbook.Playbook, inventory.Inventory, null);
+    }
+
+    /// <summary>Starts the job's router and orchestrator; an error when its files no longer load.</summary>
+    private string? Start(JobJournal.JobSubmitted submitted)
+    {
+        var (playbook, inventory, error) = Load(submitted);
+        if (error is not null) return error;
+
+        var options = new JobOptions(submitted.User)
+        {
+            JobId = submitted.JobId,
+            InventoryPath = submitted.InventoryPath,
+            Limit = submitted.Limit,
+            Check = submitted.Check,
+            Forks = submitted.Forks,
+            TrustNewHostKeys = submitted.TrustNewHostKeys,
+            KnownHostsPath = submitted.KnownHostsPath,
+        };
+        var devices = Context.ActorOf(DeviceRouter.Props(inventory!, log), "devices-" + submitted.JobId);
+        var completion = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mediatorRef = mediator;
+        void Publish(JobEvent e) => mediatorRef.Tell(new Publish(JobManagerProtocol.EventsTopic, e));
+
+        // Resume is left off: the orchestrator resumes by itself when its journal already holds the job, and starts it
+        // otherwise (a singleton that died between recording the job here and the orchestrator's first event).
+        var spec = new JobProtocol.JobSpec(submitted.JobId, submitted.PlaybookPath, playbook!, inventory!, options, devices, Publish,
+            completion, submitted);
+
+        // Default supervision (restart): a crashed orchestrator reads its journal again and continues.
+        Context.ActorOf(JobOrchestrator.Props(spec, log), "job-" + submitted.JobId);
+        var jobId = submitted.JobId;
+        completion.Task.PipeTo(Self,
+            success: summary => new JobManagerProtocol.OrchestratorEnded(jobId, summary, null),
+            failure: e => new JobManagerProtocol.OrchestratorEnded(jobId, null, e.Message));
+        return null;
+    }
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using NetFleet.Core.Inventory;
+using NetFleet.Core.Playbooks.Modules;
+using NetFleet.Core.Results;
+using NetFleet.Devices;
+using static NetFleet.Actors.Devices.DeviceProtocol;
+
+namespace NetFleet.Actors.Jobs;
+
+/// <summary>
+/// <c>netfleet rollback JOB</c>: a job of its own (journal <c>job-ID</c>, in the history like any job) that puts every
+/// device a finished job changed back to the configuration it had before the job's first confirmed change to it,
+/// using the backups the job recorded. A device already on its backup is left alone (<c>ok</c>); every other one is
+/// restored and read back to verify (<c>changed</c>, or <c>failed</c> when the read-back differs).
+/// </summary>
+public sealed class JobRollback : ReceivePersistentActor
+{
+    public const string Module = "rollback";
+
+    /// <param name="Of">The job whose changes are taken back.</param>
+    public sealed record RollbackSpec(string JobId, string Of, Inventory Inventory, JobOptions Options, IActorRef Devices,
+        TaskCompletionSource<JobSummary> Completion);
+
+    private sealed record Recovered(JobJournal.State State);
+
+    private static readonly string[] Tags = [JobJournal.Tag];
+    private readonly RollbackSpec spec;
+    private readonly Serilog.ILogger log;
+    private readonly DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+    private readonly long startedTicks = Stopwatch.GetTimestamp();
+    /// <summary>Requests in flight: the change they take back and, once read, the configuration found on the device.</summary>
+    private readonly Dictionary<long, (JobJournal.ChangeApplied Change, string? Found, DateTimeOffset At)> pending = [];
+    private readonly List<TaskResult> results = [];
+    private List<string> devices = [];
+    private long nextRequest;
+    private string Task => $"roll back job {spec.Of}";
+
+    public JobRollback(RollbackSpec spec, Serilog.ILogger log)
+    {
+        this.spec = spec;
+        this.log = log.ForContext("JobId", spec.JobId);
+        PersistenceId = JobJournal.PersistenceId(spec.JobId);
+        Recover<RecoveryCompleted>(_ => Context.ActorOf(Akka.Actor.Props.Create(() => new JournalReader(spec.Of, Self))));
+        Command<Recovered>(r => Begin(r.State));
+        Command<DeviceRequestCompleted>(done => Replied(done.RequestId, done));
+        Command<DeviceRequestFailed>(failed => Replied(failed.RequestId, failed));
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(RollbackSpec spec, Serilog.ILogger log) => Akka.Actor.Props.Create(() => new JobRollback(spec, log));
+
+    private void Begin(JobJournal.State of)
+    {
+        if (of.Submitted is null || of.Ended is null)
+        {
+            spec.Completion.TrySetException(new InvalidOperationException(of.Submitted is null
+                ? $"no job {spec.Of} in the journal" : $"job {spec.Of} has not finished; roll it back once it has"));
+            Context.Stop(Self);
+            return;
+        }
+
+        var changes = of.StandingChanges();
+        devices = [.. changes.Select(c => c.Device)];
+        var submitted = new JobJournal.JobSubmitted(spec.JobId, DateTimeOffset.UtcNow, spec.Options.User, $"rollback of job {spec.Of}", "", "",
+            of.Submitted.InventoryPath, of.Submitted.InventoryHash, new Dictionary<string, string>(), devices, devices.Count, null, false,
+            null, spec.Options.TrustNewHostKeys, spec.Options.KnownHostsPath);
+        Record(submitted);
+        log.Information("Job {JobId}: rolling back job {Of} on {Count} device(s)", spec.JobId, spec.Of, devices.Count);
+        foreach (var change in changes)
+        {
+            Record(new JobJournal.TaskStarted(spec.JobId, DateTimeOffset.UtcNow, change.Device, 0, 0, 0, Task, Module));
+            Send(change, new ReadConfig(), found: null, DateTimeOffset.UtcNow);
+        }
+
+        FinishIfDone();
+    }
+
+    private void Send(JobJournal.ChangeApplied change, DeviceRequest request, string? found, DateTimeOffset at)
+    {
+        var host = spec.Inventory.FindHost(change.Device);
+        if (host is null)
+        {
+            Finish(change, TaskOutcome.Failed, $"{change.Device} is no longer in the inventory", at, verified: false);
+            return;
+        }
+
+        var requestId = ++nextRequest;
+        pending[requestId] = (change, found, at);
+        spec.Devices.Tell(new RunDeviceRequest(change.Device, requestId, spec.JobId, DeviceConnections.For(host, spec.Options), request,
+            false, null, spec.Options.IdleTimeout ?? JobRunner.DefaultIdleTimeout));
+    }
+
+    private void Replied(long requestId, object reply)
+    {
+        if (!pending.Remove(requestId, out var of)) return;
+        var (change, found, at) = of;
+        if (reply is DeviceRequestFailed failed)
+        {
+            Finish(change, failed.Kind is FailureKind.Unreachable ? TaskOutcome.Unreachable : TaskOutcome.Failed, failed.Message, at, false);
+            return;
+        }
+
+        var current = ((DeviceRequestCompleted)reply).Output ?? "";
+        var same = ConfigText.Same(current, change.Before);
+        if (found is null)
+        {
+            if (same) Finish(change, TaskOutcome.Ok, "already on its configuration from before the job", at, true);
+            else Send(change, new RestoreConfig(change.Before, change.RestorePoint, change.Transaction), current, at);
+            return;
+        }
+
+        // The device's audit trail (netfleet history DEVICE) shows the rollback like any other change.
+        Record(new JobJournal.DeviceChanged(spec.JobId, DateTimeOffset.UtcNow, change.Device, 0, 0, 0, Task, found, current,
+            ConfigText.LineDiff(found, current) ?? ""));
+
+        Finish(change, same ? TaskOutcome.Changed : TaskOutcome.Failed, same
+            ? "restored to its configuration from before the job (verified)"
+            : "restored, but the running configuration read back differs from the backup:\n" + ConfigText.LineDiff(change.Before, current),
+            at, same);
+    }
+
+    private void Finish(JobJournal.ChangeApplied change, TaskOutcome outcome, string message, DateTimeOffset at, bool verified)
+    {
+        var result = new TaskResult(spec.JobId, change.Device, 0, 0, Task, Module, outcome, at, DateTimeOffset.UtcNow - at)
+        {
+            Message = outcome is TaskOutcome.Failed or TaskOutcome.Unreachable ? message : null,
+            Output = outcome is TaskOutcome.Ok or TaskOutcome.Changed ? message : null,
+        };
+        results.Add(result);
+        if (outcome != TaskOutcome.Ok)
+        {
+            Record(new JobJournal.DeviceRolledBack(spec.JobId, DateTimeOffset.UtcNow, change.Device, change.PlayIndex, change.TaskIndex,
+                change.ItemIndex, $"rollback of job {spec.Of}", verified, "netfleet"));
+        }
+
+        Record(new JobJournal.TaskFinished(spec.JobId, DateTimeOffset.UtcNow, change.Device, 0, 0, 0, Task, Module,
+            outcome.ToString().ToLowerInvariant(), outcome is TaskOutcome.Failed or TaskOutcome.Unreachable, outcome == TaskOutcome.Changed,
+            result.Output, result.Message, null, null, false, null, null, at, result.Duration.TotalMilliseconds, false));
+        FinishIfDone();
+    }
+
+    private void FinishIfDone()
+    {
+        if (pending.Count > 0 || results.Count < devices.Count) return;
+        var outcome = results.Any(r => r.Outcome is TaskOutcome.Failed or TaskOutcome.Unreachable) ? JobOutcome.Failed : JobOutcome.Succeeded;
+        int Count(TaskOutcome o) => results.Count(r => r.Outcome == o);
+        var summary = new JobSummary(spec.JobId, outcome, results, HostRecap.From(results, devices), startedAt, Stopwatch.GetElapsedTime(startedTicks));
+        Record(new JobJournal.JobFinished(spec.JobId, DateTimeOffset.UtcNow, outcome.ToString().ToLowerInvariant(), null,
+            Count(TaskOutcome.Ok), Count(TaskOutcome.Changed), Count(TaskOutcome.Failed), Count(TaskOutcome.Unreachable), 0), () =>
+        {
+            spec.Completion.TrySetResult(summary);
+            Context.Stop(Self);
+        });
+    }
+
+    private void Record(JobJournal.IEvent e, Action? then = null) => PersistAsync(new Tagged(e, Tags), _ => then?.Invoke());
+
+    protected override void PostStop() =>
+        spec.Completion.TrySetException(new InvalidOperationException($"rollback job {spec.JobId} stopped before it finished"));
+
+    /// <summary>Reads a job's journal as it is now into its state, reports it to the parent and stops.</summary>
+    private sealed class JournalReader : ReceivePersistentActor
+    {
+        private JobJournal.State state = new();
+
+        public JournalReader(string jobId, IActorRef replyTo)
+        {
+            PersistenceId = JobJournal.PersistenceId(jobId);
+            Recover<SnapshotOffer>(offer =>
+            {
+                if (offer.Snapshot is JobJournal.Snapshot snapshot) state = JobJournal.State.From(snapshot);
+            });
+            Recover<JobJournal.IEvent>(e => state.Apply(e));
+            Recover<RecoveryCompleted>(_ =>
+            {
+                replyTo.Tell(new Recovered(state));
+                Context.Stop(Self);
+            });
+        }
+
+        public override string PersistenceId { get; }
+    }
+}
+
+/// <summary>How a job reaches a host: built from the inventory, with the secrets read only here and passed to the driver.</summary>
+internal static class DeviceConnections
+{
+    public static DeviceConnectionOptions For(Host host, JobOptions job)
+    {
+        var platform = host.Platform ?? throw new InvalidOperationException($"{host.Name} has no platform in the inventory");
+        var username = host.Username ?? throw new InvalidOperationException($"{host.Name} has no username in the inventory");
+        var options = new DeviceConnectionOptions(host.Hostname, platform, new SshCredentials(username) { Password = host.Password?.Reveal() })
+        {
+            Name = host.Name,
+            Port = host.Port,
+            EnableSecret = host.EnableSecret?.Reveal(),
+            TrustNewHostKeys = job.TrustNewHostKeys,
+        };
+        return job.KnownHostsPath is { } knownHosts ? options with { KnownHostsPath = knownHosts } : options;
+    }
+}

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using Akka.Cluster;
+using NetFleet.Api;
+using NetFleet.Node;
+using Serilog.Events;
+
+namespace NetFleet.Cli.Commands;
+
+/// <summary><c>netfleet node</c>: one member of a NetFleet cluster, until it is stopped (Ctrl-C, SIGTERM).</summary>
+internal static class NodeCommands
+{
+    public static Command Create()
+    {
+        var roles = new Option<string?>("--roles")
+        {
+            Description = $"Comma-separated roles: {string.Join(", ", NodeSettings.KnownRoles)} (default ${NodeSettings.RolesVariable}, else all)",
+        };
+        var seedNodes = new Option<string?>("--seed-nodes")
+        {
+            Description = $"Comma-separated seed node addresses, e.g. akka.tcp://netfleet@127.0.0.1:{NodeSettings.DefaultPort} " +
+                $"(default ${NodeSettings.SeedNodesVariable}, else this node alone)",
+        };
+        var hostname = new Option<string?>("--hostname")
+        {
+            Description = $"Address other nodes reach this one at (default ${NodeSettings.HostnameVariable}, else {NodeSettings.DefaultHostname})",
+        };
+        var port = new Option<int?>("--port") { Description = $"Cluster port (default ${NodeSettings.PortVariable}, else {NodeSettings.DefaultPort})" };
+        var apiHost = new Option<string?>("--api-host")
+        {
+            Description = $"Address the HTTP API listens on (default ${NodeSettings.ApiHostVariable}, else {NodeSettings.DefaultApiHost})",
+        };
+        var apiPort = new Option<int?>("--api-port")
+        {
+            Description = $"HTTP API port on orchestrator nodes (default ${NodeSettings.ApiPortVariable}, else {NodeSettings.DefaultApiPort})",
+        };
+        var affinity = new Option<string[]>("--affinity")
+        {
+            Description = $"Workers: host only devices whose inventory data matches KEY=VALUE, e.g. site=lon (default ${NodeSettings.AffinityVariable})",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details to the console too" };
+        var store = StoreOption.Create();
+        var command = new Command("node", """
+            Run one member of a NetFleet cluster: orchestrator nodes hold the job manager (a cluster
+            singleton) and serve the HTTP API, workers host the device actors (sharded by device name),
+            sensors will host capture actors. Runs until stopped; leaves the cluster on Ctrl-C or SIGTERM.
+            """)
+        {
+            roles, seedNodes, hostname, port, apiHost, apiPort, affinity, verbose, store,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            NodeSettings settings;
+            try
+            {
+                settings = NodeSettings.Resolve(parse.GetValue(roles), parse.GetValue(hostname), parse.GetValue(port), parse.GetValue(seedNodes),
+                    parse.GetValue(apiHost), parse.GetValue(apiPort), parse.GetValue(store), parse.GetValue(affinity), Environment.GetEnvironmentVariable);
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync("netfleet node: " + e.Message);
+                return 2;
+            }
+
+            var logPath = Path.Combine(".netfleet", "logs", $"node-{settings.Port}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+            await using var log = (Serilog.Core.Logger)Logging.Create(parse.GetValue(verbose) ? LogEventLevel.Information : LogEventLevel.Warning, logPath);
+            await using var node = await ClusterNode.StartAsync(settings, log, cancellationToken: cancellationToken);
+            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Cluster.Get(node.System).RegisterOnMemberUp(() => up.TrySetResult());
+            await using var api = settings.Has(NodeSettings.Orchestrator) ? await NetFleetApi.StartAsync(node, cancellationToken) : null;
+            if (api is not null) await Console.Error.WriteLineAsync($"api: {api.Url}");
+            await up.Task.WaitAsync(cancellationToken);
+            await Console.Error.WriteLineAsync($"node {settings.SelfAddress} up: roles {string.Join(',', settings.Roles)}" +
+                (settings.Affinities.Count > 0 ? $", affinity {string.Join(',', settings.Affinities)}" : ""));
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync("leaving the cluster");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NetFleet.Api;
+using NetFleet.Cli.Output;
+using NetFleet.Core.Results;
+using Spectre.Console;
+
+namespace NetFleet.Cli.Commands;
+
+/// <summary><c>netfleet submit PLAYBOOK -i INVENTORY --api URL</c>: run a playbook on a running cluster and follow it
+/// with the same progress, recap, results and exit code as <c>run</c>.</summary>
+internal static class SubmitCommand
+{
+    private static readonly TimeSpan ReconnectFor = TimeSpan.FromSeconds(60);
+
+    public static Command Create()
+    {
+        var playbook = new Argument<FileInfo>("playbook") { Description = "The playbook (YAML); its path must be readable by the orchestrator nodes" };
+        var inventory = new Option<DirectoryInfo>("--inventory", "-i")
+        {
+            Description = "Inventory folder (as the orchestrator nodes see it)",
+            DefaultValueFactory = _ => new DirectoryInfo("inventory"),
+        };
+        var limit = new Option<string?>("--limit", "-l") { Description = "Only these hosts (as for run)" };
+        var check = new Option<bool>("--check", "-C") { Description = "Change nothing: show what config tasks would change" };
+        var forks = new Option<int?>("--forks", "-f") { Description = "At most this many devices at once" };
+        var knownHosts = new Option<FileInfo?>("--known-hosts") { Description = "known_hosts file the workers verify device host keys against" };
+        var trustNew = new Option<bool>("--trust-new-host-keys") { Description = "Accept and record host keys of devices seen for the first time" };
+        var output = new Option<string>("--output", "-o") { Description = "Results format: table, json, csv or xml", DefaultValueFactory = _ => "table" };
+        output.AcceptOnlyFromAmong("table", "json", "csv", "xml");
+        var outFile = new Option<FileInfo?>("--out") { Description = "Write the results to this file instead of standard output" };
+        var api = ClusterCommands.ApiOption();
+        var command = new Command("submit", """
+            Submit a playbook to a running cluster (an orchestrator node's HTTP API) and follow the job's
+            events until it ends. If the API's node goes away, the next --api is tried; the job itself
+            goes on in the cluster either way.
+            """)
+        {
+            playbook, inventory, limit, check, forks, knownHosts, trustNew, output, outFile, api,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var apis = parse.GetValue(api)!.Select(u => new Uri(u)).ToList();
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var request = new SubmitRequest(parse.GetValue(playbook)!.FullName, parse.GetValue(inventory)!.FullName)
+            {
+                Limit = parse.GetValue(limit),
+                Check = parse.GetValue(check),
+                Forks = parse.GetValue(forks),
+                User = Environment.UserName,
+                KnownHosts = parse.GetValue(knownHosts)?.FullName,
+                TrustNewHostKeys = parse.GetValue(trustNew),
+            };
+
+            SubmitResponse? accepted = null;
+            foreach (var url in apis)
+            {
+                try
+                {
+                    using var response = await http.PostAsJsonAsync(new Uri(url, "/api/jobs"), request, NetFleetApi.Json, cancellationToken);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        var error = await response.Content.ReadFromJsonAsync<ApiError>(NetFleetApi.Json, cancellationToken);
+                        stderr.WriteLine(error?.Error ?? response.ReasonPhrase ?? "rejected");
+                        return 2;
+                    }
+
+                    accepted = await response.Content.ReadFromJsonAsync<SubmitResponse>(NetFleetApi.Json, cancellationToken);
+                    break;
+                }
+                catch (HttpRequestException e)
+                {
+                    stderr.WriteLine($"{url}: {e.Message}");
+                }
+            }
+
+            if (accepted is null) return 1;
+            stderr.MarkupLine($"[grey]job {accepted.JobId} submitted to the cluster[/]");
+            var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
+            var summary = await display.RunAsync(FollowAsync(http, apis, accepted, display.OnEvent, stderr, cancellationToken));
+            if (summary is null)
+            {
+                stderr.WriteLine($"lost the job's events; it goes on in the cluster (job {accepted.JobId})");
+                return 1;
+            }
+
+            Recap.Write(stderr, summary);
+            RunCommand.WriteResults(parse.GetValue(output)!, parse.GetValue(outFile), summary.Results);
+            return RunCommand.ExitCode(summary);
+        });
+        return command;
+    }
+
+    /// <summary>Reads the job's Server-Sent Events until <see cref="JobFinished"/>, reconnecting (to the next API)
+    /// when the stream breaks; events already seen are replayed by the API and skipped here.</summary>
+    private static async Task<JobSummary?> FollowAsync(HttpClient http, IReadOnlyList<Uri> apis, SubmitResponse job, Action<JobEvent> onEvent,
+        IAnsiConsole stderr, CancellationToken cancellationToken)
+    {
+        var seen = 0;
+        var lostAt = (DateTimeOffset?)null;
+        for (var attempt = 0; ; attempt++)
+        {
+            var url = new Uri(apis[attempt % apis.Count], job.Events);
+            try
+            {
+                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response.EnsureSuccessStatusCode();
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+                lostAt = null;
+                var index = 0;
+                string? name = null;
+                while (await reader.ReadLineAsync(cancellationToken) is { } line)
+                {
+                    if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
+                    else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null
+                        && NetFleetApi.EventTypes.TryGetValue(name, out var type))
+                    {
+                        var e = (JobEvent)JsonSerializer.Deserialize(line[6..], type, NetFleetApi.Json)!;
+                        if (++index <= seen) continue;
+                        seen = index;
+                        onEvent(e);
+                        if (e is JobFinished finished) return finished.Summary;
+                    }
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                stderr.WriteLine($"{url.GetLeftPart(UriPartial.Authority)}: {e.Message}");
+            }
+            catch (IOException e)
+            {
+                stderr.WriteLine($"{url.GetLeftPart(UriPartial.Authority)}: {e.Message}");
+            }
+
+            lostAt ??= DateTimeOffset.UtcNow;
+            if (DateTimeOffset.UtcNow - lostAt > ReconnectFor) return null;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using NetFleet.Actors.Devices;
+
+namespace NetFleet.Node;
+
+/// <summary>
+/// How a cluster node is set up. Each setting has one source of truth: the command-line option, else its environment
+/// variable (the names below, which deploy/ and docker-compose.yml use), else the default, which suits one laptop.
+/// </summary>
+public sealed record NodeSettings(
+    IReadOnlyList<string> Roles,
+    string Hostname,
+    int Port,
+    IReadOnlyList<string> SeedNodes,
+    string ApiHost,
+    int ApiPort,
+    string? Store,
+    IReadOnlyList<Affinity> Affinities)
+{
+    public const string SystemName = "netfleet";
+    public const string Orchestrator = "orchestrator";
+    public const string Worker = "worker";
+    public const string Sensor = "sensor";
+    public static readonly IReadOnlyList<string> KnownRoles = [Orchestrator, Worker, Sensor];
+
+    public const string RolesVariable = "NETFLEET_ROLES";
+    public const string HostnameVariable = "NETFLEET_HOSTNAME";
+    public const string PortVariable = "NETFLEET_PORT";
+    public const string SeedNodesVariable = "NETFLEET_SEED_NODES";
+    public const string ApiHostVariable = "NETFLEET_API_HOST";
+    public const string ApiPortVariable = "NETFLEET_API_PORT";
+    public const string AffinityVariable = "NETFLEET_AFFINITY";
+    public const string StoreVariable = NetFleet.Node.JobStore.EnvironmentVariable;
+
+    public const string DefaultHostname = "127.0.0.1";
+    public const int DefaultPort = 4053;
+    public const string DefaultApiHost = "127.0.0.1";
+    public const int DefaultApiPort = 5080;
+
+    public static IReadOnlyList<string> AllVariables =>
+        [RolesVariable, HostnameVariable, PortVariable, SeedNodesVariable, ApiHostVariable, ApiPortVariable, AffinityVariable, StoreVariable];
+
+    public bool Has(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>This node's own address; a node without seed nodes joins itself (a cluster of one).</summary>
+    public string SelfAddress => $"akka.tcp://{SystemName}@{Hostname}:{Port}";
+
+    /// <summary>The cluster roles: the user's roles plus the device shard region each worker hosts (the general one,
+    /// or one per affinity).</summary>
+    public IReadOnlyList<string> ClusterRoles =>
+        [.. Roles, .. Has(Worker) ? Affinities.Count == 0 ? [DeviceSharding.GeneralType] : Affinities.Select(DeviceSharding.TypeFor) : []];
+
+    /// <summary>Options given on the command line (null when absent) over the environment over the defaults. Errors
+    /// name the option or variable.</summary>
+    public static NodeSettings Resolve(string? roles, string? hostname, int? port, string? seedNodes, string? apiHost, int? apiPort,
+        string? store, IReadOnlyList<string>? affinity, Func<string, string?> environment)
+    {
+        string? Env(string name) => environment(name) is { Length: > 0 } v ? v : null;
+        var roleList = Split(roles ?? Env(RolesVariable) ?? string.Join(',', KnownRoles));
+        foreach (var role in roleList.Where(r => !KnownRoles.Contains(r, StringComparer.Ordinal)))
+        {
+            throw new ArgumentException($"unknown role '{role}' (roles: {string.Join(", ", KnownRoles)})");
+        }
+
+        var affinityTexts = affinity is { Count: > 0 } ? affinity : Split(Env(AffinityVariable) ?? "");
+        var affinities = affinityTexts.Select(a => Affinity.Parse(a) ?? throw new ArgumentException($"affinity '{a}' is not KEY=VALUE (e.g. site=lon)")).ToList();
+        return new NodeSettings(roleList, hostname ?? Env(HostnameVariable) ?? DefaultHostname,
+            port ?? Int(PortVariable, Env(PortVariable)) ?? DefaultPort, Split(seedNodes ?? Env(SeedNodesVariable) ?? ""),
+            apiHost ?? Env(ApiHostVariable) ?? DefaultApiHost, apiPort ?? Int(ApiPortVariable, Env(ApiPortVariable)) ?? DefaultApiPort,
+            store ?? Env(StoreVariable), affinities);
+    }
+
+    private static int? Int(string name, string? text) =>
+        text is null ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+        : throw new ArgumentException($"{name}: '{text}' is not a port number");
+
+    private static List<string> Split(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+}
