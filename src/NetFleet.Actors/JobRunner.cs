@@ -12,6 +12,18 @@ namespace NetFleet.Actors;
 /// <param name="User">Who runs the job (for logs and, later, the job history); not the SSH username.</param>
 public sealed record JobOptions(string User)
 {
+    /// <summary>The options a recorded job ran with, for resuming it (by <paramref name="user"/>).</summary>
+    public static JobOptions Resuming(JobJournal.JobSubmitted submitted, string user) => new(user)
+    {
+        JobId = submitted.JobId,
+        InventoryPath = submitted.InventoryPath,
+        Limit = submitted.Limit,
+        Check = submitted.Check,
+        Forks = submitted.Forks,
+        TrustNewHostKeys = submitted.TrustNewHostKeys,
+        KnownHostsPath = submitted.KnownHostsPath,
+    };
+
     /// <summary><c>--limit</c> pattern, intersected with each play's hosts.</summary>
     public string? Limit { get; init; }
 

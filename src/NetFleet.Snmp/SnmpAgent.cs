@@ -71,58 +71,26 @@ public sealed class SnmpAgent : IAsyncDisposable
         stopping.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(Socket udp, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[65536];
-        EndPoint any = new IPEndPoint(udp.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
-        while (!cancellationToken.IsCancellationRequested)
+    private Task ReceiveLoopAsync(Socket udp, CancellationToken cancellationToken) =>
+        Datagrams.ReceiveAllAsync(udp, async datagram =>
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await udp.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException e)
-            {
-                // ICMP port unreachable from an earlier reply surfaces here on Linux; keep serving.
-                log.Debug("SNMP agent: receive failed: {Reason}", e.SocketErrorCode);
-                continue;
-            }
-
             byte[]? reply;
             try
             {
-                reply = Handle(buffer.AsSpan(0, received.ReceivedBytes), received.RemoteEndPoint);
+                reply = Handle(datagram.Span, datagram.From);
             }
             catch (SnmpDecodeException e)
             {
-                Drops.Drop("malformed: " + e.Reason, received.RemoteEndPoint);
-                continue;
+                Drops.Drop("malformed: " + e.Reason, datagram.From);
+                return;
             }
 
-            if (reply is null)
+            if (reply is not null)
             {
-                continue;
+                await Datagrams.ReplyAsync(udp, reply, datagram.From,
+                    e => log.Debug("SNMP agent: reply to {To} failed: {Reason}", datagram.From, e.SocketErrorCode), cancellationToken);
             }
-
-            try
-            {
-                await udp.SendToAsync(reply, SocketFlags.None, received.RemoteEndPoint, cancellationToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException e)
-            {
-                log.Debug("SNMP agent: reply to {To} failed: {Reason}", received.RemoteEndPoint, e.SocketErrorCode);
-            }
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Processes one packet; returns the reply, or null to stay silent.</summary>
     internal byte[]? Handle(ReadOnlySpan<byte> packet, EndPoint from)

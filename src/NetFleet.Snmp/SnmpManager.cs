@@ -308,28 +308,10 @@ public sealed class SnmpManager : ISnmpManager
         }
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new byte[65536];
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
-        while (!cancellationToken.IsCancellationRequested)
+    private Task ReceiveLoopAsync(CancellationToken cancellationToken) =>
+        Datagrams.ReceiveAllAsync(socket, datagram =>
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException)
-            {
-                // An ICMP port-unreachable for an earlier request; the request times out on its own.
-                continue;
-            }
-
-            var packet = buffer.AsSpan(0, received.ReceivedBytes).ToArray();
+            var packet = datagram.Span.ToArray();
             SnmpMessage message;
             try
             {
@@ -337,25 +319,26 @@ public sealed class SnmpManager : ISnmpManager
             }
             catch (SnmpDecodeException e)
             {
-                Drops.Drop("malformed: " + e.Reason, received.RemoteEndPoint);
-                continue;
+                Drops.Drop("malformed: " + e.Reason, datagram.From);
+                return ValueTask.CompletedTask;
             }
 
             var id = message.Version == SnmpVersion.V3 ? message.MessageId : message.Pdu!.RequestId;
             if (!pending.TryGetValue(id, out var entry))
             {
-                Drops.Drop("no request waiting for this id (late or duplicate answer)", received.RemoteEndPoint);
+                Drops.Drop("no request waiting for this id (late or duplicate answer)", datagram.From);
             }
-            else if (!entry.Remote.Equals(received.RemoteEndPoint))
+            else if (!entry.Remote.Equals(datagram.From))
             {
-                Drops.Drop($"answer for {entry.Remote} came from another address", received.RemoteEndPoint);
+                Drops.Drop($"answer for {entry.Remote} came from another address", datagram.From);
             }
             else
             {
                 entry.Reply.TrySetResult((message, packet));
             }
-        }
-    }
+
+            return ValueTask.CompletedTask;
+        }, cancellationToken);
 
     private sealed record Pending(IPEndPoint Remote, TaskCompletionSource<(SnmpMessage, byte[])> Reply);
 

@@ -69,55 +69,27 @@ public sealed class SnmpTrapReceiver : IAsyncDisposable
         stopping.Dispose();
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new byte[65536];
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
-        while (!cancellationToken.IsCancellationRequested)
+    private Task ReceiveLoopAsync(CancellationToken cancellationToken) =>
+        Datagrams.ReceiveAllAsync(socket, async datagram =>
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                break;
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-
-            var from = (IPEndPoint)received.RemoteEndPoint;
+            var from = (IPEndPoint)datagram.From;
             byte[]? reply;
             try
             {
-                reply = Handle(buffer.AsSpan(0, received.ReceivedBytes), from);
+                reply = Handle(datagram.Span, from);
             }
             catch (SnmpDecodeException e)
             {
                 Drops.Drop("malformed: " + e.Reason, from);
-                continue;
+                return;
             }
 
             if (reply is not null)
             {
-                try
-                {
-                    await socket.SendToAsync(reply, SocketFlags.None, from, cancellationToken);
-                }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-                {
-                    break;
-                }
-                catch (SocketException)
-                {
-                    Drops.Drop("could not send the inform acknowledgement", from);
-                }
+                await Datagrams.ReplyAsync(socket, reply, from, _ => Drops.Drop("could not send the inform acknowledgement", from),
+                    cancellationToken);
             }
-        }
-    }
+        }, cancellationToken);
 
     private byte[]? Handle(ReadOnlySpan<byte> packet, IPEndPoint from)
     {

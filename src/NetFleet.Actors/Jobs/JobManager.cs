@@ -128,16 +128,7 @@ public sealed class JobManager : ReceivePersistentActor
         var (playbook, inventory, error) = Load(submitted);
         if (error is not null) return error;
 
-        var options = new JobOptions(submitted.User)
-        {
-            JobId = submitted.JobId,
-            InventoryPath = submitted.InventoryPath,
-            Limit = submitted.Limit,
-            Check = submitted.Check,
-            Forks = submitted.Forks,
-            TrustNewHostKeys = submitted.TrustNewHostKeys,
-            KnownHostsPath = submitted.KnownHostsPath,
-        };
+        var options = JobOptions.Resuming(submitted, submitted.User);
         var devices = Context.ActorOf(DeviceRouter.Props(inventory!, log), "devices-" + submitted.JobId);
         var completion = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
         var mediatorRef = mediator;

@@ -157,16 +157,7 @@ internal static class JobsCommands
             var loaded = RunCommand.Load(new FileInfo(submitted.PlaybookPath), new DirectoryInfo(submitted.InventoryPath!), stderr);
             if (loaded is null) return 2;
             node.Projector.Start();
-            var options = new JobOptions(Environment.UserName)
-            {
-                JobId = jobId,
-                InventoryPath = submitted.InventoryPath,
-                Limit = submitted.Limit,
-                Check = submitted.Check,
-                Forks = submitted.Forks,
-                TrustNewHostKeys = submitted.TrustNewHostKeys,
-                KnownHostsPath = submitted.KnownHostsPath,
-            };
+            var options = JobOptions.Resuming(submitted, Environment.UserName);
             stderr.MarkupLine($"[grey]resuming job {jobId} ({Markup.Escape(submitted.PlaybookPath)}, started by {Markup.Escape(submitted.User)} at {submitted.At:u})[/]");
             var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
             var summary = await display.RunAsync(node.Runner.ResumeAsync(submitted, loaded.Value.Playbook, loaded.Value.Inventory, options,
