@@ -128,6 +128,24 @@ public sealed class SnmpJobTests(SnmpJobTests.Lab lab) : IClassFixture<SnmpJobTe
     }
 
     [Fact]
+    public async Task Play_level_poll_samples_after_the_tasks_and_registers_rates_as_poll()
+    {
+        var summary = await RunAsync("""
+            - hosts: all
+              poll: {oids: [ifHCInOctets.2], every: 200ms, for: 600ms}
+              tasks:
+                - name: version
+                  snmp_get: {oids: [sysDescr.0]}
+            """, "eos-s1");
+
+        Assert.Equal(JobOutcome.Succeeded, summary.Outcome);
+        Assert.Equal(["version", "poll"], summary.Results.Select(r => r.Task));
+        var poll = summary.Results[1];
+        Assert.Equal("snmp_poll", poll.Module);
+        Assert.Matches(new Regex(@"^ifHCInOctets\.2 = [0-9.]+/s \([0-9.]+ bit/s\)$", RegexOptions.Multiline), poll.Output!);
+    }
+
+    [Fact]
     public async Task Snmp_poll_reports_the_same_rate_from_32_and_64_bit_counters()
     {
         var summary = await RunAsync("""

@@ -18,7 +18,9 @@ public sealed record PlaybookLoadResult(Playbook? Playbook, IReadOnlyList<Diagno
 /// </summary>
 public static class PlaybookLoader
 {
-    public static readonly IReadOnlyList<string> PlayKeys = ["name", "hosts", "vars", "serial", "max_fail_percentage", "any_errors_fatal", "tasks",
+    private const string PollModule = "snmp_poll";
+
+    public static readonly IReadOnlyList<string> PlayKeys = ["name", "hosts", "vars", "serial", "max_fail_percentage", "any_errors_fatal", "tasks", "poll",
         "post_checks", "confirm_minutes", "rollback", "pause_between_batches", "approval"];
     public static readonly IReadOnlyList<string> TaskKeys = ["name", "register", "when", "loop", "ignore_errors", "timeout", "vars"];
 
@@ -117,6 +119,16 @@ public static class PlaybookLoader
         else if (reader.Sequence(tasksNode, "a list of tasks") is { } taskList)
         {
             tasks.AddRange(taskList.Items.Select(t => ReadTask(t, context)).OfType<PlaybookTask>());
+        }
+
+        // `poll:` on a play samples SNMP objects on every host after its tasks: the snmp_poll module,
+        // registered as `poll`, so its samples and rates are in the results and the job history.
+        if (map.KeyNode("poll") is { } pollKey && map["poll"] is { } pollNode
+            && ModuleCatalog.Find(PollModule) is { } pollModule
+            && ArgumentBinder.Bind(pollModule, pollKey, pollNode, context) is { } pollArgs)
+        {
+            tasks.Add(new PlaybookTask("poll", pollModule, pollArgs, "poll", null, null, false, null,
+                new Dictionary<string, TemplatedValue>(), pollKey.Start));
         }
 
         var name = map["name"] is { } n ? reader.String(n)?.Value : null;

@@ -93,6 +93,7 @@ public static class PlaybookSchema
                 },
                 ["pause_between_batches"] = Described("string", "A wait between batches, e.g. 30s or 2m."),
                 ["approval"] = Described("boolean", "Wait before each batch after the first until 'netfleet jobs approve ID'."),
+                ["poll"] = PollSchema(),
                 ["post_checks"] = new JsonObject
                 {
                     ["description"] = "Checks after every configuration change, before it is confirmed; a failure rolls the device back.",
@@ -128,6 +129,14 @@ public static class PlaybookSchema
             ["items"] = new JsonObject { ["$ref"] = "#/$defs/play" },
             ["$defs"] = new JsonObject { ["play"] = play, ["task"] = task },
         };
+    }
+
+    /// <summary>A play's <c>poll:</c> takes the snmp_poll module's arguments.</summary>
+    private static JsonNode PollSchema()
+    {
+        var schema = ModuleSchema(ModuleCatalog.Find("snmp_poll")!);
+        schema["description"] = "Sample SNMP objects on every host after the play's tasks (every, for, oids); registered as 'poll'.";
+        return schema;
     }
 
     private static JsonObject ModuleSchema(Module module)
