@@ -31,7 +31,8 @@ public sealed record ApiError(string Error);
 /// The HTTP API of an orchestrator node (bound to 127.0.0.1 unless configured otherwise):
 /// <c>POST /api/jobs</c> submits a job to the job manager singleton; <c>GET /api/jobs/{id}/events</c> streams the
 /// job's <see cref="JobEvent"/>s as Server-Sent Events (event name = <see cref="EventName"/>, data = JSON);
-/// <c>GET /api/cluster</c> returns <see cref="ClusterStatus"/>; <c>GET /api/health</c>.
+/// <c>GET /api/cluster</c> returns <see cref="ClusterStatus"/>; <c>GET /api/health</c>; captures on sensors as in
+/// <see cref="CaptureEndpoints"/>.
 /// </summary>
 public sealed class NetFleetApi : IAsyncDisposable
 {
@@ -84,6 +85,7 @@ public sealed class NetFleetApi : IAsyncDisposable
                 _ => Results.Problem("unexpected answer from the job manager"),
             };
         });
+        CaptureEndpoints.Map(app, node.Captures!);
         app.MapGet("/api/jobs/{jobId}/events", async (string jobId, HttpContext context, CancellationToken ct) =>
         {
             context.Response.ContentType = "text/event-stream";

@@ -25,6 +25,7 @@ public static class Program
         root.Subcommands.Add(NodeCommands.Create());
         root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(ClusterCommands.Create());
+        root.Subcommands.Add(CaptureCommands.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

@@ -5,21 +5,26 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using NetFleet.Actors;
+using NetFleet.Actors.Capture;
 using NetFleet.Actors.Devices;
 using NetFleet.Actors.Jobs;
 
 namespace NetFleet.Node;
 
 /// <summary>One member of a NetFleet cluster, composed per role: <c>worker</c> hosts device shard regions,
-/// <c>orchestrator</c> runs the <see cref="JobManager"/> singleton (and, in the CLI, the HTTP API), <c>sensor</c> is
-/// accepted and reported (its capture actors come later).</summary>
+/// <c>orchestrator</c> runs the <see cref="JobManager"/> singleton and a <see cref="CaptureManager"/> (and, in the CLI,
+/// the HTTP API), <c>sensor</c> hosts the <see cref="SensorActor"/> at <c>/user/sensor</c>, which runs captures.</summary>
 public sealed class ClusterNode : IAsyncDisposable
 {
     /// <summary>How long a device actor (and its SSH session) stays when it has nothing to do.</summary>
     public static readonly TimeSpan DeviceIdleAfter = TimeSpan.FromMinutes(2);
 
-    private ClusterNode(NodeSettings settings, JobStore store, ActorSystem system, IActorRef? jobManager)
+    /// <summary>Where a sensor keeps its captures' pcap files: CAPTURE-ID/ under this folder.</summary>
+    public static readonly string CaptureDirectory = Path.GetFullPath(Path.Combine(".netfleet", "captures"));
+
+    private ClusterNode(NodeSettings settings, JobStore store, ActorSystem system, IActorRef? jobManager, IActorRef? captures)
     {
+        Captures = captures;
         Settings = settings;
         Store = store;
         System = system;
@@ -32,6 +37,9 @@ public sealed class ClusterNode : IAsyncDisposable
 
     /// <summary>A proxy to the job manager singleton; null on nodes without the orchestrator role.</summary>
     public IActorRef? JobManager { get; }
+
+    /// <summary>The captures asked for through this node; null on nodes without the orchestrator role.</summary>
+    public IActorRef? Captures { get; }
 
     public static async Task<ClusterNode> StartAsync(NodeSettings settings, Serilog.ILogger log, DeviceActorSettings? deviceSettings = null,
         CancellationToken cancellationToken = default)
@@ -59,16 +67,25 @@ public sealed class ClusterNode : IAsyncDisposable
             }
         }
 
+        if (settings.Has(NodeSettings.Sensor))
+        {
+            var info = new CaptureProtocol.SensorInfo(settings.SensorName, settings.SensorTags.Select(t => t.ToString()).ToList(),
+                settings.SensorInterfaces, settings.SelfAddress);
+            system.ActorOf(SensorActor.Props(info, CaptureDirectory), SensorActor.Name);
+        }
+
         IActorRef? jobManager = null;
+        IActorRef? captures = null;
         if (settings.Has(NodeSettings.Orchestrator))
         {
             system.ActorOf(ClusterSingletonManager.Props(Actors.Jobs.JobManager.Props(log), PoisonPill.Instance,
                 ClusterSingletonManagerSettings.Create(system).WithRole(NodeSettings.Orchestrator)), "job-manager");
             jobManager = system.ActorOf(ClusterSingletonProxy.Props("/user/job-manager",
                 ClusterSingletonProxySettings.Create(system).WithRole(NodeSettings.Orchestrator)), "job-manager-proxy");
+            captures = system.ActorOf(CaptureManager.Props(NodeSettings.Sensor), CaptureManager.Name);
         }
 
-        return new ClusterNode(settings, store, system, jobManager);
+        return new ClusterNode(settings, store, system, jobManager, captures);
     }
 
     /// <summary>Remoting on the node's address, cluster roles and seeds, and the failure handling: heartbeats every

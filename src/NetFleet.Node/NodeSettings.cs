@@ -17,6 +17,15 @@ public sealed record NodeSettings(
     string? Store,
     IReadOnlyList<Affinity> Affinities)
 {
+    /// <summary>Sensors: the name captures are placed by (default the machine's host name).</summary>
+    public string SensorName { get; init; } = Environment.MachineName;
+
+    /// <summary>Sensors: KEY=VALUE tags that select sensors for a capture (e.g. site=lon); none by default.</summary>
+    public IReadOnlyList<Affinity> SensorTags { get; init; } = [];
+
+    /// <summary>Sensors: the interfaces captures may use (default lo).</summary>
+    public IReadOnlyList<string> SensorInterfaces { get; init; } = [DefaultSensorInterface];
+
     public const string SystemName = "netfleet";
     public const string Orchestrator = "orchestrator";
     public const string Worker = "worker";
@@ -31,14 +40,19 @@ public sealed record NodeSettings(
     public const string ApiPortVariable = "NETFLEET_API_PORT";
     public const string AffinityVariable = "NETFLEET_AFFINITY";
     public const string StoreVariable = NetFleet.Node.JobStore.EnvironmentVariable;
+    public const string SensorNameVariable = "NETFLEET_SENSOR_NAME";
+    public const string SensorTagsVariable = "NETFLEET_SENSOR_TAGS";
+    public const string SensorInterfacesVariable = "NETFLEET_SENSOR_INTERFACES";
 
     public const string DefaultHostname = "127.0.0.1";
     public const int DefaultPort = 4053;
     public const string DefaultApiHost = "127.0.0.1";
     public const int DefaultApiPort = 5080;
+    public const string DefaultSensorInterface = "lo";
 
     public static IReadOnlyList<string> AllVariables =>
-        [RolesVariable, HostnameVariable, PortVariable, SeedNodesVariable, ApiHostVariable, ApiPortVariable, AffinityVariable, StoreVariable];
+        [RolesVariable, HostnameVariable, PortVariable, SeedNodesVariable, ApiHostVariable, ApiPortVariable, AffinityVariable, StoreVariable,
+         SensorNameVariable, SensorTagsVariable, SensorInterfacesVariable];
 
     public bool Has(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
@@ -53,7 +67,8 @@ public sealed record NodeSettings(
     /// <summary>Options given on the command line (null when absent) over the environment over the defaults. Errors
     /// name the option or variable.</summary>
     public static NodeSettings Resolve(string? roles, string? hostname, int? port, string? seedNodes, string? apiHost, int? apiPort,
-        string? store, IReadOnlyList<string>? affinity, Func<string, string?> environment)
+        string? store, IReadOnlyList<string>? affinity, Func<string, string?> environment,
+        string? sensorName = null, string? sensorTags = null, string? sensorInterfaces = null)
     {
         string? Env(string name) => environment(name) is { Length: > 0 } v ? v : null;
         var roleList = Split(roles ?? Env(RolesVariable) ?? string.Join(',', KnownRoles));
@@ -67,7 +82,13 @@ public sealed record NodeSettings(
         return new NodeSettings(roleList, hostname ?? Env(HostnameVariable) ?? DefaultHostname,
             port ?? Int(PortVariable, Env(PortVariable)) ?? DefaultPort, Split(seedNodes ?? Env(SeedNodesVariable) ?? ""),
             apiHost ?? Env(ApiHostVariable) ?? DefaultApiHost, apiPort ?? Int(ApiPortVariable, Env(ApiPortVariable)) ?? DefaultApiPort,
-            store ?? Env(StoreVariable), affinities);
+            store ?? Env(StoreVariable), affinities)
+        {
+            SensorName = sensorName ?? Env(SensorNameVariable) ?? Environment.MachineName,
+            SensorTags = Split(sensorTags ?? Env(SensorTagsVariable) ?? "")
+                .Select(t => Affinity.Parse(t) ?? throw new ArgumentException($"sensor tag '{t}' is not KEY=VALUE (e.g. site=lon)")).ToList(),
+            SensorInterfaces = Split(sensorInterfaces ?? Env(SensorInterfacesVariable) ?? DefaultSensorInterface),
+        };
     }
 
     private static int? Int(string name, string? text) =>

@@ -47,4 +47,27 @@ public sealed class NodeSettingsTests
         Assert.Contains(NodeSettings.PortVariable, Assert.Throws<ArgumentException>(() => Resolve(new() { [NodeSettings.PortVariable] = "x" })).Message);
         Assert.Contains("KEY=VALUE", Assert.Throws<ArgumentException>(() => Resolve([], affinity: ["lon"])).Message);
     }
+
+    [Fact]
+    public void Sensor_name_tags_and_interfaces_come_from_option_then_environment_then_defaults()
+    {
+        var defaults = Resolve([]);
+        Assert.Equal((Environment.MachineName, 0, "lo"), (defaults.SensorName, defaults.SensorTags.Count, string.Join(",", defaults.SensorInterfaces)));
+
+        var environment = new Dictionary<string, string>
+        {
+            [NodeSettings.SensorNameVariable] = "env-sensor",
+            [NodeSettings.SensorTagsVariable] = "site=par",
+            [NodeSettings.SensorInterfacesVariable] = "eth0, eth1",
+        };
+        var fromEnvironment = NodeSettings.Resolve(null, null, null, null, null, null, null, null, n => environment.GetValueOrDefault(n));
+        Assert.Equal(("env-sensor", "site=par"), (fromEnvironment.SensorName, string.Join(",", fromEnvironment.SensorTags)));
+        Assert.Equal(["eth0", "eth1"], fromEnvironment.SensorInterfaces);
+
+        var fromOptions = NodeSettings.Resolve(null, null, null, null, null, null, null, null, n => environment.GetValueOrDefault(n),
+            sensorName: "lon-1", sensorTags: "site=lon,rack=a", sensorInterfaces: "lo");
+        Assert.Equal(("lon-1", "site=lon,rack=a", "lo"), (fromOptions.SensorName, string.Join(",", fromOptions.SensorTags), string.Join(",", fromOptions.SensorInterfaces)));
+        Assert.Contains("sensor tag 'lon'", Assert.Throws<ArgumentException>(() =>
+            NodeSettings.Resolve(null, null, null, null, null, null, null, null, _ => null, sensorTags: "lon")).Message);
+    }
 }

@@ -38,15 +38,27 @@ internal static class NodeCommands
             Description = $"Workers: host only devices whose inventory data matches KEY=VALUE, e.g. site=lon (default ${NodeSettings.AffinityVariable})",
             AllowMultipleArgumentsPerToken = false,
         };
+        var sensorName = new Option<string?>("--sensor-name")
+        {
+            Description = $"Sensors: the name captures are placed by (default ${NodeSettings.SensorNameVariable}, else the host name)",
+        };
+        var sensorTags = new Option<string?>("--sensor-tags")
+        {
+            Description = $"Sensors: comma-separated KEY=VALUE tags that select sensors, e.g. site=lon (default ${NodeSettings.SensorTagsVariable}, else none)",
+        };
+        var sensorInterfaces = new Option<string?>("--sensor-interfaces")
+        {
+            Description = $"Sensors: comma-separated interfaces captures may use (default ${NodeSettings.SensorInterfacesVariable}, else {NodeSettings.DefaultSensorInterface})",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details to the console too" };
         var store = StoreOption.Create();
         var command = new Command("node", """
             Run one member of a NetFleet cluster: orchestrator nodes hold the job manager (a cluster
             singleton) and serve the HTTP API, workers host the device actors (sharded by device name),
-            sensors will host capture actors. Runs until stopped; leaves the cluster on Ctrl-C or SIGTERM.
+            sensors run packet captures (on the interfaces they allow). Runs until stopped; leaves the cluster on Ctrl-C or SIGTERM.
             """)
         {
-            roles, seedNodes, hostname, port, apiHost, apiPort, affinity, verbose, store,
+            roles, seedNodes, hostname, port, apiHost, apiPort, affinity, sensorName, sensorTags, sensorInterfaces, verbose, store,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,7 +66,8 @@ internal static class NodeCommands
             try
             {
                 settings = NodeSettings.Resolve(parse.GetValue(roles), parse.GetValue(hostname), parse.GetValue(port), parse.GetValue(seedNodes),
-                    parse.GetValue(apiHost), parse.GetValue(apiPort), parse.GetValue(store), parse.GetValue(affinity), Environment.GetEnvironmentVariable);
+                    parse.GetValue(apiHost), parse.GetValue(apiPort), parse.GetValue(store), parse.GetValue(affinity), Environment.GetEnvironmentVariable,
+                    parse.GetValue(sensorName), parse.GetValue(sensorTags), parse.GetValue(sensorInterfaces));
             }
             catch (ArgumentException e)
             {
@@ -72,7 +85,8 @@ internal static class NodeCommands
             if (api is not null) await Console.Error.WriteLineAsync($"api: {api.Url}");
             await up.Task.WaitAsync(cancellationToken);
             await Console.Error.WriteLineAsync($"node {settings.SelfAddress} up: roles {string.Join(',', settings.Roles)}" +
-                (settings.Affinities.Count > 0 ? $", affinity {string.Join(',', settings.Affinities)}" : ""));
+                (settings.Affinities.Count > 0 ? $", affinity {string.Join(',', settings.Affinities)}" : "") +
+                (settings.Has(NodeSettings.Sensor) ? $", sensor {settings.SensorName} [{string.Join(',', settings.SensorTags)}] on {string.Join(',', settings.SensorInterfaces)}" : ""));
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

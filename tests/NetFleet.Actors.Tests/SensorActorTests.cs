@@ -1,0 +1,54 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using NetFleet.Actors.Capture;
+using NetFleet.Capture;
+using static NetFleet.Actors.Capture.CaptureProtocol;
+
+namespace NetFleet.Actors.Tests;
+
+public sealed class SensorActorTests : TestKit
+{
+    private static readonly SensorInfo Lon = new("lon-1", ["site=lon"], ["lo"], "akka.tcp://netfleet@127.0.0.1:4055");
+
+    [Fact]
+    public void A_capture_on_an_interface_the_sensor_does_not_allow_fails_naming_the_allowed_ones()
+    {
+        var sensor = Sys.ActorOf(SensorActor.Props(Lon, Path.GetTempPath()));
+        sensor.Tell(new StartCapture("cap-1", new RequestCapture("lon-1", [], "eth0"), TestActor));
+        var failed = ExpectMsg<CaptureFailed>();
+        Assert.Equal("cap-1", failed.CaptureId);
+        Assert.Equal("sensor lon-1 may not capture on 'eth0' (allowed: lo)", failed.Reason);
+    }
+
+    [Fact]
+    public void A_file_outside_the_capture_folder_is_refused()
+    {
+        var sensor = Sys.ActorOf(SensorActor.Props(Lon, Path.GetTempPath()));
+        sensor.Tell(new ReadFileChunk("cap-1", "../etc/passwd", 0, 100));
+        Assert.Contains("has no file", ExpectMsg<CaptureRefused>().Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Progress_and_results_cross_the_cluster_serializer_intact()
+    {
+        // The capture library builds lists with collection expressions (compiler-made types the JSON serializer
+        // cannot create); the sensor sends plain arrays.
+        var counter = new Counter(3, 180);
+        var summary = new TrafficSummary(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(1), 3, 180, 180, 3, 180,
+            new ProtocolMix(counter, new(0, 0), new(0, 0), new(0, 0), new(0, 0), counter, new(0, 0), new(0, 0)),
+            [.. new[] { new ServiceCount("dns", "udp", 53, 3, 180) }], [.. new[] { new Talker("127.0.0.1", 3, 180, 180, 180) }],
+            [.. new[] { new Conversation("udp", "127.0.0.1", 53, "127.0.0.1", 40000, 3, 180) }], new TcpFlagCounts(0, 0, 0, 0), 0);
+        var result = new CaptureResult("lo", "udp port 53", CaptureStopReason.PacketCount, null, TimeSpan.FromSeconds(2), summary,
+            new CaptureDrops(3, 0, 0, 0), [.. new[] { "/tmp/cap-1/cap-1-0001.pcap" }], 0);
+
+        var finished = new CaptureFinished("cap-1", ForTheWire(result));
+        var serializer = Sys.Serialization.FindSerializerFor(finished);
+        var back = (CaptureFinished)serializer.FromBinary(serializer.ToBinary(finished), typeof(CaptureFinished));
+
+        Assert.Equal(["/tmp/cap-1/cap-1-0001.pcap"], back.Result.Files);
+        Assert.Equal(3, back.Result.Summary.Packets);
+        Assert.Equal("dns", Assert.Single(back.Result.Summary.Services).Service);
+        Assert.Equal(40000, Assert.Single(back.Result.Summary.TopConversations).PortB);
+        Assert.Equal(3, back.Result.Drops.KernelReceived);
+    }
+}
