@@ -33,6 +33,22 @@ public sealed partial class AristaEos : PlatformDefinition
     {
         var name = session.Options.ConfigSessionName ?? "netfleet-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         await session.EnterLevelAsync("privileged_exec", cancellationToken);
+        if (await StageAsync(session, name, lines, cancellationToken) is not { } diff)
+        {
+            return new ConfigResult(false, null);
+        }
+
+        await session.SendAsync("commit", cancellationToken);
+        return new ConfigResult(true, diff);
+    }
+
+    /// <summary>
+    /// Enters the lines in configure session <paramref name="name"/> and returns the session's diff, ready to
+    /// commit; a rejected line aborts the session (and throws), an empty diff aborts it and returns null.
+    /// </summary>
+    private static async Task<string?> StageAsync(IConfigSession session, string name, IReadOnlyList<string> lines,
+        CancellationToken cancellationToken)
+    {
         await session.SendAsync("configure session " + name, cancellationToken);
         string diff;
         try
@@ -53,11 +69,10 @@ public sealed partial class AristaEos : PlatformDefinition
         if (diff.Trim().Length == 0)
         {
             await session.SendAsync("abort", cancellationToken);
-            return new ConfigResult(false, null);
+            return null;
         }
 
-        await session.SendAsync("commit", cancellationToken);
-        return new ConfigResult(true, diff);
+        return diff;
     }
 
     /// <summary>A configure session named after the transaction, committed with <c>commit timer</c>: EOS reverts it
@@ -74,26 +89,8 @@ public sealed partial class AristaEos : PlatformDefinition
             return new ConfigResult(true, null) { RestorePoint = transaction.Name };
         }
 
-        await session.SendAsync("configure session " + transaction.Name, cancellationToken);
-        string diff;
-        try
+        if (await StageAsync(session, transaction.Name, lines, cancellationToken) is not { } diff)
         {
-            foreach (var line in lines)
-            {
-                await session.SendAsync(line, cancellationToken);
-            }
-
-            diff = await session.SendAsync("show session-config diffs", cancellationToken);
-        }
-        catch (CommandRejectedException)
-        {
-            await session.SendAsync("abort", cancellationToken, checkFailures: false);
-            throw;
-        }
-
-        if (diff.Trim().Length == 0)
-        {
-            await session.SendAsync("abort", cancellationToken);
             return new ConfigResult(false, null);
         }
 
