@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using NetFleet.Actors.Capture;
 using static NetFleet.Actors.Capture.CaptureProtocol;
 
@@ -25,7 +26,7 @@ public static class CaptureEndpoints
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
     private const int ChunkBytes = 512 * 1024;
 
-    public static void Map(WebApplication app, IActorRef captures)
+    public static void Map(IEndpointRouteBuilder app, IActorRef captures)
     {
         app.MapGet("/api/sensors", async (CancellationToken ct) =>
             Results.Json(await captures.Ask<List<SensorView>>(ListSensors.Instance, AskTimeout, ct), Json));
@@ -50,9 +51,10 @@ public static class CaptureEndpoints
                 CaptureRefused refused => Results.BadRequest(new ApiError(refused.Reason)),
                 _ => Results.Problem("unexpected answer from the capture manager"),
             };
-        });
+        }).RequireAuthorization(BearerTokenHandler.OperatorPolicy);
         app.MapGet("/api/captures/{id}", async (string id, CancellationToken ct) => Answer(await captures.Ask<object>(new GetCapture(id), AskTimeout, ct)));
-        app.MapPost("/api/captures/{id}/stop", async (string id, CancellationToken ct) => Answer(await captures.Ask<object>(new StopCapture(id), AskTimeout, ct)));
+        app.MapPost("/api/captures/{id}/stop", async (string id, CancellationToken ct) => Answer(await captures.Ask<object>(new StopCapture(id), AskTimeout, ct)))
+            .RequireAuthorization(BearerTokenHandler.OperatorPolicy);
         app.MapGet("/api/captures/{id}/files/{name}", async (string id, string name, HttpContext context, CancellationToken ct) =>
         {
             if (await captures.Ask<object>(new LocateCapture(id), AskTimeout, ct) is not CaptureLocated located)

@@ -1,23 +1,31 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
-using NetFleet.Actors;
-using NetFleet.Actors.Jobs;
 using NetFleet.Core.Results;
 using NetFleet.Node;
+using NetFleet.Node.History;
 
 namespace NetFleet.Api;
 
-/// <summary>A job submission: paths as the orchestrator nodes see them (shared files, or the same mounts in every
-/// container).</summary>
-public sealed record SubmitRequest(string Playbook, string Inventory)
+/// <summary>A job submission (<c>POST /api/jobs</c>). <see cref="Playbook"/> is a path as the orchestrator nodes see it
+/// or a playbook's name in the node's playbooks folder; <see cref="PlaybookText"/> is the YAML itself instead;
+/// <see cref="Inventory"/> defaults to the node's inventory. The job's user is the token's name.</summary>
+public sealed record SubmitRequest(string? Playbook, string? Inventory)
 {
+    public string? PlaybookText { get; init; }
     public string? Limit { get; init; }
     public bool Check { get; init; }
     public int? Forks { get; init; }
+
+    /// <summary>Ignored since the API needs a token: the job's user is the token's name.</summary>
     public string? User { get; init; }
     public string? KnownHosts { get; init; }
     public bool TrustNewHostKeys { get; init; }
@@ -28,65 +36,77 @@ public sealed record SubmitResponse(string JobId, string Events);
 public sealed record ApiError(string Error);
 
 /// <summary>
-/// The HTTP API of an orchestrator node (bound to 127.0.0.1 unless configured otherwise):
-/// <c>POST /api/jobs</c> submits a job to the job manager singleton; <c>GET /api/jobs/{id}/events</c> streams the
-/// job's <see cref="JobEvent"/>s as Server-Sent Events (event name = <see cref="EventName"/>, data = JSON);
-/// <c>GET /api/cluster</c> returns <see cref="ClusterStatus"/>; <c>GET /api/health</c>; captures on sensors as in
-/// <see cref="CaptureEndpoints"/>.
+/// The HTTP API of an orchestrator node (bound to 127.0.0.1 unless configured otherwise; HTTPS when the node has a
+/// certificate). Every <c>/api</c> route but <c>GET /api/health</c> needs a bearer token (<see cref="BearerTokenHandler"/>):
+/// viewers read, operators also submit, cancel, approve and roll back (<see cref="JobEndpoints"/>).
+/// <c>GET /api/jobs/{id}/events</c> streams the job's <see cref="JobEvent"/>s as Server-Sent Events (event name =
+/// <see cref="EventName"/>, data = JSON); <c>GET /api/cluster</c> returns <see cref="ClusterStatus"/>; captures on
+/// sensors as in <see cref="CaptureEndpoints"/>. <c>/openapi/v1.json</c> describes it all; the dashboard's static files
+/// (wwwroot) are served at <c>/</c>.
 /// </summary>
 public sealed class NetFleetApi : IAsyncDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly TimeSpan SubmitTimeout = TimeSpan.FromSeconds(30);
 
     private readonly WebApplication app;
+    private readonly HistoryProjector projector;
 
-    private NetFleetApi(WebApplication app, Uri url)
+    private NetFleetApi(WebApplication app, HistoryProjector projector, Uri url)
     {
         this.app = app;
+        this.projector = projector;
         Url = url;
     }
 
+    /// <summary>Where it listens (with the real port when the settings asked for port 0).</summary>
     public Uri Url { get; }
 
-    public static async Task<NetFleetApi> StartAsync(ClusterNode node, CancellationToken cancellationToken = default)
+    public static async Task<NetFleetApi> StartAsync(ClusterNode node, CancellationToken cancellationToken = default, Serilog.ILogger? log = null)
     {
-        var jobManager = node.JobManager ?? throw new InvalidOperationException("the API runs on orchestrator nodes only");
-        var url = new Uri($"http://{node.Settings.ApiHost}:{node.Settings.ApiPort}");
+        log ??= Serilog.Core.Logger.None;
+        if (node.JobManager is null) throw new InvalidOperationException("the API runs on orchestrator nodes only");
+        var settings = node.Settings;
+        var certificate = LoadCertificate(settings);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url.ToString());
+        builder.WebHost.UseUrls($"{(certificate is null ? "http" : "https")}://{settings.ApiHost}:{settings.ApiPort}");
+        if (certificate is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        }
+
         builder.Logging.ClearProviders();
+        builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<BearerTokenOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, o => o.Store = node.Store);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(BearerTokenHandler.ViewerPolicy, p => p.RequireRole(ApiTokens.RoleName(ApiRole.Viewer), ApiTokens.RoleName(ApiRole.Operator)))
+            .AddPolicy(BearerTokenHandler.OperatorPolicy, p => p.RequireRole(ApiTokens.RoleName(ApiRole.Operator)));
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
         var app = builder.Build();
+
+        var wwwroot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(wwwroot))
+        {
+            var files = new PhysicalFileProvider(wwwroot);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        var history = new HistoryStore(node.Store);
+        var projector = new HistoryProjector(node.System, history, log);
+        projector.Start();
         var hub = new JobEventHub(node.System);
 
-        app.MapGet("/api/health", () => Results.Ok(new { status = "ok", node = node.Settings.SelfAddress }));
-        app.MapGet("/api/cluster", async (CancellationToken ct) => Results.Json(await node.StatusAsync(ct), Json));
-        app.MapPost("/api/jobs", async (SubmitRequest request, CancellationToken ct) =>
-        {
-            if (!File.Exists(request.Playbook)) return Results.BadRequest(new ApiError($"{request.Playbook}: no such playbook file"));
-            if (!Directory.Exists(request.Inventory)) return Results.BadRequest(new ApiError($"{request.Inventory}: no such inventory folder"));
-            var options = new JobOptions(request.User ?? "api")
-            {
-                JobId = JobRunner.NewJobId(),
-                InventoryPath = Path.GetFullPath(request.Inventory),
-                Limit = request.Limit,
-                Check = request.Check,
-                Forks = request.Forks,
-                TrustNewHostKeys = request.TrustNewHostKeys,
-                KnownHostsPath = request.KnownHosts,
-            };
-            var submitted = await JobSubmission.CaptureAsync(options.JobId, Path.GetFullPath(request.Playbook), options, ct);
-            var answer = await jobManager.Ask<object>(submitted, SubmitTimeout, ct);
-            return answer switch
-            {
-                JobManagerProtocol.JobAccepted accepted => Results.Json(new SubmitResponse(accepted.JobId, $"/api/jobs/{accepted.JobId}/events"), Json,
-                    statusCode: StatusCodes.Status202Accepted),
-                JobManagerProtocol.JobRejected rejected => Results.BadRequest(new ApiError(rejected.Reason)),
-                _ => Results.Problem("unexpected answer from the job manager"),
-            };
-        });
-        CaptureEndpoints.Map(app, node.Captures!);
-        app.MapGet("/api/jobs/{jobId}/events", async (string jobId, HttpContext context, CancellationToken ct) =>
+        app.MapOpenApi();
+        app.MapGet("/api/health", () => Results.Ok(new { status = "ok", node = settings.SelfAddress })).AllowAnonymous();
+        var viewer = app.MapGroup("").RequireAuthorization(BearerTokenHandler.ViewerPolicy);
+        viewer.MapGet("/api/cluster", async (CancellationToken ct) => Results.Json(await node.StatusAsync(ct), Json)).Produces<ClusterStatus>();
+        new JobEndpoints(node, history, projector, log).Map(viewer);
+        CaptureEndpoints.Map(viewer, node.Captures!);
+        viewer.MapGet("/api/jobs/{jobId}/events", async (string jobId, HttpContext context, CancellationToken ct) =>
         {
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
@@ -107,7 +127,30 @@ public sealed class NetFleetApi : IAsyncDisposable
         });
 
         await app.StartAsync(cancellationToken);
-        return new NetFleetApi(app, url);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new NetFleetApi(app, projector, new Uri(address));
+    }
+
+    /// <summary>The node's API certificate (.pfx/.p12, or PEM with its key beside or in the same file), or null for
+    /// plain HTTP. Errors name the file and the setting.</summary>
+    public static X509Certificate2? LoadCertificate(NodeSettings settings)
+    {
+        if (settings.ApiCert is not { } path) return null;
+        if (!File.Exists(path)) throw new ArgumentException($"{path}: no such certificate file (--api-cert / {NodeSettings.ApiCertVariable})");
+        try
+        {
+            var extension = Path.GetExtension(path).ToLowerInvariant();
+            if (extension is ".pfx" or ".p12") return X509CertificateLoader.LoadPkcs12FromFile(path, settings.ApiCertPassword);
+            var key = settings.ApiCertKey ?? path;
+            return settings.ApiCertPassword is { } password
+                ? X509Certificate2.CreateFromEncryptedPemFile(path, password, key)
+                : X509Certificate2.CreateFromPemFile(path, key);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw new ArgumentException($"{path}: cannot load the API certificate (a .pfx/.p12, or PEM with its key in --api-cert-key / " +
+                $"{NodeSettings.ApiCertKeyVariable}; password in {NodeSettings.ApiCertPasswordVariable}): {e.Message}", e);
+        }
     }
 
     /// <summary>The SSE event name of a job event, and the type it is read back as.</summary>
@@ -125,6 +168,7 @@ public sealed class NetFleetApi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        projector.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
     }

@@ -41,7 +41,14 @@ public static class PcapFileSummariser
             switch (status)
             {
                 case GetPacketStatus.PacketRead:
-                    summariser.Add(CapturedPacket.Copy(capture));
+                    var packet = CapturedPacket.Copy(capture);
+                    if (!HasDate(packet.Timeval))
+                    {
+                        throw new CaptureException(CaptureErrorKind.BadFile,
+                            $"{path}: damaged at packet {summariser.Packets + 1} (its timestamp is not a date)");
+                    }
+
+                    summariser.Add(packet);
                     break;
                 case GetPacketStatus.NoRemainingPackets:
                     return summariser.Summarise(top);
@@ -51,6 +58,23 @@ public static class PcapFileSummariser
                     throw new CaptureException(CaptureErrorKind.BadFile,
                         $"{path}: damaged after packet {summariser.Packets} ({Reason(reader.LastError)})");
             }
+        }
+    }
+
+    /// <summary>
+    /// A damaged record header can hold a timestamp that <see cref="PosixTimeval.Date"/> cannot convert (it throws
+    /// OverflowException); found by fuzzing.
+    /// </summary>
+    private static bool HasDate(PosixTimeval timeval)
+    {
+        try
+        {
+            _ = timeval.Date;
+            return true;
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            return false;
         }
     }
 

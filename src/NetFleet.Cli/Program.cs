@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(ClusterCommands.Create());
         root.Subcommands.Add(CaptureCommands.Create());
+        root.Subcommands.Add(TokenCommands.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

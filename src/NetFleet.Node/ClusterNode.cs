@@ -8,6 +8,7 @@ using NetFleet.Actors;
 using NetFleet.Actors.Capture;
 using NetFleet.Actors.Devices;
 using NetFleet.Actors.Jobs;
+using NetFleet.Node.Bootstrap;
 
 namespace NetFleet.Node;
 
@@ -21,6 +22,8 @@ public sealed class ClusterNode : IAsyncDisposable
 
     /// <summary>Where a sensor keeps its captures' pcap files: CAPTURE-ID/ under this folder.</summary>
     public static readonly string CaptureDirectory = Path.GetFullPath(Path.Combine(".netfleet", "captures"));
+
+    private ManagementEndpoint? management;
 
     private ClusterNode(NodeSettings settings, JobStore store, ActorSystem system, IActorRef? jobManager, IActorRef? captures)
     {
@@ -52,6 +55,8 @@ public sealed class ClusterNode : IAsyncDisposable
         }
 
         var system = ActorSystem.Create(NodeSettings.SystemName, ClusterConfig(settings)
+            .WithFallback(settings.Discovery.ToConfig())
+            .WithFallback(RemoteTls.ToConfig(settings.RemoteTls))
             .WithFallback(NetFleetNode.PersistenceConfig(store))
             .WithFallback(JobRunner.SystemConfig)
             .WithFallback(ClusterSharding.DefaultConfig())
@@ -85,7 +90,13 @@ public sealed class ClusterNode : IAsyncDisposable
             captures = system.ActorOf(CaptureManager.Props(NodeSettings.Sensor), CaptureManager.Name);
         }
 
-        return new ClusterNode(settings, store, system, jobManager, captures);
+        var node = new ClusterNode(settings, store, system, jobManager, captures);
+        if (settings.Discovery.UsesBootstrap)
+        {
+            node.management = await ManagementEndpoint.StartAsync(system, settings.Hostname, settings.Discovery, cancellationToken);
+        }
+
+        return node;
     }
 
     /// <summary>Remoting on the node's address, cluster roles and seeds, and the failure handling: heartbeats every
@@ -94,7 +105,8 @@ public sealed class ClusterNode : IAsyncDisposable
     public static Config ClusterConfig(NodeSettings settings)
     {
         string List(IEnumerable<string> items) => "[" + string.Join(", ", items.Select(i => "\"" + i + "\"")) + "]";
-        var seeds = settings.SeedNodes.Count == 0 ? [settings.SelfAddress] : settings.SeedNodes;
+        // Cluster Bootstrap refuses to run beside configured seed nodes: it decides who seeds.
+        IReadOnlyList<string> seeds = settings.Discovery.UsesBootstrap ? [] : settings.SeedNodes.Count == 0 ? [settings.SelfAddress] : settings.SeedNodes;
         return ConfigurationFactory.ParseString($$"""
             akka {
               actor.provider = cluster
@@ -160,8 +172,11 @@ public sealed class ClusterNode : IAsyncDisposable
     }
 
     /// <summary>Leaves the cluster (its shards and, if here, the singleton move first), then stops.</summary>
-    public async ValueTask DisposeAsync() =>
+    public async ValueTask DisposeAsync()
+    {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
+        if (management is not null) await management.DisposeAsync();
+    }
 }
 
 public sealed record ClusterStatus(string Self, string? Leader, IReadOnlyList<ClusterMember> Members);

@@ -26,6 +26,30 @@ public sealed record NodeSettings(
     /// <summary>Sensors: the interfaces captures may use (default lo).</summary>
     public IReadOnlyList<string> SensorInterfaces { get; init; } = [DefaultSensorInterface];
 
+    /// <summary>Cluster remoting over TLS with this certificate (<see cref="Node.RemoteTls"/>); plain TCP when null (the default).</summary>
+    public RemoteTls? RemoteTls { get; init; }
+
+    /// <summary>How the node finds its cluster: seed nodes (the default), or Cluster Bootstrap over discovery.</summary>
+    public Bootstrap.DiscoverySettings Discovery { get; init; } = Bootstrap.DiscoverySettings.SeedNodesOnly;
+
+    /// <summary>Orchestrators: the folder of playbooks the API lists and submits by name (default playbooks).</summary>
+    public string Playbooks { get; init; } = DefaultPlaybooks;
+
+    /// <summary>Orchestrators: the inventory the API shows and runs jobs against when a submission names none (default inventory).</summary>
+    public string Inventory { get; init; } = DefaultInventory;
+
+    /// <summary>Orchestrators: the known_hosts file for API submissions that name none (default: the user's ~/.ssh/known_hosts).</summary>
+    public string? KnownHosts { get; init; }
+
+    /// <summary>Orchestrators: the API's certificate (.pfx/.p12, or PEM); the API serves HTTPS when set, HTTP otherwise.</summary>
+    public string? ApiCert { get; init; }
+
+    /// <summary>The PEM private key of <see cref="ApiCert"/> when it is not in the certificate's file.</summary>
+    public string? ApiCertKey { get; init; }
+
+    /// <summary>The password of a .pfx <see cref="ApiCert"/> (or an encrypted PEM key); only from the environment.</summary>
+    public string? ApiCertPassword { get; init; }
+
     public const string SystemName = "netfleet";
     public const string Orchestrator = "orchestrator";
     public const string Worker = "worker";
@@ -43,6 +67,14 @@ public sealed record NodeSettings(
     public const string SensorNameVariable = "NETFLEET_SENSOR_NAME";
     public const string SensorTagsVariable = "NETFLEET_SENSOR_TAGS";
     public const string SensorInterfacesVariable = "NETFLEET_SENSOR_INTERFACES";
+    public const string PlaybooksVariable = "NETFLEET_PLAYBOOKS";
+    public const string InventoryVariable = "NETFLEET_INVENTORY";
+    public const string KnownHostsVariable = "NETFLEET_KNOWN_HOSTS";
+    public const string ApiCertVariable = "NETFLEET_API_CERT";
+    public const string ApiCertKeyVariable = "NETFLEET_API_CERT_KEY";
+    public const string ApiCertPasswordVariable = "NETFLEET_API_CERT_PASSWORD";
+    public const string DefaultPlaybooks = "playbooks";
+    public const string DefaultInventory = "inventory";
 
     public const string DefaultHostname = "127.0.0.1";
     public const int DefaultPort = 4053;
@@ -52,7 +84,8 @@ public sealed record NodeSettings(
 
     public static IReadOnlyList<string> AllVariables =>
         [RolesVariable, HostnameVariable, PortVariable, SeedNodesVariable, ApiHostVariable, ApiPortVariable, AffinityVariable, StoreVariable,
-         SensorNameVariable, SensorTagsVariable, SensorInterfacesVariable];
+         SensorNameVariable, SensorTagsVariable, SensorInterfacesVariable, PlaybooksVariable, InventoryVariable, KnownHostsVariable,
+         ApiCertVariable, ApiCertKeyVariable, ApiCertPasswordVariable, .. Bootstrap.DiscoverySettings.AllVariables, .. Node.RemoteTls.AllVariables];
 
     public bool Has(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
@@ -68,7 +101,8 @@ public sealed record NodeSettings(
     /// name the option or variable.</summary>
     public static NodeSettings Resolve(string? roles, string? hostname, int? port, string? seedNodes, string? apiHost, int? apiPort,
         string? store, IReadOnlyList<string>? affinity, Func<string, string?> environment,
-        string? sensorName = null, string? sensorTags = null, string? sensorInterfaces = null)
+        string? sensorName = null, string? sensorTags = null, string? sensorInterfaces = null, string? playbooks = null, string? inventory = null,
+        string? knownHosts = null, string? apiCert = null, string? apiCertKey = null)
     {
         string? Env(string name) => environment(name) is { Length: > 0 } v ? v : null;
         var roleList = Split(roles ?? Env(RolesVariable) ?? string.Join(',', KnownRoles));
@@ -88,6 +122,12 @@ public sealed record NodeSettings(
             SensorTags = Split(sensorTags ?? Env(SensorTagsVariable) ?? "")
                 .Select(t => Affinity.Parse(t) ?? throw new ArgumentException($"sensor tag '{t}' is not KEY=VALUE (e.g. site=lon)")).ToList(),
             SensorInterfaces = Split(sensorInterfaces ?? Env(SensorInterfacesVariable) ?? DefaultSensorInterface),
+            Playbooks = playbooks ?? Env(PlaybooksVariable) ?? DefaultPlaybooks,
+            Inventory = inventory ?? Env(InventoryVariable) ?? DefaultInventory,
+            KnownHosts = knownHosts ?? Env(KnownHostsVariable),
+            ApiCert = apiCert ?? Env(ApiCertVariable),
+            ApiCertKey = apiCertKey ?? Env(ApiCertKeyVariable),
+            ApiCertPassword = Env(ApiCertPasswordVariable),
         };
     }
 

@@ -179,7 +179,7 @@ public sealed class SnmpJobTests(SnmpJobTests.Lab lab) : IClassFixture<SnmpJobTe
             Convert.ToString(joined, CultureInfo.InvariantCulture)!.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
         var (rates32, rates64) = (Rates(facts["intervals32"]), Rates(facts["intervals64"]));
         Assert.Equal(4, rates32.Length);
-        Assert.All(rates32.Zip(rates64), pair => Assert.InRange(pair.First / pair.Second, 0.995, 1.005));
+        Assert.All(rates32.Zip(rates64), pair => Assert.InRange(pair.Item1 / pair.Item2, 0.995, 1.005));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NetFleet.Node;
+using NetFleet.Node.Bootstrap;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
@@ -27,11 +28,12 @@ public sealed class DeployFilesTests
     }
 
     [Fact]
-    public void Compose_nodes_use_only_variables_the_node_reads_and_agree_on_ports_seeds_and_store()
+    public void Compose_nodes_use_only_variables_the_node_reads_and_agree_on_hosts_ports_contact_points_and_store()
     {
         var services = Services();
         var nodes = Nodes(services).ToList();
         Assert.NotEmpty(nodes);
+        var endpoints = new List<string>();
         foreach (var (name, service) in nodes)
         {
             Assert.Equal("netfleet:latest", service["image"]);
@@ -39,28 +41,44 @@ public sealed class DeployFilesTests
             Assert.All(environment.Keys, key => Assert.Contains(key, NodeSettings.AllVariables));
             var settings = Settings(service);
 
-            // Other nodes reach this one by its service hostname, on the port it binds.
-            Assert.Equal(name, settings.Hostname);
-            Assert.Equal(service.GetValueOrDefault("hostname") as string, settings.Hostname);
-            foreach (var seed in settings.SeedNodes)
-            {
-                var uri = new Uri(seed);
-                Assert.Equal("akka.tcp", uri.Scheme);
-                Assert.Equal(NodeSettings.SystemName, uri.UserInfo);
-                Assert.True(services.ContainsKey(uri.Host), $"{name}: seed {seed} is not a service");
-                Assert.Equal(uri.Port, Settings(services[uri.Host]).Port);
-            }
+            // Other nodes reach this one by the hostname of the container whose network it is in, on the ports it binds.
+            var host = NetworkHost(name, service);
+            Assert.Equal(host, settings.Hostname);
+            Assert.True(services.ContainsKey(host), $"{name}: {host} is not a service");
+            endpoints.Add($"{host}:{settings.Port}");
+            endpoints.Add($"{host}:{settings.Discovery.ManagementPort}");
 
+            Assert.Equal(DiscoveryMethod.Config, settings.Discovery.Method);
+            Assert.Empty(settings.SeedNodes);
+            Assert.Equal(nodes.Count, settings.Discovery.RequiredContactPoints);
+            // Every node's management endpoint is a contact point, and every contact point is a node's.
+            Assert.Equal(nodes.Select(n => $"{NetworkHost(n.Key, n.Value)}:{Settings(n.Value).Discovery.ManagementPort}").Order(),
+                settings.Discovery.ContactPoints.Order());
+
+            var store = JobStore.Parse(settings.Store!);
+            Assert.Equal(StoreKind.Postgres, store.Kind);
+            Assert.Contains("Host=postgres;", store.ConnectionString, StringComparison.Ordinal);
             if (settings.Has(NodeSettings.Orchestrator))
             {
                 // The API must listen beyond the container's loopback, on the port that is published.
                 Assert.Equal("0.0.0.0", settings.ApiHost);
                 var ports = ((List<object>)service["ports"]).Cast<string>().ToList();
                 Assert.Contains(ports, p => p.EndsWith($":{settings.ApiPort}", StringComparison.Ordinal));
-                var store = JobStore.Parse(settings.Store!);
-                Assert.Equal(StoreKind.Postgres, store.Kind);
-                Assert.Contains("Host=postgres;", store.ConnectionString, StringComparison.Ordinal);
             }
+        }
+
+        // Nodes sharing a network namespace must not share a port.
+        Assert.Equal(endpoints.Count, endpoints.Distinct().Count());
+    }
+
+    [Fact]
+    public void Compose_workers_and_sensor_share_the_lab_network_so_they_reach_its_loopback_devices()
+    {
+        var services = Services();
+        foreach (var (name, service) in Nodes(services).Where(n => !Settings(n.Value).Has(NodeSettings.Orchestrator)))
+        {
+            Assert.Equal("service:lab", service.GetValueOrDefault("network_mode"));
+            Assert.Contains("lab", ((List<object>)service["depends_on"]).Cast<string>());
         }
     }
 
@@ -68,7 +86,7 @@ public sealed class DeployFilesTests
     public void Dockerfile_exposes_the_node_default_ports_and_runs_the_netfleet_command()
     {
         var dockerfile = File.ReadAllText(Path.Combine(Root, "deploy", "Dockerfile"));
-        Assert.Contains($"EXPOSE {NodeSettings.DefaultPort} {NodeSettings.DefaultApiPort}", dockerfile, StringComparison.Ordinal);
+        Assert.Contains($"EXPOSE {NodeSettings.DefaultPort} {NodeSettings.DefaultApiPort} {DiscoverySettings.DefaultManagementPort}", dockerfile, StringComparison.Ordinal);
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"/opt/netfleet/netfleet.dll\"]", dockerfile, StringComparison.Ordinal);
         Assert.Contains("FROM runtime AS lab", dockerfile, StringComparison.Ordinal);
         Assert.Contains("openssh-server", dockerfile, StringComparison.Ordinal);
@@ -151,6 +169,16 @@ public sealed class DeployFilesTests
     private static NodeSettings Settings(Dictionary<object, object> service)
     {
         var environment = Environment(service);
-        return NodeSettings.Resolve(null, null, null, null, null, null, null, null, name => environment.GetValueOrDefault(name));
+        var settings = NodeSettings.Resolve(null, null, null, null, null, null, null, null, name => environment.GetValueOrDefault(name));
+        return settings with
+        {
+            Discovery = DiscoverySettings.Resolve(null, null, null, null, null, settings.SeedNodes.Count > 0, name => environment.GetValueOrDefault(name)),
+        };
     }
+
+    /// <summary>The service whose network a node is in: its own, or the one named by <c>network_mode: service:X</c>.</summary>
+    private static string NetworkHost(string name, Dictionary<object, object> service) =>
+        service.GetValueOrDefault("network_mode") is string mode && mode.StartsWith("service:", StringComparison.Ordinal)
+            ? mode["service:".Length..]
+            : (string)service["hostname"];
 }

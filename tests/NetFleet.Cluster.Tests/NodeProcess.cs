@@ -80,6 +80,17 @@ internal sealed class NetfleetProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
+    /// <summary>SIGTERM, as <c>docker stop</c> and Kubernetes send: the node should leave the cluster and exit.</summary>
+    public void Terminate()
+    {
+        if (!process.HasExited) _ = Kill(process.Id, SigTerm);
+    }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     /// <summary>SIGKILL: no goodbye to the cluster, as when a machine dies.</summary>
     public async Task KillAsync()
     {

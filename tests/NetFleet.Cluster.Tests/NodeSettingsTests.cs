@@ -1,5 +1,6 @@
 using NetFleet.Actors.Devices;
 using NetFleet.Node;
+using NetFleet.Node.Bootstrap;
 
 namespace NetFleet.Cluster.Tests;
 
@@ -69,5 +70,40 @@ public sealed class NodeSettingsTests
         Assert.Equal(("lon-1", "site=lon,rack=a", "lo"), (fromOptions.SensorName, string.Join(",", fromOptions.SensorTags), string.Join(",", fromOptions.SensorInterfaces)));
         Assert.Contains("sensor tag 'lon'", Assert.Throws<ArgumentException>(() =>
             NodeSettings.Resolve(null, null, null, null, null, null, null, null, _ => null, sensorTags: "lon")).Message);
+    }
+}
+
+public sealed class DiscoverySettingsTests
+{
+    private static DiscoverySettings Resolve(Dictionary<string, string> environment, string? method = null, string? contactPoints = null,
+        bool hasSeedNodes = false) =>
+        DiscoverySettings.Resolve(method, contactPoints, null, null, null, hasSeedNodes, name => environment.GetValueOrDefault(name));
+
+    [Fact]
+    public void Seed_nodes_are_the_default_and_add_no_bootstrap_config()
+    {
+        var settings = Resolve([]);
+        Assert.False(settings.UsesBootstrap);
+        Assert.True(settings.ToConfig().IsEmpty);
+    }
+
+    [Fact]
+    public void Config_discovery_needs_every_node_by_default_and_lists_the_contact_points()
+    {
+        var settings = Resolve(new() { [DiscoverySettings.MethodVariable] = "config", [DiscoverySettings.ContactPointsVariable] = "a:8558, b:8559" });
+        Assert.Equal(2, settings.RequiredContactPoints);
+        var config = settings.ToConfig();
+        Assert.Equal(["a:8558", "b:8559"], config.GetStringList("akka.discovery.config.services.netfleet.endpoints"));
+        Assert.Equal(2, config.GetInt("akka.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr"));
+        Assert.False(config.GetBoolean("akka.management.cluster.bootstrap.contact-point.filter-on-fallback-port"));
+    }
+
+    [Fact]
+    public void Bad_discovery_input_is_refused_with_what_was_expected()
+    {
+        Assert.Contains("seed-nodes, config, dns", Assert.Throws<ArgumentException>(() => Resolve([], method: "consul")).Message);
+        Assert.Contains("'a' is not HOST:PORT", Assert.Throws<ArgumentException>(() => Resolve([], "config", "a")).Message);
+        Assert.Contains("needs contact points", Assert.Throws<ArgumentException>(() => Resolve([], "config")).Message);
+        Assert.Contains("exclude each other", Assert.Throws<ArgumentException>(() => Resolve([], "dns", hasSeedNodes: true)).Message);
     }
 }

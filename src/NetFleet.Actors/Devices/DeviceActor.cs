@@ -191,6 +191,9 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     {
         // SNMP needs no SSH session: in every state it goes to the SNMP child, ahead of the session's queue.
         Receive<RunDeviceRequest>(run => run.Request is Core.Playbooks.Modules.SnmpRequest, run => Snmp().Forward(run));
+        // Work done from this node rather than on the device (probes) runs beside the session's queue and pipes its reply
+        // straight to the asker; the actor never waits for it.
+        Receive<RunDeviceRequest>(run => run.Request is Core.Playbooks.Modules.LocalRequest, RunLocal);
         Receive<GetSessionStatus>(_ => Sender.Tell(new SessionStatus(device, session is not null && sessionOptions is not null && attempts == 0,
             brokenWith is not null && DateTime.UtcNow < circuitOpenUntil, queue.Count)));
         Receive<CloseSession>(_ =>
@@ -199,6 +202,22 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
             circuitOpenUntil = default;
             if (session is not null && current is null && queue.Count == 0) CloseSessionNow();
         });
+    }
+
+    private void RunLocal(RunDeviceRequest run)
+    {
+        var replyTo = Sender;
+        var started = Stopwatch.GetTimestamp();
+        // The request's own timeout bounds it; the orchestrator enforces the task's and stops waiting anyway.
+        var deadline = run.Timeout is { } timeout ? new CancellationTokenSource(timeout) : new CancellationTokenSource();
+        Task<object> work = run.Request switch
+        {
+            Core.Playbooks.Modules.ProbeTargets probes => DeviceProbes.RunAsync(run, probes, deadline.Token),
+            _ => Task.FromException<object>(new NotSupportedException($"no local runner for {run.Request.GetType().Name}")),
+        };
+        work.ContinueWith(_ => deadline.Dispose(), TaskScheduler.Default);
+        work.PipeTo(replyTo, failure: e => Failure(run, e is OperationCanceledException ? FailureKind.TimedOut : FailureKind.Rejected,
+            (e is AggregateException { InnerException: { } inner } ? inner : e).Message, 0) with { Elapsed = Stopwatch.GetElapsedTime(started) });
     }
 
     /// <summary>The device's SNMP session, created on the first SNMP request. It reports failures as replies; if it

@@ -127,6 +127,23 @@ public static class JobJournal
     /// <summary>The waiting batch was approved and goes on.</summary>
     public sealed record BatchApproved(string JobId, DateTimeOffset At, int PlayIndex, int BatchIndex, string User) : IEvent;
 
+    /// <summary>A capture of a play's <c>capture:</c> block ended (stopped after its tasks or batch, ended by a limit, or
+    /// failed): where it ran and what it saw.</summary>
+    /// <param name="BatchIndex">The batch it was around (<c>per_batch</c>); null when it was around the whole play.</param>
+    /// <param name="Status">finished or failed (<paramref name="Error"/> says why).</param>
+    /// <param name="PacketsPerSecond">Over the capture's whole run, as is <paramref name="BytesPerSecond"/>.</param>
+    /// <param name="OtherDropped">Packets the interface or the sensor's decoder dropped, beside the kernel's drops.</param>
+    /// <param name="Files">The pcap files on the sensor (<c>netfleet capture fetch ID</c>).</param>
+    /// <param name="Summary">The whole traffic summary (protocol mix, services, top talkers and conversations) as JSON.</param>
+    public sealed record CaptureFinished(string JobId, DateTimeOffset At, int PlayIndex, int? BatchIndex, string CaptureId, string Sensor,
+        string SensorAddress, string Interface, string? Filter, string Status, string? Error, DateTimeOffset StartedAt,
+        DateTimeOffset StoppedAt, string? StopReason, double DurationMs, long Packets, long Bytes, double PacketsPerSecond,
+        double BytesPerSecond, long Syn, long Rst, long KernelDropped, long OtherDropped, IReadOnlyList<string> Files,
+        JsonElement? Summary) : IEvent;
+
+    /// <summary>Someone cancelled the job: no new tasks start; running ones finish, then <see cref="JobFinished"/> (cancelled).</summary>
+    public sealed record JobCancelled(string JobId, DateTimeOffset At, string User) : IEvent;
+
     /// <param name="Outcome">succeeded, failed, halted or cancelled.</param>
     public sealed record JobFinished(string JobId, DateTimeOffset At, string Outcome, string? HaltReason,
         int Ok, int Changed, int Failed, int Unreachable, int Skipped) : IEvent;

@@ -26,12 +26,14 @@ public sealed class JobJournalSerializer : SerializerWithStringManifest
         ["task-finished.v1"] = typeof(TaskFinished),
         ["device-changed.v1"] = typeof(DeviceChanged),
         ["job-finished.v1"] = typeof(JobFinished),
+        ["job-cancelled.v1"] = typeof(JobCancelled),
         ["device-change-applied.v1"] = typeof(ChangeApplied),
         ["device-confirmed.v1"] = typeof(DeviceConfirmed),
         ["device-rolled-back.v1"] = typeof(DeviceRolledBack),
         ["approval-requested.v1"] = typeof(ApprovalRequested),
         ["batch-approved.v1"] = typeof(BatchApproved),
         ["job-approved.v1"] = typeof(JobApprovals.JobApproved),
+        ["capture-finished.v1"] = typeof(CaptureFinished),
         ["job-snapshot.v1"] = typeof(Snapshot),
     };
 

@@ -20,6 +20,12 @@ public static class JobManagerProtocol
 
     public sealed record JobRejected(string JobId, string Reason);
 
+    /// <summary>Cancel a running job: it starts no new tasks, lets running ones finish and ends as cancelled.
+    /// Answered with <see cref="CancelAccepted"/>, or <see cref="JobRejected"/> when the job is not running.</summary>
+    public sealed record CancelJob(string JobId, string User);
+
+    public sealed record CancelAccepted(string JobId);
+
     internal sealed record OrchestratorEnded(string JobId, JobSummary? Summary, string? Error);
 }
 
@@ -80,6 +86,17 @@ public sealed class JobManager : ReceivePersistentActor
 
                 sender.Tell(new JobManagerProtocol.JobAccepted(s.JobId));
             });
+        });
+        Command<JobManagerProtocol.CancelJob>(cancel =>
+        {
+            if (!open.ContainsKey(cancel.JobId) || Context.Child("job-" + cancel.JobId) is not { } job || job.IsNobody())
+            {
+                Sender.Tell(new JobManagerProtocol.JobRejected(cancel.JobId, $"job {cancel.JobId} is not running"));
+                return;
+            }
+
+            job.Tell(new JobProtocol.CancelJob(cancel.User));
+            Sender.Tell(new JobManagerProtocol.CancelAccepted(cancel.JobId));
         });
         Command<JobManagerProtocol.OrchestratorEnded>(ended =>
         {

@@ -26,7 +26,7 @@ namespace NetFleet.Actors.Jobs;
 /// steps again: finished ones are replayed from the journal (results, registered facts) without touching the device;
 /// one that was in flight is reconciled — its configuration is re-read and applied only if the lines are missing.</para>
 /// </summary>
-public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
+public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimers
 {
     /// <summary>A snapshot every this many events keeps recovery of long jobs short.</summary>
     public const int SnapshotEvery = 250;
@@ -175,15 +175,17 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
             log.Information("Job {JobId}: batch {Batch} approved by {User}", spec.JobId, waiting.Batch + 1, user);
             Record(new JobJournal.BatchApproved(spec.JobId, DateTimeOffset.UtcNow, waiting.Play, waiting.Batch, user), StartBatch);
         });
-        Command<CancelJob>(_ =>
+        Command<CancelJob>(cancel =>
         {
             if (cancelled || finished) return;
-            log.Information("Job {JobId} cancelled", spec.JobId);
+            log.Information("Job {JobId} cancelled by {User}", spec.JobId, cancel.User);
             cancelled = true;
             localModules.Cancel();
             waitingForFork.Clear();
+            Record(new JobJournal.JobCancelled(spec.JobId, DateTimeOffset.UtcNow, cancel.User));
             FinishIfIdle();
         });
+        CaptureCommands();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -318,6 +320,8 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
             FinishIfIdle();
             return;
         }
+
+        if (StartCapturesBeforeBatch()) return;
 
         var batch = batches[batchIndex].Where(h => !removed.Contains(h.Name)).ToList();
         var batchStarted = new BatchStarted(spec.JobId, DateTimeOffset.UtcNow, playIndex, batchIndex, batches.Count, batch.Select(h => h.Name).ToList());
@@ -1026,13 +1030,14 @@ public sealed class JobOrchestrator : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        if (runs.All(r => r.Done)) NextBatch();
+        if (runs.All(r => r.Done) && !StopCapturesAfterBatch()) NextBatch();
     }
 
     private void FinishIfIdle()
     {
         if (finished || awaiting.Count > 0 || haltRestores.Count > 0) return;
         if (!cancelled && StartHaltRollback()) return;
+        if (CapturesStillOpen()) return;
         finished = true;
         var outcome = cancelled ? JobOutcome.Cancelled
             : haltReason is not null ? JobOutcome.Halted

@@ -25,7 +25,8 @@ public static class JobProtocol
         bool Resume = false);
 
     /// <summary>Stop starting work; finish as <see cref="JobOutcome.Cancelled"/> once in-flight work has ended.</summary>
-    public sealed record CancelJob;
+    /// <param name="User">Who cancelled, for the journal's <see cref="JobJournal.JobCancelled"/>.</param>
+    public sealed record CancelJob(string User = "netfleet");
 
     /// <summary>What a device request was for: the task itself, or reading the configuration around a change.</summary>
     internal enum Phase

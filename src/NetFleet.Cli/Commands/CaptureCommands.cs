@@ -13,6 +13,7 @@ namespace NetFleet.Cli.Commands;
 internal static class CaptureCommands
 {
     private static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON" };
+    private static readonly Option<string?> TokenOption = TokenCommands.TokenOption();
 
     public static Command Create()
     {
@@ -38,7 +39,7 @@ internal static class CaptureCommands
         var duration = new Option<string?>("--duration", "-d") { Description = "Stop after this long (10s, 5m)" };
         var count = new Option<long?>("--count", "-c") { Description = "Stop after this many packets" };
         var maxBytes = new Option<string?>("--max-bytes") { Description = "Stop before this many bytes (10MB)" };
-        var command = new Command("start", "Start a capture on a sensor; prints its id") { sensor, tags, iface, filter, duration, count, maxBytes, api, JsonOption };
+        var command = new Command("start", "Start a capture on a sensor; prints its id") { sensor, tags, iface, filter, duration, count, maxBytes, api, JsonOption, TokenOption };
         command.SetAction(async (parse, ct) =>
         {
             RequestCapture request;
@@ -58,7 +59,7 @@ internal static class CaptureCommands
                 return 2;
             }
 
-            return await OnAnyAsync(parse.GetValue(api)!, async (http, url) =>
+            return await OnAnyAsync(parse.GetValue(api)!, parse.GetValue(TokenOption), async (http, url) =>
             {
                 using var response = await http.PostAsJsonAsync(new Uri(url, "/api/captures"), request, CaptureEndpoints.Json, ct);
                 if (!response.IsSuccessStatusCode) return await ErrorAsync(response, ct);
@@ -74,8 +75,8 @@ internal static class CaptureCommands
     private static Command List()
     {
         var api = ClusterCommands.ApiOption();
-        var command = new Command("list", "Captures asked for through this API node, with their status") { api, JsonOption };
-        command.SetAction(async (parse, ct) => await OnAnyAsync(parse.GetValue(api)!, async (http, url) =>
+        var command = new Command("list", "Captures asked for through this API node, with their status") { api, JsonOption, TokenOption };
+        command.SetAction(async (parse, ct) => await OnAnyAsync(parse.GetValue(api)!, parse.GetValue(TokenOption), async (http, url) =>
         {
             var views = (await http.GetFromJsonAsync<List<CaptureView>>(new Uri(url, "/api/captures"), CaptureEndpoints.Json, ct))!;
             if (parse.GetValue(JsonOption))
@@ -101,8 +102,8 @@ internal static class CaptureCommands
     {
         var api = ClusterCommands.ApiOption();
         var id = new Argument<string>("id");
-        var command = new Command("show", "A capture's status, summary, drops and files") { id, api, JsonOption };
-        command.SetAction(async (parse, ct) => await OnAnyAsync(parse.GetValue(api)!, async (http, url) =>
+        var command = new Command("show", "A capture's status, summary, drops and files") { id, api, JsonOption, TokenOption };
+        command.SetAction(async (parse, ct) => await OnAnyAsync(parse.GetValue(api)!, parse.GetValue(TokenOption), async (http, url) =>
         {
             using var response = await http.GetAsync(new Uri(url, $"/api/captures/{Uri.EscapeDataString(parse.GetValue(id)!)}"), ct);
             if (!response.IsSuccessStatusCode) return await ErrorAsync(response, ct);
@@ -133,8 +134,8 @@ internal static class CaptureCommands
     {
         var api = ClusterCommands.ApiOption();
         var id = new Argument<string>("id");
-        var command = new Command("stop", "Stop a running capture") { id, api };
-        command.SetAction(async (parse, ct) => await OnAnyAsync(parse.GetValue(api)!, async (http, url) =>
+        var command = new Command("stop", "Stop a running capture") { id, api, TokenOption };
+        command.SetAction(async (parse, ct) => await OnAnyAsync(parse.GetValue(api)!, parse.GetValue(TokenOption), async (http, url) =>
         {
             using var response = await http.PostAsync(new Uri(url, $"/api/captures/{Uri.EscapeDataString(parse.GetValue(id)!)}/stop"), null, ct);
             return response.IsSuccessStatusCode ? 0 : await ErrorAsync(response, ct);
@@ -148,8 +149,8 @@ internal static class CaptureCommands
         var id = new Argument<string>("id");
         var file = new Option<string?>("--file") { Description = "Only this file (default: every file of the capture)" };
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder to write to", DefaultValueFactory = _ => new DirectoryInfo(".") };
-        var command = new Command("fetch", "Bring a capture's pcap files back from its sensor") { id, file, output, api };
-        command.SetAction(async (parse, ct) => await OnAnyAsync(parse.GetValue(api)!, async (http, url) =>
+        var command = new Command("fetch", "Bring a capture's pcap files back from its sensor") { id, file, output, api, TokenOption };
+        command.SetAction(async (parse, ct) => await OnAnyAsync(parse.GetValue(api)!, parse.GetValue(TokenOption), async (http, url) =>
         {
             var captureId = Uri.EscapeDataString(parse.GetValue(id)!);
             using var response = await http.GetAsync(new Uri(url, $"/api/captures/{captureId}"), ct);
@@ -184,9 +185,10 @@ internal static class CaptureCommands
     }
 
     /// <summary>Runs the call on the first API that answers; an API error is printed and is the exit code.</summary>
-    private static async Task<int> OnAnyAsync(string[] apis, Func<HttpClient, Uri, Task<int>> call)
+    private static async Task<int> OnAnyAsync(string[] apis, string? token, Func<HttpClient, Uri, Task<int>> call)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        TokenCommands.Authorize(http, token);
         foreach (var api in apis)
         {
             try

@@ -22,10 +22,12 @@ internal static class ClusterCommands
         var api = ApiOption();
         var output = new Option<string>("--output", "-o") { Description = "table or json", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json");
-        var status = new Command("status", "Members, roles, status, and the device shards and device actors each node hosts") { api, output };
+        var token = TokenCommands.TokenOption();
+        var status = new Command("status", "Members, roles, status, and the device shards and device actors each node hosts") { api, output, token };
         status.SetAction(async (parse, cancellationToken) =>
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+            TokenCommands.Authorize(http, parse.GetValue(token));
             foreach (var url in parse.GetValue(api)!)
             {
                 ClusterStatus? cluster;

@@ -32,6 +32,10 @@ internal static class JobsCommands
 
     private static readonly string[] ChangeFields = ["at", "job_id", "device", "task", "diff", "before", "after"];
 
+    private static readonly string[] CaptureFields =
+        ["capture_id", "play", "batch", "sensor", "interface", "filter", "status", "error", "started", "stopped", "stop_reason", "duration_ms",
+         "packets", "bytes", "pps", "bps", "syn", "rst", "kernel_dropped", "other_dropped", "files", "summary"];
+
     public static Command Jobs()
     {
         var command = new Command("jobs", "The job history: list and show jobs, resume one whose process died");
@@ -90,7 +94,14 @@ internal static class JobsCommands
         var id = new Argument<string>("id") { Description = "The job's id" };
         var output = OutputOption();
         var store = StoreOption.Create();
-        var command = new Command("show", "One job: per-device task results with durations and diffs") { id, output, store };
+        var captures = new Option<bool>("--captures")
+        {
+            Description = "With -o json, csv or xml: the job's captures (capture: blocks) instead of its task results; a table shows both",
+        };
+        var command = new Command("show", "One job: per-device task results with durations and diffs, and the summaries of its captures")
+        {
+            id, output, store, captures,
+        };
         command.SetAction(async (parse, ct) =>
         {
             await using var node = await StartAsync(parse.GetValue(store), ct);
@@ -102,6 +113,13 @@ internal static class JobsCommands
             }
 
             var format = parse.GetValue(output)!;
+            var captureRows = await node.History.CapturesAsync(job.JobId, ct);
+            if (format != "table" && parse.GetValue(captures))
+            {
+                RowExport.Write(format, "capture", CaptureFields, captureRows.Select(CaptureValues));
+                return 0;
+            }
+
             var tasks = await node.History.TaskResultsAsync(job.JobId, ct);
             if (format == "table")
             {
@@ -113,6 +131,13 @@ internal static class JobsCommands
                 t.Device, t.PlayIndex, t.TaskIndex, t.Item, t.Task, t.Module, t.Status, Math.Round(t.DurationMs, 1), t.Reconciled,
                 t.Message, t.Diff,
             ]));
+            if (format == "table") PrintCaptures(captureRows);
+            if (format == "table" && await node.History.AuditAsync(job.JobId, ct) is { Count: > 0 } audit)
+            {
+                // Who submitted, cancelled, approved or rolled back the job through the API or the CLI.
+                RowExport.Write(format, "audit", ["at", "user", "action", "detail"], audit.Select(a => (IReadOnlyList<object?>)[a.At, a.User, a.Action, a.Detail]));
+            }
+
             return 0;
         });
         return command;
@@ -193,6 +218,8 @@ internal static class JobsCommands
             var replyTo = node.Runner.System.ActorOf(Akka.Actor.Props.Create(() => new Reply(reply)));
             node.Runner.System.ActorOf(JobApprovals.WriterProps(jobId, Environment.UserName, replyTo));
             var approved = (JobApprovals.Approved)await reply.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            await node.History.RecordAuditAsync(new NetFleet.Node.History.AuditRow(jobId, DateTimeOffset.UtcNow, approved.User, "approve",
+                $"approval {approved.Count}"), ct);
             await Console.Error.WriteLineAsync($"job {jobId}: approval {approved.Count} recorded by {approved.User}");
             return 0;
         });
@@ -237,6 +264,36 @@ internal static class JobsCommands
             return 0;
         });
         return command;
+    }
+
+    private static IReadOnlyList<object?> CaptureValues(CaptureRow c) =>
+    [
+        c.CaptureId, c.PlayIndex, c.BatchIndex, c.Sensor, c.Interface, c.Filter, c.Status, c.Error, c.StartedAt, c.StoppedAt, c.StopReason,
+        Math.Round(c.DurationMs, 1), c.Packets, c.Bytes, Math.Round(c.PacketsPerSecond, 1), Math.Round(c.BytesPerSecond * 8, 1), c.Syn, c.Rst,
+        c.KernelDropped, c.OtherDropped, string.Join(' ', c.Files), c.SummaryJson,
+    ];
+
+    /// <summary>Each capture with its whole summary, as <c>capture show</c> and <c>pcap summarize</c> print one.</summary>
+    private static void PrintCaptures(IReadOnlyList<CaptureRow> rows)
+    {
+        foreach (var c in rows)
+        {
+            Console.WriteLine();
+            var around = c.BatchIndex is { } batch ? $"batch {batch + 1} of play {c.PlayIndex + 1}" : $"play {c.PlayIndex + 1}";
+            Console.WriteLine($"Capture     {c.CaptureId} around {around}, sensor {c.Sensor} ({c.SensorAddress}), interface {c.Interface}, filter {c.Filter ?? "none"}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Status      {c.Status}{(c.Error is null ? "" : ": " + c.Error)}{(c.StopReason is null ? "" : $" (stop: {c.StopReason})")}, {c.DurationMs / 1000:0.0} s from {c.StartedAt:u}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Totals      {c.Packets} packets, {c.Bytes} bytes; {c.PacketsPerSecond:0.0} pkt/s, {c.BytesPerSecond * 8:0} bit/s over the capture; SYN {c.Syn}, RST {c.Rst}"));
+            if (c.SummaryJson is { } json
+                && System.Text.Json.JsonSerializer.Deserialize<NetFleet.Capture.TrafficSummary>(json, NetFleet.Actors.Capture.JobCaptureJson.Options) is { } summary)
+            {
+                Console.WriteLine(PcapCommands.FormatSummary(summary));
+            }
+
+            Console.WriteLine($"Drops       kernel {c.KernelDropped}, interface and decoder {c.OtherDropped}");
+            if (c.Files.Count > 0) Console.WriteLine($"Files       {string.Join(", ", c.Files)} (on sensor {c.Sensor}; netfleet capture fetch {c.CaptureId})");
+        }
     }
 
     private static IReadOnlyList<object?> JobValues(JobRow j) =>

@@ -1,7 +1,9 @@
+using System.Runtime.InteropServices;
 using System.CommandLine;
 using Akka.Cluster;
 using NetFleet.Api;
 using NetFleet.Node;
+using NetFleet.Node.Bootstrap;
 using Serilog.Events;
 
 namespace NetFleet.Cli.Commands;
@@ -50,6 +52,53 @@ internal static class NodeCommands
         {
             Description = $"Sensors: comma-separated interfaces captures may use (default ${NodeSettings.SensorInterfacesVariable}, else {NodeSettings.DefaultSensorInterface})",
         };
+        var discovery = new Option<string?>("--discovery")
+        {
+            Description = $"How to find the cluster: seed-nodes, config (Cluster Bootstrap over --contact-points) or dns (Cluster Bootstrap " +
+                $"over the addresses --discovery-service resolves to, e.g. a Kubernetes headless service) (default ${DiscoverySettings.MethodVariable}, else seed-nodes)",
+        };
+        var contactPoints = new Option<string?>("--contact-points")
+        {
+            Description = $"Discovery config: comma-separated HOST:PORT management endpoints of the nodes that form the cluster (default ${DiscoverySettings.ContactPointsVariable})",
+        };
+        var discoveryService = new Option<string?>("--discovery-service")
+        {
+            Description = $"Discovery dns: the DNS name listing the nodes (default ${DiscoverySettings.ServiceVariable}, else {DiscoverySettings.DefaultServiceName})",
+        };
+        var managementPort = new Option<int?>("--management-port")
+        {
+            Description = $"Port of this node's bootstrap and health endpoint (default ${DiscoverySettings.ManagementPortVariable}, else {DiscoverySettings.DefaultManagementPort})",
+        };
+        var requiredContactPoints = new Option<int?>("--required-contact-points")
+        {
+            Description = $"Nodes that must be discovered before a new cluster forms (default ${DiscoverySettings.RequiredContactPointsVariable}, else the number of contact points)",
+        };
+        var remoteTlsCert = new Option<string?>("--remote-tls-cert")
+        {
+            Description = $"Cluster traffic over TLS with this certificate (.pfx/.p12 with its key; password in ${RemoteTls.PasswordVariable}); " +
+                $"every node of the cluster needs one (default ${RemoteTls.CertVariable}, else plain TCP)",
+        };
+        var playbooks = new Option<string?>("--playbooks")
+        {
+            Description = $"Orchestrators: the playbooks the API lists and runs by name (default ${NodeSettings.PlaybooksVariable}, else {NodeSettings.DefaultPlaybooks})",
+        };
+        var inventory = new Option<string?>("--inventory")
+        {
+            Description = $"Orchestrators: the inventory of API jobs that name none (default ${NodeSettings.InventoryVariable}, else {NodeSettings.DefaultInventory})",
+        };
+        var knownHosts = new Option<string?>("--known-hosts")
+        {
+            Description = $"Orchestrators: known_hosts for API jobs that name none (default ${NodeSettings.KnownHostsVariable}, else ~/.ssh/known_hosts)",
+        };
+        var apiCert = new Option<string?>("--api-cert")
+        {
+            Description = $"Serve the API over HTTPS with this certificate: .pfx/.p12, or PEM (default ${NodeSettings.ApiCertVariable}; " +
+                $"password in ${NodeSettings.ApiCertPasswordVariable})",
+        };
+        var apiCertKey = new Option<string?>("--api-cert-key")
+        {
+            Description = $"The PEM private key of --api-cert when it is in a file of its own (default ${NodeSettings.ApiCertKeyVariable})",
+        };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details to the console too" };
         var store = StoreOption.Create();
         var command = new Command("node", """
@@ -59,6 +108,8 @@ internal static class NodeCommands
             """)
         {
             roles, seedNodes, hostname, port, apiHost, apiPort, affinity, sensorName, sensorTags, sensorInterfaces, verbose, store,
+            discovery, contactPoints, discoveryService, managementPort, requiredContactPoints, remoteTlsCert, playbooks, inventory, knownHosts, apiCert,
+            apiCertKey,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -67,7 +118,16 @@ internal static class NodeCommands
             {
                 settings = NodeSettings.Resolve(parse.GetValue(roles), parse.GetValue(hostname), parse.GetValue(port), parse.GetValue(seedNodes),
                     parse.GetValue(apiHost), parse.GetValue(apiPort), parse.GetValue(store), parse.GetValue(affinity), Environment.GetEnvironmentVariable,
-                    parse.GetValue(sensorName), parse.GetValue(sensorTags), parse.GetValue(sensorInterfaces));
+                    parse.GetValue(sensorName), parse.GetValue(sensorTags), parse.GetValue(sensorInterfaces), parse.GetValue(playbooks),
+                    parse.GetValue(inventory), parse.GetValue(knownHosts), parse.GetValue(apiCert), parse.GetValue(apiCertKey));
+                // A certificate that does not load is a setting error, said before anything starts.
+                if (settings.Has(NodeSettings.Orchestrator)) NetFleetApi.LoadCertificate(settings)?.Dispose();
+                settings = settings with
+                {
+                    Discovery = DiscoverySettings.Resolve(parse.GetValue(discovery), parse.GetValue(contactPoints), parse.GetValue(discoveryService),
+                        parse.GetValue(managementPort), parse.GetValue(requiredContactPoints), settings.SeedNodes.Count > 0, Environment.GetEnvironmentVariable),
+                    RemoteTls = RemoteTls.Resolve(parse.GetValue(remoteTlsCert), null, Environment.GetEnvironmentVariable),
+                };
             }
             catch (ArgumentException e)
             {
@@ -81,15 +141,32 @@ internal static class NodeCommands
             await using var node = await ClusterNode.StartAsync(settings, log, cancellationToken: cancellationToken);
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Cluster.Get(node.System).RegisterOnMemberUp(() => up.TrySetResult());
-            await using var api = settings.Has(NodeSettings.Orchestrator) ? await NetFleetApi.StartAsync(node, cancellationToken) : null;
+            await using var api = settings.Has(NodeSettings.Orchestrator) ? await NetFleetApi.StartAsync(node, cancellationToken, log) : null;
             if (api is not null) await Console.Error.WriteLineAsync($"api: {api.Url}");
-            await up.Task.WaitAsync(cancellationToken);
+            // SIGTERM (docker stop, Kubernetes) leaves the cluster like Ctrl-C does. Without this handler the runtime's
+            // ProcessExit path runs Akka's own shutdown hook and the command never sees the stop, so the process hung.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = true;
+                stopping.Cancel();
+            });
+            try
+            {
+                await up.Task.WaitAsync(stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync("stopped before joining a cluster");
+                return 0;
+            }
+
             await Console.Error.WriteLineAsync($"node {settings.SelfAddress} up: roles {string.Join(',', settings.Roles)}" +
                 (settings.Affinities.Count > 0 ? $", affinity {string.Join(',', settings.Affinities)}" : "") +
                 (settings.Has(NodeSettings.Sensor) ? $", sensor {settings.SensorName} [{string.Join(',', settings.SensorTags)}] on {string.Join(',', settings.SensorInterfaces)}" : ""));
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                await Task.Delay(Timeout.Infinite, stopping.Token);
             }
             catch (OperationCanceledException)
             {

@@ -57,6 +57,7 @@ internal static class RollbackCommand
                 KnownHostsPath = submitted.KnownHostsPath,
             };
             var jobId = JobRunner.NewJobId();
+            await node.History.RecordAuditAsync(new NetFleet.Node.History.AuditRow(of, DateTimeOffset.UtcNow, options.User, "rollback", $"rollback job {jobId}"), ct);
             stderr.MarkupLine($"[grey]job {jobId} rolls back job {of}, recorded in {Markup.Escape(node.Store.Display)}[/]");
             var completion = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
             node.Runner.System.ActorOf(JobRollback.Props(new JobRollback.RollbackSpec(jobId, of, inventory, options, node.Runner.Devices, completion),

@@ -31,19 +31,21 @@ internal static class SubmitCommand
         output.AcceptOnlyFromAmong("table", "json", "csv", "xml");
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the results to this file instead of standard output" };
         var api = ClusterCommands.ApiOption();
+        var token = TokenCommands.TokenOption();
         var command = new Command("submit", """
             Submit a playbook to a running cluster (an orchestrator node's HTTP API) and follow the job's
             events until it ends. If the API's node goes away, the next --api is tried; the job itself
             goes on in the cluster either way.
             """)
         {
-            playbook, inventory, limit, check, forks, knownHosts, trustNew, output, outFile, api,
+            playbook, inventory, limit, check, forks, knownHosts, trustNew, output, outFile, api, token,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             var apis = parse.GetValue(api)!.Select(u => new Uri(u)).ToList();
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            TokenCommands.Authorize(http, parse.GetValue(token));
             var request = new SubmitRequest(parse.GetValue(playbook)!.FullName, parse.GetValue(inventory)!.FullName)
             {
                 Limit = parse.GetValue(limit),

@@ -37,6 +37,9 @@ public sealed record Play(
 
     /// <summary>Each batch after the first waits until someone approves the job (<c>netfleet jobs approve</c>).</summary>
     public bool Approval { get; init; }
+
+    /// <summary>Packet captures on sensor nodes around the play's tasks (or around each batch), summarised in the job history.</summary>
+    public CaptureBlock? Capture { get; init; }
 }
 
 public sealed record PlaybookTask(

@@ -21,7 +21,7 @@ public static class PlaybookLoader
     private const string PollModule = "snmp_poll";
 
     public static readonly IReadOnlyList<string> PlayKeys = ["name", "hosts", "vars", "serial", "max_fail_percentage", "any_errors_fatal", "tasks", "poll",
-        "post_checks", "confirm_minutes", "rollback", "pause_between_batches", "approval"];
+        "post_checks", "confirm_minutes", "rollback", "pause_between_batches", "approval", "capture"];
     public static readonly IReadOnlyList<string> TaskKeys = ["name", "register", "when", "loop", "ignore_errors", "timeout", "vars"];
 
     public static PlaybookLoadResult Load(string path)
@@ -101,6 +101,7 @@ public static class PlaybookLoader
             else bag.Error(pbs.Start, DiagnosticCodes.BadDuration, $"'{pbs.Value}' is not a duration", "write e.g. 30s, 2m, 1h30m or a number of seconds");
         }
         var approval = map["approval"] is { } ap && (reader.Bool(ap) ?? false);
+        var capture = map["capture"] is { } cap ? CaptureBlock.Read(cap, context) : null;
         var postChecks = new List<PostCheck>();
         if (map["post_checks"] is { } pc && reader.Sequence(pc, "a list of post-checks") is { } checks)
         {
@@ -137,7 +138,7 @@ public static class PlaybookLoader
             : new Play(name ?? hostsNode!.Value, hosts, vars, serial, maxFail, anyErrorsFatal, tasks, map.Start)
             {
                 HostsNode = hostsNode, ConfirmMinutes = confirmMinutes, Rollback = rollback, PauseBetweenBatches = pause,
-                Approval = approval, PostChecks = postChecks,
+                Approval = approval, PostChecks = postChecks, Capture = capture,
             };
     }
 

@@ -94,6 +94,7 @@ public static class PlaybookSchema
                 ["pause_between_batches"] = Described("string", "A wait between batches, e.g. 30s or 2m."),
                 ["approval"] = Described("boolean", "Wait before each batch after the first until 'netfleet jobs approve ID'."),
                 ["poll"] = PollSchema(),
+                ["capture"] = CaptureSchema(),
                 ["post_checks"] = new JsonObject
                 {
                     ["description"] = "Checks after every configuration change, before it is confirmed; a failure rolls the device back.",
@@ -138,6 +139,45 @@ public static class PlaybookSchema
         schema["description"] = "Sample SNMP objects on every host after the play's tasks (every, for, oids); registered as 'poll'.";
         return schema;
     }
+
+    /// <summary>A play's <c>capture:</c> (<see cref="CaptureBlock"/>).</summary>
+    private static JsonObject CaptureSchema() => new()
+    {
+        ["type"] = "object",
+        ["description"] = "Packet captures on sensor nodes around the play's tasks (or each batch); summaries go to the job history.",
+        ["additionalProperties"] = false,
+        ["required"] = new JsonArray("interface"),
+        ["anyOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("sensor") }, new JsonObject { ["required"] = new JsonArray("tags") }),
+        ["properties"] = new JsonObject
+        {
+            ["sensor"] = Described("string", "The sensor node's name (netfleet node --sensor-name)."),
+            ["tags"] = new JsonObject
+            {
+                ["description"] = "Every sensor carrying all these tags captures: a mapping ({site: lon}) or a list of KEY=VALUE.",
+                ["anyOf"] = new JsonArray(
+                    new JsonObject { ["type"] = "object", ["minProperties"] = 1, ["additionalProperties"] = new JsonObject { ["type"] = "string" } },
+                    new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[^=]+=.+$" } }),
+            },
+            ["interface"] = Described("string", "Interface on the sensor (one it allows), e.g. lo or eth0."),
+            ["filter"] = Described("string", "BPF filter in tcpdump syntax, e.g. \"tcp port 22\"."),
+            ["snaplen"] = new JsonObject
+            {
+                ["type"] = "integer", ["minimum"] = CaptureBlock.MinSnapLength, ["maximum"] = CaptureBlock.MaxSnapLength,
+                ["description"] = "Bytes kept of each packet (default 65535).",
+            },
+            ["promiscuous"] = Described("boolean", "Put the interface in promiscuous mode."),
+            ["duration"] = Described("string", "Stop the capture after this long (30s, 5m), even if the tasks go on."),
+            ["packets"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Stop after this many packets." },
+            ["bytes"] = new JsonObject
+            {
+                ["description"] = "Stop before this many bytes: a number or a size such as 10MB.",
+                ["anyOf"] = new JsonArray(
+                    new JsonObject { ["type"] = "integer", ["minimum"] = 1 },
+                    new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]+(\\.[0-9]+)? *([KMGkmg][Bb]?|[Bb])?$" }),
+            },
+            ["per_batch"] = Described("boolean", "Capture around every serial batch separately (default: once around the whole play)."),
+        },
+    };
 
     private static JsonObject ModuleSchema(Module module)
     {

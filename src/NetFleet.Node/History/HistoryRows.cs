@@ -46,6 +46,36 @@ public sealed record ChangeRow(
     string After,
     string Diff);
 
+/// <summary>One capture of a play's <c>capture:</c> block: where it ran, its outcome and the numbers of its summary;
+/// <see cref="SummaryJson"/> is the whole traffic summary (protocol mix, services, top talkers and conversations).</summary>
+/// <param name="BatchIndex">The batch it was around; null when it was around the whole play.</param>
+/// <param name="Files">Its pcap files, on the sensor.</param>
+public sealed record CaptureRow(
+    string JobId,
+    string CaptureId,
+    int PlayIndex,
+    int? BatchIndex,
+    string Sensor,
+    string SensorAddress,
+    string Interface,
+    string? Filter,
+    string Status,
+    string? Error,
+    DateTimeOffset StartedAt,
+    DateTimeOffset StoppedAt,
+    string? StopReason,
+    double DurationMs,
+    long Packets,
+    long Bytes,
+    double PacketsPerSecond,
+    double BytesPerSecond,
+    long Syn,
+    long Rst,
+    long KernelDropped,
+    long OtherDropped,
+    IReadOnlyList<string> Files,
+    string? SummaryJson);
+
 /// <summary><c>jobs list</c>'s filters; null is "any". Newest first.</summary>
 public sealed record JobFilter
 {
@@ -58,3 +88,12 @@ public sealed record JobFilter
     public int Limit { get; init; } = 50;
     public int Skip { get; init; }
 }
+
+/// <summary>What a job was submitted with, beside its <see cref="JobRow"/>.</summary>
+public sealed record JobDetailsRow(string JobId, bool Check, string? Limit, string? Inventory, IReadOnlyList<string> Devices);
+
+/// <summary>One batch of a play (serial): its devices and when it started.</summary>
+public sealed record BatchRow(string JobId, int PlayIndex, int BatchIndex, DateTimeOffset StartedAt, IReadOnlyList<string> Devices);
+
+/// <summary>Who did what to a job: <c>submit</c>, <c>cancel</c>, <c>approve</c>, <c>rollback</c>.</summary>
+public sealed record AuditRow(string JobId, DateTimeOffset At, string User, string Action, string? Detail);

@@ -6,7 +6,7 @@ using Npgsql;
 namespace NetFleet.Node.History;
 
 /// <summary>
-/// The job history's tables (jobs, per-device task results, configuration changes, the projection's offset) and
+/// The job history's tables (jobs, per-device task results, configuration changes, captures, the projection's offset) and
 /// their queries, in plain ADO.NET SQL that SQLite and PostgreSQL both accept. The tables are created on first
 /// use. Times are Unix milliseconds, so both databases compare and index them the same way.
 /// </summary>
@@ -44,6 +44,26 @@ public sealed class HistoryStore(JobStore store)
         """,
         "CREATE INDEX IF NOT EXISTS ix_nf_device_changes_device ON nf_device_changes (device, at)",
         "CREATE TABLE IF NOT EXISTS nf_projection_offsets (name TEXT PRIMARY KEY, last_offset BIGINT NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS nf_captures (
+          job_id TEXT NOT NULL, capture_id TEXT NOT NULL, play_index INTEGER NOT NULL, batch_index INTEGER, sensor TEXT NOT NULL,
+          sensor_address TEXT NOT NULL, interface TEXT NOT NULL, filter TEXT, status TEXT NOT NULL, error TEXT, started_at BIGINT NOT NULL,
+          stopped_at BIGINT NOT NULL, stop_reason TEXT, duration_ms DOUBLE PRECISION NOT NULL, packets BIGINT NOT NULL, bytes BIGINT NOT NULL,
+          packets_per_second DOUBLE PRECISION NOT NULL, bytes_per_second DOUBLE PRECISION NOT NULL, syn BIGINT NOT NULL, rst BIGINT NOT NULL,
+          kernel_dropped BIGINT NOT NULL, other_dropped BIGINT NOT NULL, files TEXT NOT NULL, summary TEXT,
+          PRIMARY KEY (job_id, capture_id))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS nf_job_details (
+          job_id TEXT PRIMARY KEY, check_mode INTEGER NOT NULL, limit_text TEXT, inventory TEXT, device_list TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS nf_batches (
+          job_id TEXT NOT NULL, play_index INTEGER NOT NULL, batch_index INTEGER NOT NULL, started_at BIGINT NOT NULL, device_list TEXT NOT NULL,
+          PRIMARY KEY (job_id, play_index, batch_index))
+        """,
+        "CREATE TABLE IF NOT EXISTS nf_audit (job_id TEXT NOT NULL, at BIGINT NOT NULL, user_name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT)",
+        "CREATE INDEX IF NOT EXISTS ix_nf_audit_job ON nf_audit (job_id, at)",
     ];
 
     public JobStore Store => store;
@@ -102,12 +122,11 @@ public sealed class HistoryStore(JobStore store)
 
     private static Task ApplyAsync(DbConnection c, DbTransaction tx, JobJournal.IEvent e, CancellationToken ct) => e switch
     {
-        JobJournal.JobSubmitted s => ExecuteAsync(c, tx, """
-            INSERT INTO nf_jobs (job_id, status, playbook, user_name, playbook_hash, submitted_at, devices)
-            VALUES (@id, 'running', @playbook, @user, @hash, @at, @devices)
-            ON CONFLICT (job_id) DO NOTHING
-            """, ct, ("id", s.JobId), ("playbook", s.PlaybookPath), ("user", s.User), ("hash", s.PlaybookHash), ("at", Ms(s.At)),
-            ("devices", s.Devices.Count)),
+        JobJournal.JobSubmitted s => SubmittedAsync(c, tx, s, ct),
+        JobJournal.BatchStarted b => ExecuteAsync(c, tx, """
+            INSERT INTO nf_batches (job_id, play_index, batch_index, started_at, device_list) VALUES (@id, @play, @batch, @at, @devices)
+            ON CONFLICT (job_id, play_index, batch_index) DO NOTHING
+            """, ct, ("id", b.JobId), ("play", b.PlayIndex), ("batch", b.BatchIndex), ("at", Ms(b.At)), ("devices", string.Join('\n', b.Devices))),
         JobJournal.JobResumed r => ExecuteAsync(c, tx, "UPDATE nf_jobs SET resumes = resumes + 1, status = 'running' WHERE job_id = @id",
             ct, ("id", r.JobId)),
         JobJournal.TaskFinished t => TaskFinishedAsync(c, tx, t, ct),
@@ -117,6 +136,19 @@ public sealed class HistoryStore(JobStore store)
             ON CONFLICT (job_id, device, play_index, task_index, item_index) DO NOTHING
             """, ct, ("id", d.JobId), ("device", d.Device), ("play", d.PlayIndex), ("task_index", d.TaskIndex), ("item_index", d.ItemIndex),
             ("task", d.Task), ("at", Ms(d.At)), ("before", d.Before), ("after", d.After), ("diff", d.Diff)),
+        JobJournal.CaptureFinished cf => ExecuteAsync(c, tx, """
+            INSERT INTO nf_captures (job_id, capture_id, play_index, batch_index, sensor, sensor_address, interface, filter, status, error,
+              started_at, stopped_at, stop_reason, duration_ms, packets, bytes, packets_per_second, bytes_per_second, syn, rst,
+              kernel_dropped, other_dropped, files, summary)
+            VALUES (@id, @capture, @play, @batch, @sensor, @address, @interface, @filter, @status, @error, @started, @stopped, @reason,
+              @duration, @packets, @bytes, @pps, @bps, @syn, @rst, @kernel, @other, @files, @summary)
+            ON CONFLICT (job_id, capture_id) DO NOTHING
+            """, ct, ("id", cf.JobId), ("capture", cf.CaptureId), ("play", cf.PlayIndex), ("batch", (object?)cf.BatchIndex ?? DBNull.Value), ("sensor", cf.Sensor),
+            ("address", cf.SensorAddress), ("interface", cf.Interface), ("filter", cf.Filter), ("status", cf.Status), ("error", cf.Error),
+            ("started", Ms(cf.StartedAt)), ("stopped", Ms(cf.StoppedAt)), ("reason", cf.StopReason), ("duration", cf.DurationMs),
+            ("packets", cf.Packets), ("bytes", cf.Bytes), ("pps", cf.PacketsPerSecond), ("bps", cf.BytesPerSecond), ("syn", cf.Syn),
+            ("rst", cf.Rst), ("kernel", cf.KernelDropped), ("other", cf.OtherDropped), ("files", string.Join('\n', cf.Files)),
+            ("summary", cf.Summary?.GetRawText())),
         JobJournal.JobFinished f => ExecuteAsync(c, tx, """
             UPDATE nf_jobs SET status = @status, finished_at = @at, ok = @ok, changed = @changed, failed = @failed,
               unreachable = @unreachable, skipped = @skipped, halt_reason = @halt WHERE job_id = @id
@@ -124,6 +156,21 @@ public sealed class HistoryStore(JobStore store)
             ("unreachable", f.Unreachable), ("skipped", f.Skipped), ("halt", f.HaltReason)),
         _ => Task.CompletedTask,
     };
+
+    private static async Task SubmittedAsync(DbConnection c, DbTransaction tx, JobJournal.JobSubmitted s, CancellationToken ct)
+    {
+        await ExecuteAsync(c, tx, """
+            INSERT INTO nf_jobs (job_id, status, playbook, user_name, playbook_hash, submitted_at, devices)
+            VALUES (@id, 'running', @playbook, @user, @hash, @at, @devices)
+            ON CONFLICT (job_id) DO NOTHING
+            """, ct, ("id", s.JobId), ("playbook", s.PlaybookPath), ("user", s.User), ("hash", s.PlaybookHash), ("at", Ms(s.At)),
+            ("devices", s.Devices.Count));
+        await ExecuteAsync(c, tx, """
+            INSERT INTO nf_job_details (job_id, check_mode, limit_text, inventory, device_list) VALUES (@id, @check, @limit, @inventory, @devices)
+            ON CONFLICT (job_id) DO NOTHING
+            """, ct, ("id", s.JobId), ("check", s.Check ? 1 : 0), ("limit", s.Limit), ("inventory", s.InventoryPath),
+            ("devices", string.Join('\n', s.Devices)));
+    }
 
     private static async Task TaskFinishedAsync(DbConnection c, DbTransaction tx, JobJournal.TaskFinished t, CancellationToken ct)
     {
@@ -188,6 +235,44 @@ public sealed class HistoryStore(JobStore store)
             ORDER BY at, device
             """, r => new ChangeRow(r.GetString(0), r.GetString(1), r.GetString(2), FromMs(r.GetInt64(3)), r.GetString(4), r.GetString(5),
             r.GetString(6)), ct, ("device", device), ("id", jobId));
+
+    /// <summary>The captures of a job's <c>capture:</c> blocks, in the order they started.</summary>
+    public Task<IReadOnlyList<CaptureRow>> CapturesAsync(string jobId, CancellationToken ct = default) =>
+        QueryAsync("""
+            SELECT job_id, capture_id, play_index, batch_index, sensor, sensor_address, interface, filter, status, error, started_at,
+              stopped_at, stop_reason, duration_ms, packets, bytes, packets_per_second, bytes_per_second, syn, rst, kernel_dropped,
+              other_dropped, files, summary
+            FROM nf_captures WHERE job_id = @id ORDER BY started_at, play_index, batch_index, sensor, capture_id
+            """, r => new CaptureRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetInt32(3), r.GetString(4),
+            r.GetString(5), r.GetString(6), Text(r, 7), r.GetString(8), Text(r, 9), FromMs(r.GetInt64(10)), FromMs(r.GetInt64(11)), Text(r, 12),
+            r.GetDouble(13), r.GetInt64(14), r.GetInt64(15), r.GetDouble(16), r.GetDouble(17), r.GetInt64(18), r.GetInt64(19), r.GetInt64(20),
+            r.GetInt64(21), r.GetString(22).Split('\n', StringSplitOptions.RemoveEmptyEntries), Text(r, 23)), ct, ("id", jobId));
+
+    /// <summary>What a job was submitted with beyond its row: check mode, limit, inventory and its devices; null for jobs
+    /// recorded before these details were kept.</summary>
+    public async Task<JobDetailsRow?> JobDetailsAsync(string jobId, CancellationToken ct = default) =>
+        (await QueryAsync("SELECT job_id, check_mode, limit_text, inventory, device_list FROM nf_job_details WHERE job_id = @id",
+            r => new JobDetailsRow(r.GetString(0), r.GetInt32(1) != 0, Text(r, 2), Text(r, 3), r.GetString(4).Split('\n', StringSplitOptions.RemoveEmptyEntries)),
+            ct, ("id", jobId))).SingleOrDefault();
+
+    /// <summary>A job's batches (serial), in the order they started.</summary>
+    public Task<IReadOnlyList<BatchRow>> BatchesAsync(string jobId, CancellationToken ct = default) =>
+        QueryAsync("SELECT job_id, play_index, batch_index, started_at, device_list FROM nf_batches WHERE job_id = @id ORDER BY play_index, batch_index",
+            r => new BatchRow(r.GetString(0), r.GetInt32(1), r.GetInt32(2), FromMs(r.GetInt64(3)), r.GetString(4).Split('\n', StringSplitOptions.RemoveEmptyEntries)),
+            ct, ("id", jobId));
+
+    /// <summary>Records who did what to a job (cancel, approve, roll back, submit through the API).</summary>
+    public async Task RecordAuditAsync(AuditRow entry, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await ExecuteAsync(connection, null, "INSERT INTO nf_audit (job_id, at, user_name, action, detail) VALUES (@id, @at, @user, @action, @detail)", ct,
+            ("id", entry.JobId), ("at", Ms(entry.At)), ("user", entry.User), ("action", entry.Action), ("detail", entry.Detail));
+    }
+
+    /// <summary>A job's audit trail, oldest first.</summary>
+    public Task<IReadOnlyList<AuditRow>> AuditAsync(string jobId, CancellationToken ct = default) =>
+        QueryAsync("SELECT job_id, at, user_name, action, detail FROM nf_audit WHERE job_id = @id ORDER BY at",
+            r => new AuditRow(r.GetString(0), FromMs(r.GetInt64(1)), r.GetString(2), r.GetString(3), Text(r, 4)), ct, ("id", jobId));
 
     /// <summary>Writes job rows directly (benchmarks and tests of the queries at scale).</summary>
     internal async Task InsertJobsAsync(IEnumerable<JobRow> jobs, CancellationToken ct = default)

@@ -68,6 +68,12 @@ public interface IDeviceModule
 /// <summary>What a device module asks a driver to do, with every template already rendered.</summary>
 public abstract record DeviceRequest;
 
+/// <summary>
+/// Work for one host that is done from the node hosting the host's device actor rather than on the device (probes
+/// sent from there): it goes to the device actor like any request, but never opens or waits for the device's session.
+/// </summary>
+public abstract record LocalRequest : DeviceRequest;
+
 /// <param name="Parse">Name of the parser the runner applies to the output, if any.</param>
 /// <param name="Expect">Regular expression the output must match, or the task fails.</param>
 public sealed record SendCommand(string Command, string? Parse, string? Expect) : DeviceRequest;

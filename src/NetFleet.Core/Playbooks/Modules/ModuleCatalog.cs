@@ -14,6 +14,7 @@ public static class ModuleCatalog
         new SnmpWalkModule(),
         new SnmpSetModule(),
         new SnmpPollModule(),
+        new ProbeModule(),
     ];
 
     public static Module? Find(string name) => All.FirstOrDefault(m => m.Name == name);

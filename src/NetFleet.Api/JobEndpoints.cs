@@ -1,0 +1,354 @@
+using System.Security.Claims;
+using Akka.Actor;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NetFleet.Actors;
+using NetFleet.Actors.Devices;
+using NetFleet.Actors.Jobs;
+using NetFleet.Core.Diagnostics;
+using NetFleet.Core.Inventory;
+using NetFleet.Core.Playbooks;
+using NetFleet.Core.Results;
+using NetFleet.Node;
+using NetFleet.Node.History;
+
+namespace NetFleet.Api;
+
+public sealed record WhoAmI(string Name, string Role);
+
+public sealed record PlaybookView(string Name, string Path);
+
+public sealed record InventoryHostView(string Name, string Hostname, string? Platform, IReadOnlyList<string> Groups, string? Site);
+
+public sealed record JobListItem(string JobId, string Playbook, string User, string Status, DateTimeOffset Started, DateTimeOffset? Finished,
+    double? DurationSeconds, int Devices, int Ok, int Changed, int Failed, int Unreachable);
+
+/// <param name="Status">ok, changed, failed, unreachable, skipped, pending or running.</param>
+/// <param name="Batch">The number (from 1) of the first batch the device was in; null before it is planned.</param>
+public sealed record DeviceStatusView(string Device, string Status, int? Batch, int Changed, int Failed, string? Message);
+
+public sealed record BatchView(int Number, int Play, IReadOnlyList<string> Devices, DateTimeOffset Started, DateTimeOffset? Finished);
+
+public sealed record AuditView(DateTimeOffset At, string User, string Action, string? Detail);
+
+public sealed record JobDetail(string JobId, string Playbook, string User, string Status, DateTimeOffset Started, DateTimeOffset? Finished,
+    bool Check, string? Limit, string? HaltReason, IReadOnlyList<DeviceStatusView> Devices, IReadOnlyList<BatchView> Batches,
+    IReadOnlyList<AuditView> Audit);
+
+public sealed record DiffView(string Device, string Diff);
+
+public sealed record DeviceHistoryItem(string JobId, DateTimeOffset At, string Playbook, string User, string Task, string Diff);
+
+public sealed record JobStat(string JobId, DateTimeOffset Started, double? DurationSeconds, string Status);
+
+public sealed record JobAccepted(string JobId);
+
+/// <summary>
+/// The job endpoints of the API: read-side from the job history (caught up with the journal first), writes through the
+/// job manager singleton or the store; every write is recorded in the job's audit trail with the token's name.
+/// </summary>
+internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, HistoryProjector projector, Serilog.ILogger log)
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
+    private static readonly string[] PlaybookExtensions = [".yaml", ".yml"];
+
+    public void Map(RouteGroupBuilder viewer)
+    {
+        viewer.MapGet("/api/whoami", (ClaimsPrincipal user) =>
+            Results.Json(new WhoAmI(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.Role)!), NetFleetApi.Json)).Produces<WhoAmI>();
+        viewer.MapGet("/api/playbooks", Playbooks).Produces<List<PlaybookView>>();
+        viewer.MapGet("/api/inventory", Inventory).Produces<List<InventoryHostView>>();
+        viewer.MapGet("/api/jobs", ListAsync).Produces<List<JobListItem>>();
+        viewer.MapGet("/api/jobs/{jobId}", ShowAsync).Produces<JobDetail>();
+        viewer.MapGet("/api/jobs/{jobId}/devices/{device}/diff", DiffAsync).Produces<DiffView>();
+        viewer.MapGet("/api/devices/{device}/history", DeviceHistoryAsync).Produces<List<DeviceHistoryItem>>();
+        viewer.MapGet("/api/stats/jobs", StatsAsync).Produces<List<JobStat>>();
+        viewer.MapPost("/api/jobs", SubmitAsync).RequireAuthorization(BearerTokenHandler.OperatorPolicy)
+            .Accepts<SubmitRequest>("application/json").Produces<SubmitResponse>(StatusCodes.Status202Accepted).Produces<ApiError>(400);
+        viewer.MapPost("/api/jobs/{jobId}/cancel", CancelAsync).RequireAuthorization(BearerTokenHandler.OperatorPolicy)
+            .Produces<JobAccepted>(StatusCodes.Status202Accepted);
+        viewer.MapPost("/api/jobs/{jobId}/approve", ApproveAsync).RequireAuthorization(BearerTokenHandler.OperatorPolicy)
+            .Produces<JobAccepted>(StatusCodes.Status202Accepted);
+        viewer.MapPost("/api/jobs/{jobId}/rollback", RollbackAsync).RequireAuthorization(BearerTokenHandler.OperatorPolicy)
+            .Produces<JobAccepted>(StatusCodes.Status202Accepted);
+    }
+
+    private IResult Playbooks()
+    {
+        var folder = Path.GetFullPath(node.Settings.Playbooks);
+        if (!Directory.Exists(folder)) return Results.Json(new List<PlaybookView>(), NetFleetApi.Json);
+        return Results.Json(Directory.EnumerateFiles(folder)
+            .Where(f => PlaybookExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .Select(f => new PlaybookView(Path.GetFileNameWithoutExtension(f), f)).ToList(), NetFleetApi.Json);
+    }
+
+    private IResult Inventory()
+    {
+        var loaded = InventoryLoader.Load(Path.GetFullPath(node.Settings.Inventory));
+        if (loaded.Inventory is not { } inventory)
+        {
+            return Results.Json(new ApiError(DiagnosticFormatter.FormatAll(loaded.Diagnostics)), NetFleetApi.Json, statusCode: StatusCodes.Status500InternalServerError);
+        }
+
+        // Only what identifies a host: credentials stay out, even as references.
+        return Results.Json(inventory.Hosts.Select(h => new InventoryHostView(h.Name, h.Hostname, h.Platform, h.AllGroups,
+            h.Data.TryGetValue("site", out var site) ? site?.ToString() : null)).ToList(), NetFleetApi.Json);
+    }
+
+    private async Task<IResult> ListAsync(string? status, string? user, string? playbook, int? limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > 10_000) return Results.BadRequest(new ApiError("limit: 1 to 10000"));
+        await projector.CatchUpAsync(ct);
+        var jobs = await history.ListJobsAsync(new JobFilter { Status = Blank(status), User = Blank(user), Playbook = Blank(playbook), Limit = limit ?? 50 }, ct);
+        return Results.Json(jobs.Select(j => new JobListItem(j.JobId, j.Playbook, j.User, j.Status, j.SubmittedAt, j.FinishedAt, Duration(j), j.Devices,
+            j.Ok, j.Changed, j.Failed, j.Unreachable)).ToList(), NetFleetApi.Json);
+    }
+
+    private async Task<IResult> ShowAsync(string jobId, CancellationToken ct)
+    {
+        await projector.CatchUpAsync(ct);
+        if (await history.GetJobAsync(jobId, ct) is not { } job) return NoJob(jobId);
+        var details = await history.JobDetailsAsync(jobId, ct);
+        var tasks = await history.TaskResultsAsync(jobId, ct);
+        var batchRows = await history.BatchesAsync(jobId, ct);
+        var audit = await history.AuditAsync(jobId, ct);
+        var running = job.Status == "running";
+
+        var batches = batchRows.Select((b, i) =>
+        {
+            var ran = tasks.Where(t => t.PlayIndex == b.PlayIndex && b.Devices.Contains(t.Device, StringComparer.Ordinal)).ToList();
+            var done = ran.Count > 0 && !(running && ReferenceEquals(b, batchRows[^1]));
+            return new BatchView(i + 1, b.PlayIndex + 1, b.Devices, b.StartedAt,
+                done ? ran.Max(t => t.StartedAt + TimeSpan.FromMilliseconds(t.DurationMs)) : null);
+        }).ToList();
+
+        var deviceNames = (details?.Devices ?? []).Concat(tasks.Select(t => t.Device)).Distinct(StringComparer.Ordinal).ToList();
+        var devices = deviceNames.Select(device =>
+        {
+            var own = tasks.Where(t => t.Device == device).ToList();
+            var batch = batches.FirstOrDefault(b => b.Devices.Contains(device, StringComparer.Ordinal));
+            return new DeviceStatusView(device, DeviceStatus(own, running, batch is not null), batch?.Number,
+                own.Count(t => t.Status == "changed"), own.Count(t => t.Status is "failed" or "unreachable"),
+                own.FirstOrDefault(t => t.Status is "failed" or "unreachable")?.Message);
+        }).ToList();
+
+        return Results.Json(new JobDetail(job.JobId, job.Playbook, job.User, job.Status, job.SubmittedAt, job.FinishedAt, details?.Check ?? false,
+            details?.Limit, job.HaltReason, devices, batches, audit.Select(a => new AuditView(a.At, a.User, a.Action, a.Detail)).ToList()), NetFleetApi.Json);
+    }
+
+    /// <summary>The worst of the device's task outcomes; before it has any, pending or (its batch started) running.</summary>
+    private static string DeviceStatus(IReadOnlyList<TaskRow> tasks, bool jobRunning, bool batchStarted)
+    {
+        if (tasks.Any(t => t.Status == "unreachable")) return "unreachable";
+        if (tasks.Any(t => t.Status == "failed")) return "failed";
+        if (jobRunning) return batchStarted ? "running" : "pending";
+        if (tasks.Any(t => t.Status == "changed")) return "changed";
+        if (tasks.Any(t => t.Status == "ok")) return "ok";
+        return "skipped";
+    }
+
+    private async Task<IResult> DiffAsync(string jobId, string device, CancellationToken ct)
+    {
+        await projector.CatchUpAsync(ct);
+        if (await history.GetJobAsync(jobId, ct) is null) return NoJob(jobId);
+        var diffs = (await history.TaskResultsAsync(jobId, ct))
+            .Where(t => t.Device == device && !string.IsNullOrEmpty(t.Diff)).Select(t => t.Diff!.TrimEnd('\n'));
+        return Results.Json(new DiffView(device, string.Join('\n', diffs)), NetFleetApi.Json);
+    }
+
+    private async Task<IResult> DeviceHistoryAsync(string device, CancellationToken ct)
+    {
+        await projector.CatchUpAsync(ct);
+        var changes = await history.ChangesAsync(device, null, ct);
+        var jobs = new Dictionary<string, JobRow?>(StringComparer.Ordinal);
+        var items = new List<DeviceHistoryItem>();
+        foreach (var change in changes.OrderByDescending(c => c.At))
+        {
+            if (!jobs.TryGetValue(change.JobId, out var job)) jobs[change.JobId] = job = await history.GetJobAsync(change.JobId, ct);
+            items.Add(new DeviceHistoryItem(change.JobId, change.At, job?.Playbook ?? "", job?.User ?? "", change.Task, change.Diff));
+        }
+
+        return Results.Json(items, NetFleetApi.Json);
+    }
+
+    private async Task<IResult> StatsAsync(int? days, CancellationToken ct)
+    {
+        if (days is < 1 or > 3650) return Results.BadRequest(new ApiError("days: 1 to 3650"));
+        await projector.CatchUpAsync(ct);
+        var jobs = await history.ListJobsAsync(new JobFilter { Since = DateTimeOffset.UtcNow.AddDays(-(days ?? 30)), Limit = 10_000 }, ct);
+        return Results.Json(jobs.OrderBy(j => j.SubmittedAt).Select(j => new JobStat(j.JobId, j.SubmittedAt, Duration(j), j.Status)).ToList(),
+            NetFleetApi.Json);
+    }
+
+    private async Task<IResult> SubmitAsync(HttpContext context, ClaimsPrincipal user, CancellationToken ct)
+    {
+        SubmitRequest? request;
+        try
+        {
+            request = await context.Request.ReadFromJsonAsync<SubmitRequest>(NetFleetApi.Json, ct);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Results.BadRequest(new ApiError("bad job request: " + e.Message));
+        }
+
+        if (request is null || (string.IsNullOrWhiteSpace(request.Playbook) && string.IsNullOrWhiteSpace(request.PlaybookText)))
+        {
+            return Results.BadRequest(new ApiError("a job needs a playbook (a name under the playbooks folder, or a path) or playbookText"));
+        }
+
+        var jobId = JobRunner.NewJobId();
+        var inventory = Path.GetFullPath(Blank(request.Inventory) ?? node.Settings.Inventory);
+        if (!Directory.Exists(inventory)) return Results.BadRequest(new ApiError($"{inventory}: no such inventory folder"));
+        string playbook;
+        if (!string.IsNullOrWhiteSpace(request.PlaybookText))
+        {
+            // The orchestrator loads the playbook by path (and a resume checks its hash), so a body is kept as a file.
+            var folder = Path.GetFullPath(Path.Combine(".netfleet", "api-playbooks"));
+            Directory.CreateDirectory(folder);
+            playbook = Path.Combine(folder, jobId + ".yaml");
+            await File.WriteAllTextAsync(playbook, request.PlaybookText, ct);
+        }
+        else if (ResolvePlaybook(request.Playbook!) is { } found)
+        {
+            playbook = found;
+        }
+        else
+        {
+            return Results.BadRequest(new ApiError($"{request.Playbook}: no such playbook (neither a file nor a playbook in {Path.GetFullPath(node.Settings.Playbooks)})"));
+        }
+
+        var diagnostics = PlaybookValidator.Validate(playbook, inventory);
+        if (diagnostics.Any(d => d.IsError))
+        {
+            return Results.BadRequest(new ApiError(DiagnosticFormatter.FormatAll(diagnostics) + "\n" + DiagnosticFormatter.Summary(diagnostics)));
+        }
+
+        var name = user.Identity!.Name!;
+        var options = new JobOptions(name)
+        {
+            JobId = jobId,
+            InventoryPath = inventory,
+            Limit = Blank(request.Limit),
+            Check = request.Check,
+            Forks = request.Forks,
+            TrustNewHostKeys = request.TrustNewHostKeys,
+            KnownHostsPath = Blank(request.KnownHosts) ?? node.Settings.KnownHosts,
+        };
+        var submitted = await JobSubmission.CaptureAsync(jobId, playbook, options, ct);
+        var answer = await node.JobManager!.Ask<object>(submitted, AskTimeout, ct);
+        if (answer is JobManagerProtocol.JobRejected rejected) return Results.BadRequest(new ApiError(rejected.Reason));
+        if (answer is not JobManagerProtocol.JobAccepted accepted) return Results.Problem("unexpected answer from the job manager");
+        await Audit(accepted.JobId, name, "submit", playbook, ct);
+        return Results.Json(new SubmitResponse(accepted.JobId, $"/api/jobs/{accepted.JobId}/events"), NetFleetApi.Json,
+            statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private string? ResolvePlaybook(string playbook)
+    {
+        if (File.Exists(playbook)) return Path.GetFullPath(playbook);
+        var folder = Path.GetFullPath(node.Settings.Playbooks);
+        return new[] { playbook }.Concat(PlaybookExtensions.Select(e => playbook + e)).Select(n => Path.Combine(folder, n))
+            .FirstOrDefault(File.Exists);
+    }
+
+    private async Task<IResult> CancelAsync(string jobId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var answer = await node.JobManager!.Ask<object>(new JobManagerProtocol.CancelJob(jobId, user.Identity!.Name!), AskTimeout, ct);
+        if (answer is JobManagerProtocol.CancelAccepted)
+        {
+            await Audit(jobId, user.Identity!.Name!, "cancel", null, ct);
+            return Results.Json(new JobAccepted(jobId), NetFleetApi.Json, statusCode: StatusCodes.Status202Accepted);
+        }
+
+        await projector.CatchUpAsync(ct);
+        return await history.GetJobAsync(jobId, ct) is null ? NoJob(jobId) : Conflict($"job {jobId} is not running");
+    }
+
+    private async Task<IResult> ApproveAsync(string jobId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await projector.CatchUpAsync(ct);
+        if (await history.GetJobAsync(jobId, ct) is not { } job) return NoJob(jobId);
+        if (job.Status != "running") return Conflict($"job {jobId} has finished ({job.Status}); there is nothing to approve");
+        var name = user.Identity!.Name!;
+        var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var replyTo = node.System.ActorOf(Props.Create(() => new Reply(reply)));
+        node.System.ActorOf(JobApprovals.WriterProps(jobId, name, replyTo));
+        var approved = (JobApprovals.Approved)await reply.Task.WaitAsync(AskTimeout, ct);
+        await Audit(jobId, name, "approve", $"approval {approved.Count}", ct);
+        return Results.Json(new JobAccepted(jobId), NetFleetApi.Json, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private async Task<IResult> RollbackAsync(string jobId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await projector.CatchUpAsync(ct);
+        if (await history.GetJobAsync(jobId, ct) is not { } job) return NoJob(jobId);
+        if (job.Status == "running") return Conflict($"job {jobId} is still running; roll it back once it has finished");
+        if (await FindSubmissionAsync(jobId, ct) is not { } submitted) return NoJob(jobId);
+        if (submitted.InventoryPath is not { } inventoryPath || InventoryLoader.Load(inventoryPath) is not { Inventory: { } inventory })
+        {
+            return Conflict($"job {jobId}: its inventory ({submitted.InventoryPath ?? "none recorded"}) cannot be loaded");
+        }
+
+        var name = user.Identity!.Name!;
+        var rollbackId = JobRunner.NewJobId();
+        var options = new JobOptions(name)
+        {
+            JobId = rollbackId,
+            InventoryPath = inventoryPath,
+            TrustNewHostKeys = submitted.TrustNewHostKeys,
+            KnownHostsPath = submitted.KnownHostsPath,
+        };
+        // The rollback runs on this node, its device requests routed to the workers like any job's.
+        var devices = node.System.ActorOf(DeviceRouter.Props(inventory, log), "rollback-devices-" + rollbackId);
+        var completion = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.System.ActorOf(JobRollback.Props(new JobRollback.RollbackSpec(rollbackId, jobId, inventory, options, devices, completion), log),
+            "job-" + rollbackId);
+        _ = completion.Task.ContinueWith(t =>
+        {
+            node.System.Stop(devices);
+            if (t.IsFaulted) log.Error(t.Exception, "Rollback {JobId} of job {Of} failed", rollbackId, jobId);
+        }, TaskScheduler.Default);
+        await Audit(jobId, name, "rollback", $"rollback job {rollbackId}", ct);
+        return Results.Json(new JobAccepted(rollbackId), NetFleetApi.Json, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>A job's recorded submission (its first event), or null when the journal has no such job.</summary>
+    private async Task<JobJournal.JobSubmitted?> FindSubmissionAsync(string jobId, CancellationToken ct)
+    {
+        var journal = PersistenceQuery.Get(node.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var first = await journal.CurrentEventsByPersistenceId(JobJournal.PersistenceId(jobId), 0, long.MaxValue)
+            .Select(e => e.Event)
+            .Where(e => e is JobJournal.JobSubmitted)
+            .Take(1)
+            .RunWith(Sink.FirstOrDefault<object>(), node.System.Materializer()).WaitAsync(ct);
+        return first as JobJournal.JobSubmitted;
+    }
+
+    private Task Audit(string jobId, string user, string action, string? detail, CancellationToken ct) =>
+        history.RecordAuditAsync(new AuditRow(jobId, DateTimeOffset.UtcNow, user, action, detail), ct);
+
+    private static IResult NoJob(string jobId) => Results.NotFound(new ApiError($"no job {jobId}"));
+
+    private static IResult Conflict(string why) => Results.Conflict(new ApiError(why));
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    private static double? Duration(JobRow j) => j.FinishedAt is { } f ? (f - j.SubmittedAt).TotalSeconds : null;
+
+    /// <summary>Passes the first message it gets to a task, then stops.</summary>
+    private sealed class Reply : ReceiveActor
+    {
+        public Reply(TaskCompletionSource<object> reply) => ReceiveAny(m =>
+        {
+            reply.TrySetResult(m);
+            Context.Stop(Self);
+        });
+    }
+}

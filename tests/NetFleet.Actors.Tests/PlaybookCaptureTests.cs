@@ -1,0 +1,351 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Akka.Actor;
+using NetFleet.Actors.Capture;
+using NetFleet.Actors.Jobs;
+using NetFleet.Capture;
+using NetFleet.Lab.Devices;
+using NetFleet.Lab.Hosting;
+using NetFleet.Node;
+using NetFleet.Node.History;
+using NetFleet.Testing;
+using static NetFleet.Actors.Capture.CaptureProtocol;
+
+namespace NetFleet.Actors.Tests;
+
+/// <summary>
+/// Playbooks with a <c>capture:</c> block, run by a single-process cluster node with the orchestrator, worker and sensor
+/// roles (sensor <c>lab-sensor</c>, tag site=lab, interface <c>lo</c>) against a lab of its own on loopback, as root.
+/// Captures filter on the lab's SSH port and the device's address, so only the job's own traffic counts. Each test
+/// gets a fresh node and SQLite store; the history is read as <c>netfleet jobs show</c> reads it.
+/// </summary>
+public sealed class PlaybookCaptureTests(PlaybookCaptureTests.Lab lab) : IClassFixture<PlaybookCaptureTests.Lab>, IAsyncLifetime
+{
+    private const string Device = "ios-cap";
+    private const string DeviceAddress = "127.0.77.1";
+    private const string SecondDevice = "eos-cap";
+    private const string SecondAddress = "127.0.77.2";
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly string folder = Directory.CreateTempSubdirectory("netfleet-playbook-capture-").FullName;
+    private ClusterNode node = null!;
+    private HistoryStore history = null!;
+    private HistoryProjector projector = null!;
+
+    public async Task InitializeAsync()
+    {
+        var settings = NodeSettings.Resolve("orchestrator,worker,sensor", "127.0.0.1", FreePort(), null, null, null,
+            $"sqlite:{Path.Combine(folder, "netfleet.db")}", null, _ => null, "lab-sensor", "site=lab", "lo");
+        node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
+        history = new HistoryStore(node.Store);
+        projector = new HistoryProjector(node.System, history, Serilog.Core.Logger.None);
+        var clock = Stopwatch.StartNew();
+        while ((await node.Captures!.Ask<List<SensorView>>(ListSensors.Instance, TimeSpan.FromSeconds(10))).Count == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the node did not find its own sensor");
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        var captures = await node.Captures!.Ask<List<CaptureView>>(ListCaptures.Instance, TimeSpan.FromSeconds(10));
+        projector.Dispose();
+        await node.DisposeAsync();
+        foreach (var dir in captures.Select(c => Path.Combine(ClusterNode.CaptureDirectory, c.Id)).Where(Directory.Exists))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_capture_around_config_tasks_is_summarised_in_the_job_history_and_agrees_with_tcpdump()
+    {
+        var filter = $"tcp port {lab.Port} and host {DeviceAddress}";
+        var pcap = Path.Combine(folder, "tcpdump.pcap");
+        await using var tcpdump = await TcpdumpProcess.StartAsync(pcap, filter);
+
+        var (job, tasks, captures) = await RunAsync($$$"""
+            - name: NTP under capture
+              hosts: {{{Device}}}
+              capture:
+                sensor: lab-sensor
+                interface: lo
+                filter: "{{{filter}}}"
+              tasks:
+                - config:
+                    lines: ["ntp server 192.0.2.77"]
+                - probe:
+                    targets: ["{{ host.hostname }}:{{{lab.Port}}}"]
+                    count: 3
+                    interval: 100ms
+                    timeout: 5s
+                  register: reach
+                - assert:
+                    that: "reach.loss_percent == 0 && reach.received == reach.sent"
+            """);
+        await tcpdump.StopAsync();
+
+        Assert.True(job.Status == "succeeded", $"job {job.Status}: {job.HaltReason}; {string.Join("; ", tasks.Select(t => $"{t.Task}: {t.Status} {t.Message}"))}");
+        Assert.Equal(["changed", "ok", "ok"], tasks.Select(t => t.Status));
+        var capture = Assert.Single(captures);
+        Assert.Equal(("lab-sensor", "lo", filter, CaptureStatus.Finished, (int?)null), (capture.Sensor, capture.Interface, capture.Filter, capture.Status, capture.BatchIndex));
+        Assert.True(capture.Packets > 0 && capture.Bytes > 0);
+        // The device session's connect and the three probes' connects, each a SYN of its own.
+        Assert.True(capture.Syn >= 4, $"SYN {capture.Syn}");
+        Assert.Equal(0, capture.KernelDropped);
+        Assert.NotEmpty(capture.Files);
+        var summary = JsonSerializer.Deserialize<TrafficSummary>(capture.SummaryJson!, JobCaptureJson.Options)!;
+        Assert.Equal((capture.Packets, capture.Packets), (summary.Packets, summary.Protocols.Tcp.Packets));
+        Assert.Contains(summary.TopTalkers, t => t.Address == DeviceAddress);
+
+        // tcpdump ran before and after the capture, so it saw a superset: between the capture's first and last packet
+        // it saw the same packets.
+        var stamps = await TcpdumpProcess.TimestampsAsync(pcap);
+        // Rounded to whole microseconds: libpcap's timestamps are microseconds, converted to ticks through a double.
+        long Micros(DateTimeOffset at) => (long)Math.Round((at - DateTimeOffset.UnixEpoch).Ticks / 10.0);
+        var first = Micros(summary.FirstPacket!.Value);
+        var last = Micros(summary.LastPacket!.Value);
+        Assert.True(capture.Packets == stamps.Count(s => s >= first && s <= last), $"DEBUG first {first} last {last} {summary.FirstPacket!.Value.Ticks} {summary.LastPacket!.Value.Ticks} near first: {string.Join(",", stamps.Where(s => Math.Abs(s - first) < 5000))} near last: {string.Join(",", stamps.Where(s => Math.Abs(s - last) < 5000))} total {stamps.Count} ours {capture.Packets}");
+        Assert.True(stamps.Count >= capture.Packets);
+    }
+
+    [Fact]
+    public async Task A_capture_that_cannot_start_halts_the_job_before_any_device_is_touched()
+    {
+        foreach (var (selection, iface, expected) in new[]
+                 {
+                     ("sensor: lab-sensor", "eth9", "interface 'eth9' is not allowed on any sensor lab-sensor (lab-sensor allows lo)"),
+                     ("tags: {site: nowhere}", "lo", "no sensors tagged site=nowhere in the cluster (sensors: lab-sensor [site=lab])"),
+                 })
+        {
+            var (job, tasks, captures) = await RunAsync($$"""
+                - hosts: {{Device}}
+                  capture: { {{selection}}, interface: {{iface}} }
+                  tasks:
+                    - config:
+                        lines: ["ntp server 192.0.2.99"]
+                """);
+
+            Assert.Equal("halted", job.Status);
+            Assert.Contains("the capture on", job.HaltReason, StringComparison.Ordinal);
+            Assert.Contains(expected, job.HaltReason, StringComparison.Ordinal);
+            Assert.Empty(tasks);
+            Assert.Empty(captures);
+            Assert.DoesNotContain("192.0.2.99", lab.Host.StateOf(Device).Read(s => s.RunningConfig), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_sensor_that_dies_mid_job_fails_its_capture_and_the_job_still_finishes()
+    {
+        var run = RunAsync($$"""
+            - hosts: {{Device}}
+              capture: {tags: {site: lab}, interface: lo, filter: "tcp port {{lab.Port}} and host {{DeviceAddress}}"}
+              tasks:
+                - command: show version
+                - pause: {seconds: 4}
+                - command: show clock
+            """);
+        var clock = Stopwatch.StartNew();
+        while (!(await node.Captures!.Ask<List<CaptureView>>(ListCaptures.Instance, TimeSpan.FromSeconds(10))).Any(c => c.Status == CaptureStatus.Running))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the job's capture never started");
+            await Task.Delay(100);
+        }
+
+        node.System.ActorSelection("/user/" + SensorActor.Name).Tell(PoisonPill.Instance);
+        var (job, tasks, captures) = await run;
+
+        Assert.Equal("succeeded", job.Status);
+        Assert.Equal(3, tasks.Count);
+        var capture = Assert.Single(captures);
+        Assert.Equal(CaptureStatus.Failed, capture.Status);
+        Assert.Contains("sensor lab-sensor", capture.Error, StringComparison.Ordinal);
+        Assert.Contains("left the cluster or died during the capture", capture.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Per_batch_captures_each_see_only_their_own_batch()
+    {
+        var (job, tasks, captures) = await RunAsync($$"""
+            - hosts: {{Device}},{{SecondDevice}}
+              serial: 1
+              capture:
+                sensor: lab-sensor
+                interface: lo
+                filter: "tcp port {{lab.Port}} and (host {{DeviceAddress}} or host {{SecondAddress}})"
+                per_batch: true
+              tasks:
+                - command: show version
+            """);
+
+        Assert.Equal("succeeded", job.Status);
+        Assert.Equal(2, tasks.Count);
+        Assert.Equal([0, 1], captures.Select(c => c.BatchIndex ?? -1));
+        var talkers = captures.Select(c => JsonSerializer.Deserialize<TrafficSummary>(c.SummaryJson!, JobCaptureJson.Options)!.TopTalkers
+            .Select(t => t.Address).Where(a => a != "127.0.0.1").ToHashSet()).ToList();
+        // Sessions stay open between batches but are idle: each batch's capture holds its own device's traffic only.
+        Assert.Equal([DeviceAddress], talkers[0]);
+        Assert.Equal([SecondAddress], talkers[1]);
+        Assert.All(captures, c => Assert.True(c.Status == CaptureStatus.Finished && c.Packets > 0 && c.Syn >= 1, $"{c.CaptureId}: {c.Status} {c.Packets}"));
+    }
+
+    [Fact]
+    public async Task A_job_outside_a_cluster_fails_its_capture_block_clearly()
+    {
+        var path = Path.Combine(folder, "local.yaml");
+        await File.WriteAllTextAsync(path, $$"""
+            - hosts: {{Device}}
+              capture: {sensor: lab-sensor, interface: lo}
+              tasks:
+                - command: show version
+            """);
+        var playbook = Core.Playbooks.PlaybookLoader.Load(path).Playbook!;
+        var inventory = Core.Inventory.InventoryLoader.Load(lab.InventoryDirectory).Inventory!;
+        await using var runner = JobRunner.Start(Serilog.Core.Logger.None);
+
+        var summary = await runner.RunAsync(path, playbook, inventory, new JobOptions("capture-test") { KnownHostsPath = lab.KnownHosts },
+            _ => { }, CancellationToken.None);
+
+        Assert.Equal(Core.Results.JobOutcome.Halted, summary.Outcome);
+        Assert.Empty(summary.Results);
+        Assert.Contains("this node has no capture manager", summary.HaltReason, StringComparison.Ordinal);
+    }
+
+    /// <summary>Submits the playbook to the node's job manager and waits until the history shows the job ended.</summary>
+    private async Task<(JobRow Job, IReadOnlyList<TaskRow> Tasks, IReadOnlyList<CaptureRow> Captures)> RunAsync(string playbook)
+    {
+        var path = Path.Combine(folder, $"play-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, playbook);
+        var options = new JobOptions("capture-test")
+        {
+            JobId = JobRunner.NewJobId(), InventoryPath = lab.InventoryDirectory, KnownHostsPath = lab.KnownHosts,
+        };
+        var submitted = await JobSubmission.CaptureAsync(options.JobId, path, options, CancellationToken.None);
+        var answer = await node.JobManager!.Ask<object>(submitted, TimeSpan.FromSeconds(30));
+        Assert.True(answer is JobManagerProtocol.JobAccepted, (answer as JobManagerProtocol.JobRejected)?.Reason);
+
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            await projector.CatchUpAsync();
+            if (await history.GetJobAsync(options.JobId) is { Status: not "running" } job)
+            {
+                return (job, await history.TaskResultsAsync(job.JobId), await history.CapturesAsync(job.JobId));
+            }
+
+            Assert.True(clock.Elapsed < JobTimeout, $"job {options.JobId} did not finish within {JobTimeout}");
+            await Task.Delay(250);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>A lab of its own (two devices on addresses no other test uses) and its inventory.</summary>
+    public sealed class Lab : IAsyncLifetime
+    {
+        private readonly LabFixture fixture = new(port => new LabSpec(port, TimeSpan.FromMilliseconds(200),
+        [
+            new LabDevice(Device, DeviceAddress, "cisco_ios", DeviceFaults.None),
+            new LabDevice(SecondDevice, SecondAddress, "arista_eos", DeviceFaults.None),
+        ]));
+
+        public LabHost Host => fixture.Host;
+        public int Port => fixture.Spec.Port;
+        public string KnownHosts => fixture.Paths.KnownHosts;
+        public string InventoryDirectory { get; } = Directory.CreateTempSubdirectory("netfleet-capture-inventory-").FullName;
+
+        public async Task InitializeAsync()
+        {
+            await fixture.InitializeAsync();
+            LabInventoryWriter.Write(fixture.Spec, fixture.Paths, InventoryDirectory);
+        }
+
+        public async Task DisposeAsync()
+        {
+            await fixture.DisposeAsync();
+            Directory.Delete(InventoryDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>Debian's tcpdump beside the sensor, on the same filter: the reference count.</summary>
+    private sealed class TcpdumpProcess : IAsyncDisposable
+    {
+        private readonly Process process;
+
+        private TcpdumpProcess(Process process) => this.process = process;
+
+        /// <summary>Not in immediate mode: with it, libpcap loses packets on lo without counting them.</summary>
+        public static async Task<TcpdumpProcess> StartAsync(string file, string filter)
+        {
+            var start = new ProcessStartInfo("tcpdump") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var arg in new[] { "-i", "lo", "-n", "-U", "-w", file, filter }) start.ArgumentList.Add(arg);
+            var process = Process.Start(start)!;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
+            {
+                if (!line.Contains("listening on", StringComparison.Ordinal)) continue;
+                _ = process.StandardError.ReadToEndAsync();
+                return new TcpdumpProcess(process);
+            }
+
+            throw new InvalidOperationException($"tcpdump did not start (exit {process.ExitCode})");
+        }
+
+        /// <summary>Waits out tcpdump's one-second buffer timeout, then interrupts it so it flushes its file.</summary>
+        public async Task StopAsync()
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            if (process.HasExited) return;
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+
+        /// <summary>Every packet's time in the file (<c>tcpdump -tt -r</c>), in Unix microseconds.</summary>
+        public static async Task<List<long>> TimestampsAsync(string file)
+        {
+            var start = new ProcessStartInfo("tcpdump") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var arg in new[] { "-n", "-tt", "-r", file }) start.ArgumentList.Add(arg);
+            using var reader = Process.Start(start)!;
+            var error = reader.StandardError.ReadToEndAsync();
+            var stamps = new List<long>();
+            while (await reader.StandardOutput.ReadLineAsync() is { } line)
+            {
+                var seconds = line[..line.IndexOf(' ', StringComparison.Ordinal)];
+                var dot = seconds.IndexOf('.', StringComparison.Ordinal);
+                stamps.Add(long.Parse(seconds[..dot], CultureInfo.InvariantCulture) * 1_000_000 + long.Parse(seconds[(dot + 1)..], CultureInfo.InvariantCulture));
+            }
+
+            await reader.WaitForExitAsync();
+            Assert.True(reader.ExitCode == 0, await error);
+            return stamps;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
+        }
+    }
+}
