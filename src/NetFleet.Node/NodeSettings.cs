@@ -90,7 +90,7 @@ public sealed record NodeSettings(
     public bool Has(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
     /// <summary>This node's own address; a node without seed nodes joins itself (a cluster of one).</summary>
-    public string SelfAddress => $"akka.tcp://{SystemName}@{Hostname}:{Port}";
+    public string SelfAddress => $"{(RemoteTls is null ? "akka.tcp" : Node.RemoteTls.Protocol)}://{SystemName}@{Hostname}:{Port}";
 
     /// <summary>The cluster roles: the user's roles plus the device shard region each worker hosts (the general one,
     /// or one per affinity).</summary>

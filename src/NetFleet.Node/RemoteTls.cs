@@ -23,6 +23,19 @@ public sealed record RemoteTls(string CertificatePath, string? Password, bool Su
 
     public static IReadOnlyList<string> AllVariables => [CertVariable, PasswordVariable, SuppressValidationVariable];
 
+    /// <summary>Akka.Remote names the addresses of a TLS transport <c>akka.ssl.tcp://</c>, not <c>akka.tcp://</c>.</summary>
+    public const string Protocol = "akka.ssl.tcp";
+
+    /// <summary>
+    /// <paramref name="settings"/> with TLS on. Seed addresses written <c>akka.tcp://</c> are taken as
+    /// <c>akka.ssl.tcp://</c>: a TLS node can only join TLS nodes, and the same seed list then serves either way.
+    /// </summary>
+    public static NodeSettings Apply(NodeSettings settings, RemoteTls? tls) => tls is null ? settings : settings with
+    {
+        RemoteTls = tls,
+        SeedNodes = [.. settings.SeedNodes.Select(s => s.StartsWith("akka.tcp://", StringComparison.Ordinal) ? Protocol + s["akka.tcp".Length..] : s)],
+    };
+
     /// <summary>The option over <see cref="CertVariable"/>; null (plain TCP) when neither is set. The certificate is
     /// opened here so that a missing file, a wrong password or a missing private key is a clear error at start-up, not
     /// a failed handshake later.</summary>

@@ -31,6 +31,13 @@ public sealed class ApiTests(ApiNode node) : IClassFixture<ApiNode>
         using var viewer = node.Client(node.ViewerToken);
 
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/health")).StatusCode);
+        // The dashboard's files are public: the page asks for a token itself.
+        using (var page = await anonymous.GetAsync("/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        }
+
         foreach (var path in new[] { "/api/jobs", "/api/inventory", "/api/playbooks", "/api/cluster", "/api/whoami", "/api/stats/jobs" })
         {
             using var response = await anonymous.GetAsync(path);
@@ -77,8 +84,8 @@ public sealed class ApiTests(ApiNode node) : IClassFixture<ApiNode>
         Assert.Equal(("succeeded", "alice", false), (job.Status, job.User, job.Check));
         Assert.Equal(ApiNode.Devices.Order(), job.Devices.Select(d => d.Device).Order());
         Assert.All(job.Devices, d => Assert.Contains(d.Status, new[] { "ok", "changed" }));
-        // serial: [1, "50%"] over three devices: a canary, then the other two.
-        Assert.Equal([1, 2], job.Batches.Select(b => b.Devices.Count));
+        // serial: [1, "50%"] over three devices: a canary, then half of the three (one) at a time.
+        Assert.Equal([1, 1, 1], job.Batches.Select(b => b.Devices.Count));
         Assert.All(job.Batches, b => Assert.NotNull(b.Finished));
         Assert.Contains(job.Audit, a => a is { Action: "submit", User: "alice" });
 
@@ -148,6 +155,11 @@ public sealed class ApiTests(ApiNode node) : IClassFixture<ApiNode>
         Assert.Equal(job.Devices.Select(d => d.Status), later.Devices.Select(d => d.Status));
         Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsync($"/api/jobs/{jobId}/cancel", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("/api/jobs/no-such-job/cancel", null)).StatusCode);
+
+        // The CLI shows the same audit trail.
+        var (code, shown, _) = await ApiNode.RunNetfleetAsync("jobs", "show", jobId, "--store", node.Store.Display);
+        Assert.Equal(0, code);
+        Assert.Matches(new Regex(@"alice\W+cancel"), shown);
     }
 
     [Fact]

@@ -50,8 +50,14 @@ public sealed class FailoverTests(ClusterLab cluster, ITestOutputHelper output) 
     private readonly List<NetfleetProcess> processes = [];
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private string store = "";
+    private string token = "";
 
-    public async Task InitializeAsync() => store = await cluster.Postgres.NewStoreAsync();
+    public async Task InitializeAsync()
+    {
+        store = await cluster.Postgres.NewStoreAsync();
+        token = await NetfleetProcess.AddOperatorTokenAsync(store);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+    }
 
     public async Task DisposeAsync()
     {
@@ -196,7 +202,8 @@ public sealed class FailoverTests(ClusterLab cluster, ITestOutputHelper output) 
                     lines:
                       - set system ntp server {server}
             """);
-        var args = new List<string> { "submit", playbook, "-i", cluster.Lab.Paths.Inventory, "--known-hosts", cluster.Lab.Paths.KnownHosts, "-o", "json" };
+        var args = new List<string> { "submit", playbook, "-i", cluster.Lab.Paths.Inventory, "--known-hosts", cluster.Lab.Paths.KnownHosts, "-o", "json",
+            "--token", token };
         foreach (var api in apis) args.AddRange(["--api", api.ToString()]);
         var process = NetfleetProcess.Start("submit", [.. args]);
         processes.Add(process);

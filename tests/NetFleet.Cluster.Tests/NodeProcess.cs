@@ -104,6 +104,14 @@ internal sealed class NetfleetProcess : IAsyncDisposable
         process.Dispose();
     }
 
+    /// <summary>An operator token for the API, made with <c>netfleet token add</c> in the store the nodes share.</summary>
+    public static async Task<string> AddOperatorTokenAsync(string store)
+    {
+        await using var add = Start("token add", "token", "add", "tests-" + Guid.NewGuid().ToString("N")[..8], "--role", "operator", "--store", store);
+        Assert.Equal(0, await add.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        return add.Stdout.Trim();
+    }
+
     public static int FreePort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -77,6 +77,41 @@ public sealed class RemoteTlsTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"TLS capture: {tlsBytes.Length} bytes, no Akka words; plain node's capture: {plainBytes.Length} bytes with Akka words");
     }
 
+    [Fact]
+    public void Tls_setting_gives_the_dotnetty_ssl_config_the_ssl_protocol_and_ssl_seed_addresses()
+    {
+        var (pfx, _) = MakeCertificate("settings");
+        var environment = new Dictionary<string, string> { [RemoteTls.CertVariable] = pfx, [RemoteTls.PasswordVariable] = Password };
+        var plain = NodeSettings.Resolve(null, null, 4100, "akka.tcp://netfleet@10.0.0.1:4053", null, null, null, null, _ => null);
+        var tls = RemoteTls.Resolve(null, null, environment.GetValueOrDefault);
+
+        var settings = RemoteTls.Apply(plain, tls);
+
+        Assert.Equal("akka.ssl.tcp://netfleet@127.0.0.1:4100", settings.SelfAddress);
+        Assert.Equal(["akka.ssl.tcp://netfleet@10.0.0.1:4053"], settings.SeedNodes);
+        var config = ClusterNode.ClusterConfig(settings).WithFallback(RemoteTls.ToConfig(settings.RemoteTls));
+        Assert.True(config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
+        Assert.Equal(pfx, config.GetString("akka.remote.dot-netty.tcp.ssl.certificate.path"));
+        Assert.Equal(Password, config.GetString("akka.remote.dot-netty.tcp.ssl.certificate.password"));
+        Assert.False(config.GetBoolean("akka.remote.dot-netty.tcp.ssl.suppress-validation"));
+        Assert.DoesNotContain(Password, settings.RemoteTls!.ToString(), StringComparison.Ordinal);
+        Assert.Same(plain, RemoteTls.Apply(plain, RemoteTls.Resolve(null, null, _ => null)));
+    }
+
+    [Fact]
+    public void A_wrong_password_or_a_missing_certificate_is_a_clear_error_before_the_node_starts()
+    {
+        var (pfx, _) = MakeCertificate("guarded");
+
+        var wrong = Assert.Throws<ArgumentException>(() => RemoteTls.Resolve(pfx, null, name => name == RemoteTls.PasswordVariable ? "wrong" : null));
+        Assert.Contains(RemoteTls.PasswordVariable, wrong.Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<ArgumentException>(() => RemoteTls.Resolve(pfx + ".absent", null, _ => null));
+        Assert.Contains("no such file", missing.Message, StringComparison.Ordinal);
+        var flag = Assert.Throws<ArgumentException>(() => RemoteTls.Resolve(pfx, null,
+            name => name switch { RemoteTls.PasswordVariable => Password, RemoteTls.SuppressValidationVariable => "maybe", _ => null }));
+        Assert.Contains(RemoteTls.SuppressValidationVariable, flag.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>What Akka.Remote's clear-text protocol carries: the system name, the protocol, system actor paths.</summary>
     private static readonly string[] AkkaWords = [NodeSettings.SystemName, "akka.tcp", "/system/"];
 

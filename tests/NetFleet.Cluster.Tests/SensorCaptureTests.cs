@@ -23,6 +23,7 @@ public sealed class SensorCaptureTests(ITestOutputHelper output) : IAsyncLifetim
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly string folder = Path.Combine(Path.GetTempPath(), "netfleet-sensor-tests-" + Guid.NewGuid().ToString("N")[..8]);
     private Uri api = null!;
+    private string token = "";
 
     public async Task InitializeAsync()
     {
@@ -30,6 +31,8 @@ public sealed class SensorCaptureTests(ITestOutputHelper output) : IAsyncLifetim
         var port = NetfleetProcess.FreePort();
         var apiPort = NetfleetProcess.FreePort();
         api = new Uri($"http://127.0.0.1:{apiPort}");
+        token = await NetfleetProcess.AddOperatorTokenAsync($"sqlite:{Path.Combine(folder, "netfleet.db")}");
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var orchestrator = Start("orchestrator", "node", "--roles", "orchestrator", "--port", port.ToString(), "--api-port", apiPort.ToString(),
             "--store", $"sqlite:{Path.Combine(folder, "netfleet.db")}");
         var seed = $"akka.tcp://netfleet@127.0.0.1:{port}";
@@ -82,7 +85,7 @@ public sealed class SensorCaptureTests(ITestOutputHelper output) : IAsyncLifetim
 
         // The file comes back from its sensor through the CLI, byte for byte, and reads back as the same traffic.
         var fetched = Path.Combine(folder, "fetched");
-        var fetch = Start("fetch", "capture", "fetch", par.Id, "-o", fetched, "--api", api.ToString());
+        var fetch = Start("fetch", "capture", "fetch", par.Id, "-o", fetched, "--api", api.ToString(), "--token", token);
         Assert.Equal(0, await fetch.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var file = Assert.Single(Directory.GetFiles(fetched));
         Assert.Equal(await File.ReadAllBytesAsync(Assert.Single(par.Result.Files)), await File.ReadAllBytesAsync(file));

@@ -24,8 +24,8 @@ public static class JobJournal
     /// so a resumed job meets the same keys again.</summary>
     public readonly record struct StepKey(string Device, int PlayIndex, int TaskIndex, int ItemIndex);
 
-    /// <summary>Who started which job, with the playbook and inventory as they were (text and SHA-256), so a
-    /// resume can refuse to go on with files that changed underneath.</summary>
+    /// <summary>Who started which job, with the playbook as it was (text and SHA-256) and the inventory's files (name →
+    /// SHA-256, never their text, which may hold secrets), so a resume can refuse to go on with files that changed underneath.</summary>
     public sealed record JobSubmitted(
         string JobId,
         DateTimeOffset At,
@@ -160,7 +160,8 @@ public static class JobJournal
         IReadOnlyList<ChangeApplied>? Changes = null,
         IReadOnlyList<DeviceConfirmed>? Confirmed = null,
         IReadOnlyList<DeviceRolledBack>? RolledBack = null,
-        IReadOnlyList<BatchApproved>? Approved = null);
+        IReadOnlyList<BatchApproved>? Approved = null,
+        string? CancelledBy = null);
 
     /// <summary>The recovered state of one job; <see cref="Apply"/> is the one place events change it.</summary>
     public sealed class State
@@ -168,6 +169,9 @@ public static class JobJournal
         public JobSubmitted? Submitted { get; private set; }
         public JobFinished? Ended { get; private set; }
         public int Resumes { get; private set; }
+
+        /// <summary>Who cancelled the job, if someone did: a resumed job stays cancelled.</summary>
+        public string? CancelledBy { get; private set; }
         public HashSet<(int Play, int Batch)> Batches { get; } = [];
         public Dictionary<StepKey, TaskStarted> InFlight { get; } = [];
         public Dictionary<StepKey, string> ConfigsBefore { get; } = [];
@@ -233,6 +237,9 @@ public static class JobJournal
                 case BatchApproved approved:
                     Approved.Add(approved);
                     break;
+                case JobCancelled cancelled:
+                    CancelledBy ??= cancelled.User;
+                    break;
                 case JobFinished ended:
                     Ended = ended;
                     break;
@@ -242,11 +249,14 @@ public static class JobJournal
         public Snapshot ToSnapshot() => new(Submitted, [.. batchEvents], [.. InFlight.Values],
             [.. ConfigsBefore.Select(c => new ConfigRead(Submitted?.JobId ?? "", DateTimeOffset.MinValue, c.Key.Device, c.Key.PlayIndex,
                 c.Key.TaskIndex, c.Key.ItemIndex, c.Value))],
-            [.. Finished.Values], Ended, Resumes, [.. Changes], [.. Confirmed], [.. RolledBack], [.. Approved]);
+            [.. Finished.Values], Ended, Resumes, [.. Changes], [.. Confirmed], [.. RolledBack], [.. Approved], CancelledBy);
 
         public static State From(Snapshot snapshot)
         {
-            var state = new State { Submitted = snapshot.Submitted, Ended = snapshot.Ended, Resumes = snapshot.Resumes };
+            var state = new State
+            {
+                Submitted = snapshot.Submitted, Ended = snapshot.Ended, Resumes = snapshot.Resumes, CancelledBy = snapshot.CancelledBy,
+            };
             foreach (var b in snapshot.Batches) state.Apply(b);
             foreach (var s in snapshot.InFlight) state.Apply(s);
             foreach (var c in snapshot.ConfigsBefore) state.Apply(c);

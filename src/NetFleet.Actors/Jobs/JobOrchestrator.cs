@@ -182,7 +182,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
             cancelled = true;
             localModules.Cancel();
             waitingForFork.Clear();
-            Record(new JobJournal.JobCancelled(spec.JobId, DateTimeOffset.UtcNow, cancel.User));
+            if (journal.CancelledBy is null) Record(new JobJournal.JobCancelled(spec.JobId, DateTimeOffset.UtcNow, cancel.User));
             FinishIfIdle();
         });
         CaptureCommands();
@@ -223,6 +223,8 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
             log.Information("Job {JobId} resumed by {User}: {Done} step(s) done, {InFlight} to reconcile",
                 spec.JobId, spec.Options.User, journal.Finished.Count, journal.InFlight.Count);
             Record(new JobJournal.JobResumed(spec.JobId, DateTimeOffset.UtcNow, spec.Options.User));
+            // Cancelled before the process running it died: it goes on only to wind down.
+            if (journal.CancelledBy is { } cancelledBy) Self.Tell(new CancelJob(cancelledBy));
         }
         else
         {

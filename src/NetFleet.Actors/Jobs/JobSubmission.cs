@@ -3,8 +3,9 @@ using System.Text;
 
 namespace NetFleet.Actors.Jobs;
 
-/// <summary>What a job records about its inputs: the playbook's text and SHA-256, the inventory folder's files and
-/// their combined SHA-256 (secrets are references in those files, never their values).</summary>
+/// <summary>What a job records about its inputs: the playbook's text and SHA-256, the inventory folder's file names with
+/// each file's SHA-256, and their combined SHA-256. Not the inventory's text: it may hold literal passwords and SNMP keys
+/// (<c>password: s3cret</c> is allowed, and lab inventories carry SNMP passwords), which the journal would keep in clear.</summary>
 public static class JobSubmission
 {
     public static async Task<JobJournal.JobSubmitted> CaptureAsync(string jobId, string playbookPath, JobOptions options,
@@ -14,7 +15,8 @@ public static class JobSubmission
         var files = options.InventoryPath is { } dir ? await InventoryFilesAsync(dir, cancellationToken).ConfigureAwait(false)
             : new Dictionary<string, string>();
         return new JobJournal.JobSubmitted(jobId, DateTimeOffset.UtcNow, options.User, playbookPath, Hash(playbookText), playbookText,
-            options.InventoryPath, options.InventoryPath is null ? null : Hash(files), files, [], 0, options.Limit, options.Check,
+            options.InventoryPath, options.InventoryPath is null ? null : Hash(files),
+            files.ToDictionary(f => f.Key, f => Hash(f.Value), StringComparer.Ordinal), [], 0, options.Limit, options.Check,
             options.Forks, options.TrustNewHostKeys, options.KnownHostsPath);
     }
 

@@ -24,7 +24,7 @@ export function durationChart(stats, now = Date.now()) {
   const last = Math.max(...jobs.map(j => j.at));
   const pad = Math.max((last - first) * 0.04, MINUTE);
   const [x0, x1] = [first - pad, last + pad];
-  const yMax = niceCeiling(Math.max(...jobs.map(j => j.seconds), 1));
+  const { max: yMax, divisions } = niceScale(Math.max(...jobs.map(j => j.seconds), 1));
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = t => MARGIN.left + ((t - x0) / (x1 - x0)) * plotWidth;
@@ -35,8 +35,8 @@ export function durationChart(stats, now = Date.now()) {
     'aria-label': `Durations and outcomes of ${jobs.length} jobs`,
   });
 
-  for (let i = 0; i <= 4; i++) {
-    const value = (yMax / 4) * i;
+  for (let i = 0; i <= divisions; i++) {
+    const value = (yMax / divisions) * i;
     svg.append(
       s('line', { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: y(value), y2: y(value), class: 'grid' }),
       s('text', { x: MARGIN.left - 8, y: y(value) + 4, 'text-anchor': 'end', class: 'tick' }, formatDuration(value) || '0'));
@@ -68,8 +68,9 @@ export function durationChart(stats, now = Date.now()) {
   return h('figure', { class: 'chart-figure' }, svg, h('figcaption', {}, legend));
 }
 
-/** The smallest of 1, 2, 2.5, 5 × 10^n at or above the value, so the axis has round ticks. */
-function niceCeiling(value) {
+/** The axis top: the smallest of 1, 2, 2.5, 5 × 10^n at or above the value, split so that every tick is round too. */
+function niceScale(value) {
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  return [1, 2, 2.5, 5, 10].map(m => m * magnitude).find(n => n >= value);
+  const [mantissa, divisions] = [[1, 4], [2, 4], [2.5, 5], [5, 5], [10, 5]].find(([m]) => m * magnitude >= value);
+  return { max: mantissa * magnitude, divisions };
 }

@@ -11,6 +11,7 @@ const OUTCOMES = ['ok', 'changed', 'failed', 'unreachable', 'skipped'];
 const RANK = { skipped: 0, ok: 1, changed: 2, failed: 3, unreachable: 4 };
 const FINAL = new Set(Object.keys(RANK));
 const RECONNECTS = 5;
+const HISTORY_CHECK_MS = 10_000;
 
 /** JobOutcome likewise. */
 const JOB_OUTCOMES = ['succeeded', 'failed', 'halted', 'cancelled'];
@@ -82,14 +83,20 @@ class JobPage {
       this.streamStatus.textContent = attempt === 0 ? 'Following the job live…' : `Reconnecting to the job's events (${attempt})…`;
       // The node replays a job's events from its start on every connection, so each one begins from nothing.
       this.live = freshLive();
+      const stream = new AbortController();
+      const leave = () => stream.abort();
+      this.signal.addEventListener('abort', leave, { once: true });
+      const watchdog = setInterval(() => this.endStreamIfFinished(stream), HISTORY_CHECK_MS);
       try {
-        await followJobEvents(this.jobId, (name, data) => this.apply(name, data), this.signal);
+        await followJobEvents(this.jobId, (name, data) => this.apply(name, data), stream.signal);
       } catch (e) {
-        if (e.name === 'AbortError') return;
-        if (e instanceof ApiError && e.status >= 400 && e.status < 500) {
+        if (e.name !== 'AbortError' && e instanceof ApiError && e.status >= 400 && e.status < 500) {
           this.streamStatus.replaceChildren(errorBox(e, 'Live updates stopped'));
           return;
         }
+      } finally {
+        clearInterval(watchdog);
+        this.signal.removeEventListener('abort', leave);
       }
       if (this.signal.aborted) return;
       await this.reload().catch(() => {});
@@ -100,6 +107,17 @@ class JobPage {
       await new Promise(resolve => setTimeout(resolve, 1000 * (attempt + 1)));
     }
     if (!this.signal.aborted) this.streamStatus.replaceChildren(errorBox({ message: 'The job\'s event stream keeps closing; reload the page to try again.' }, 'Live updates stopped'));
+  }
+
+  /** A stream that missed the job's end (a node restarted, a message lost) must not leave the page running forever:
+   * the history has the last word. */
+  async endStreamIfFinished(stream) {
+    try {
+      const detail = await api(path(this.jobId), { signal: stream.signal });
+      if (detail.status !== 'running') stream.abort();
+    } catch {
+      // The next check, or the stream itself, will tell.
+    }
   }
 
   apply(name, e) {
@@ -299,11 +317,12 @@ class JobPage {
     const diff = fetched || device.diff;
     this.diffPanel.hidden = false;
     this.diffPanel.dataset.device = device.name;
-    this.diffPanel.replaceChildren(
+    this.diffPanel.replaceChildren(...[
       h('h2', {}, 'Diff of ', h('code', {}, device.name), ' ', statusBadge(device.status)),
       h('p', {}, h('a', { href: `#/devices/${encodeURIComponent(device.name)}`, id: 'device-history-link' }, `Change history of ${device.name}`)),
-      device.message ? errorBox({ message: device.message }, 'Failure') : null,
-      loading && !diff ? h('p', { class: 'muted' }, 'Loading the diff…') : diffView(diff, { id: 'diff-text' }));
+      device.message && errorBox({ message: device.message }, 'Failure'),
+      loading && !diff ? h('p', { class: 'muted' }, 'Loading the diff…') : diffView(diff, { id: 'diff-text' }),
+    ].filter(Boolean));
   }
 
   renderTimeline() {

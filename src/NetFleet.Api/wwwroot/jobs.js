@@ -6,6 +6,7 @@ import { errorBox, formatDuration, formatTime, h, statusBadge } from './dom.js';
 
 const STATUSES = ['running', 'succeeded', 'failed', 'halted', 'cancelled'];
 const CHART_DAYS = 30;
+const REFRESH_MS = 15_000;
 
 export async function renderJobs(view, { params, signal }) {
   const filters = { status: params.get('status') ?? '', user: params.get('user') ?? '', playbook: params.get('playbook') ?? '' };
@@ -25,23 +26,28 @@ export async function renderJobs(view, { params, signal }) {
   status.addEventListener('change', () => form.requestSubmit());
 
   const chartSection = h('section', { class: 'card', id: 'job-chart' },
-    h('h2', {}, `Job durations and outcomes, last ${CHART_DAYS} days`), h('p', { class: 'muted' }, 'Loading…'));
-  const tableSection = h('section', { class: 'card' }, h('h2', {}, 'Jobs'), form, h('p', { class: 'muted' }, 'Loading…'));
+    h('h2', {}, `Job durations and outcomes, last ${CHART_DAYS} days`), h('div', {}, h('p', { class: 'muted' }, 'Loading…')));
+  const tableSection = h('section', { class: 'card' }, h('h2', {}, 'Jobs'), form, h('div', {}, h('p', { class: 'muted' }, 'Loading…')));
   view.append(h('h1', {}, 'Jobs'), chartSection, tableSection);
 
-  const [stats, jobs] = await Promise.allSettled([
-    api(`/api/stats/jobs${query({ days: CHART_DAYS })}`, { signal }),
-    api(`/api/jobs${query({ ...filters, limit: 200 })}`, { signal }),
-  ]);
-  if (jobs.status === 'rejected') throw jobs.reason;
+  const chartBody = chartSection.lastChild;
+  const tableBody = tableSection.lastChild;
+  const load = async () => {
+    const [stats, jobs] = await Promise.allSettled([
+      api(`/api/stats/jobs${query({ days: CHART_DAYS })}`, { signal }),
+      api(`/api/jobs${query({ ...filters, limit: 200 })}`, { signal }),
+    ]);
+    if (jobs.status === 'rejected') throw jobs.reason;
+    chartBody.replaceChildren(stats.status === 'fulfilled' ? durationChart(stats.value) : errorBox(stats.reason, 'Could not load the chart'));
+    tableBody.replaceChildren(jobs.value.length === 0 ? h('p', { class: 'muted', id: 'no-jobs' }, 'No jobs match.') : jobsTable(jobs.value));
+  };
+  await load();
 
-  chartSection.lastChild.remove();
-  chartSection.append(stats.status === 'fulfilled' ? durationChart(stats.value) : errorBox(stats.reason, 'Could not load the chart'));
-
-  tableSection.lastChild.remove();
-  tableSection.append(jobs.value.length === 0
-    ? h('p', { class: 'muted', id: 'no-jobs' }, 'No jobs match.')
-    : jobsTable(jobs.value));
+  // Jobs others submit appear without a reload; a failed refresh keeps what is shown and tries again.
+  const refresh = setInterval(() => {
+    if (document.visibilityState === 'visible') load().catch(() => {});
+  }, REFRESH_MS);
+  signal.addEventListener('abort', () => clearInterval(refresh));
 }
 
 function jobsTable(jobs) {

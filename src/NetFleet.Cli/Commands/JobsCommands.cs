@@ -270,7 +270,8 @@ internal static class JobsCommands
     [
         c.CaptureId, c.PlayIndex, c.BatchIndex, c.Sensor, c.Interface, c.Filter, c.Status, c.Error, c.StartedAt, c.StoppedAt, c.StopReason,
         Math.Round(c.DurationMs, 1), c.Packets, c.Bytes, Math.Round(c.PacketsPerSecond, 1), Math.Round(c.BytesPerSecond * 8, 1), c.Syn, c.Rst,
-        c.KernelDropped, c.OtherDropped, string.Join(' ', c.Files), c.SummaryJson,
+        c.KernelDropped, c.OtherDropped, string.Join(' ', c.Files),
+        c.SummaryJson is { } json ? System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() : null,
     ];
 
     /// <summary>Each capture with its whole summary, as <c>capture show</c> and <c>pcap summarize</c> print one.</summary>

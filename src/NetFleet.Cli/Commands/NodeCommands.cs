@@ -126,8 +126,8 @@ internal static class NodeCommands
                 {
                     Discovery = DiscoverySettings.Resolve(parse.GetValue(discovery), parse.GetValue(contactPoints), parse.GetValue(discoveryService),
                         parse.GetValue(managementPort), parse.GetValue(requiredContactPoints), settings.SeedNodes.Count > 0, Environment.GetEnvironmentVariable),
-                    RemoteTls = RemoteTls.Resolve(parse.GetValue(remoteTlsCert), null, Environment.GetEnvironmentVariable),
                 };
+                settings = RemoteTls.Apply(settings, RemoteTls.Resolve(parse.GetValue(remoteTlsCert), null, Environment.GetEnvironmentVariable));
             }
             catch (ArgumentException e)
             {

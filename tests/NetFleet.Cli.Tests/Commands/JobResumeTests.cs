@@ -130,17 +130,26 @@ public sealed partial class JobResumeTests : IClassFixture<PostgresFixture>, IAs
         process.BeginErrorReadLine();
         _ = process.StandardOutput.ReadToEndAsync();
 
+        // Read under the lock, and only to report a failure: output may still be arriving.
+        string Stderr()
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+
         var deadline = Stopwatch.StartNew();
         while (ChangedDevices(server) < Devices / 4)
         {
-            Assert.False(process.HasExited, $"the job ended before it could be killed:\n{stderr}");
-            Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(2), $"no progress:\n{stderr}");
+            if (process.HasExited) Assert.Fail($"the job ended before it could be killed:\n{Stderr()}");
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2)) Assert.Fail($"no progress:\n{Stderr()}");
             await Task.Delay(20);
         }
 
         process.Kill();
         await process.WaitForExitAsync();
-        Assert.True(jobId.Task.IsCompleted, $"the run never named its job:\n{stderr}");
+        if (!jobId.Task.IsCompleted) Assert.Fail($"the run never named its job:\n{Stderr()}");
         return await jobId.Task;
     }
 

@@ -43,6 +43,18 @@ public class PlaybookLoaderTests
     }
 
     [Fact]
+    public void Every_playbook_in_the_repository_validates_against_the_lab_inventory()
+    {
+        var playbooks = Directory.GetFiles(TestFiles.RepositoryPath("playbooks"), "*.yaml");
+        Assert.Contains(playbooks, p => Path.GetFileName(p) == "capture.yaml");
+        foreach (var playbook in playbooks)
+        {
+            var diagnostics = PlaybookValidator.Validate(playbook, TestFiles.RepositoryPath("inventory"));
+            Assert.True(diagnostics.Count == 0, $"{playbook}:\n{string.Join("\n", diagnostics)}");
+        }
+    }
+
+    [Fact]
     public void Unknown_module_suggests_the_closest_module() =>
         AssertDiagnostic(Assert.Single(Bad("unknown_module")), DiagnosticCodes.UnknownModule, 4, 7, "unknown module 'confg'", "did you mean 'config'?");
 
