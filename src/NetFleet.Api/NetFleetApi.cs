@@ -161,6 +161,7 @@ public sealed class NetFleetApi : IAsyncDisposable
         ["batch-started"] = typeof(BatchStarted),
         ["task-started"] = typeof(TaskStarted),
         ["task-finished"] = typeof(TaskFinished),
+        ["capture-progress"] = typeof(CaptureProgressReported),
         ["job-finished"] = typeof(JobFinished),
     };
 

@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using NetFleet.Actors.Capture;
 using NetFleet.Actors.Jobs;
 using NetFleet.Capture;
@@ -114,6 +116,81 @@ public sealed class PlaybookCaptureTests(PlaybookCaptureTests.Lab lab) : IClassF
         var last = Micros(summary.LastPacket!.Value) + 2;
         Assert.Equal(capture.Packets, stamps.Count(s => s >= first && s <= last));
         Assert.True(stamps.Count >= capture.Packets);
+    }
+
+    [Fact]
+    public async Task A_running_capture_streams_its_progress_into_the_job_events_before_the_play_ends()
+    {
+        var events = await ListenToJobEventsAsync();
+        var (job, _, captures) = await RunAsync($$"""
+            - hosts: {{Device}}
+              capture: {sensor: lab-sensor, interface: lo, filter: "tcp port {{lab.Port}} and host {{DeviceAddress}}"}
+              tasks:
+                - command: show version
+                - pause: {seconds: 3}
+                - command: show clock
+            """);
+
+        Assert.Equal("succeeded", job.Status);
+        var capture = Assert.Single(captures);
+        var ofJob = await WaitForAsync(() => events.Where(e => e.JobId == job.JobId).ToList(),
+            seen => seen.OfType<Core.Results.TaskFinished>().Any(f => f.Result.TaskIndex == 2), "the job's last task result");
+        var lastTask = ofJob.FindIndex(e => e is Core.Results.TaskFinished { Result.TaskIndex: 2 });
+        var progress = ofJob.Take(lastTask).OfType<Core.Results.CaptureProgressReported>().ToList();
+        Assert.NotEmpty(progress);
+        Assert.All(progress, p => Assert.Equal((capture.CaptureId, "lab-sensor", "lo", 0, (int?)null),
+            (p.CaptureId, p.Sensor, p.Interface, p.PlayIndex, p.BatchIndex)));
+        // The first task's SSH exchange is counted before the pause ends; totals only grow and never pass the final summary.
+        Assert.Contains(progress, p => p.Packets > 0 && p.TcpPackets == p.Packets && p.Bytes > 0);
+        Assert.Equal(progress.Select(p => p.Packets).Order(), progress.Select(p => p.Packets));
+        Assert.True(progress[^1].Packets <= capture.Packets, $"{progress[^1].Packets} > {capture.Packets}");
+    }
+
+    [Fact]
+    public async Task Every_orchestrator_node_lists_and_finds_the_captures_of_the_whole_cluster()
+    {
+        var otherFolder = Directory.CreateTempSubdirectory("netfleet-second-orchestrator-").FullName;
+        var settings = NodeSettings.Resolve("orchestrator", "127.0.0.1", FreePort(), node.Settings.SelfAddress, null, null,
+            $"sqlite:{Path.Combine(otherFolder, "netfleet.db")}", null, _ => null);
+        var other = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
+        try
+        {
+            await WaitForAsync(() => other.Captures!.Ask<List<SensorView>>(ListSensors.Instance, TimeSpan.FromSeconds(10)), s => s.Count == 1,
+                "the second orchestrator node finding the sensor");
+
+            // The job runs on the first node (the oldest holds the job manager), so its capture is placed from there.
+            var run = RunAsync($$"""
+                - hosts: {{Device}}
+                  capture: {sensor: lab-sensor, interface: lo, filter: "tcp port {{lab.Port}} and host {{DeviceAddress}}"}
+                  tasks:
+                    - command: show version
+                    - pause: {seconds: 3}
+                """);
+            var running = await WaitForAsync(() => other.Captures!.Ask<List<CaptureView>>(ListCaptures.Instance, TimeSpan.FromSeconds(10)),
+                l => l.Any(c => c.Status == CaptureStatus.Running), "the job's capture in the second node's list");
+            var (job, _, captures) = await run;
+
+            Assert.Equal("succeeded", job.Status);
+            var capture = Assert.Single(captures);
+            Assert.Equal(capture.CaptureId, Assert.Single(running).Id);
+            var listed = Assert.Single(await other.Captures!.Ask<List<CaptureView>>(ListCaptures.Instance, TimeSpan.FromSeconds(10)));
+            Assert.Equal((capture.CaptureId, "lab-sensor", CaptureStatus.Finished, capture.Packets),
+                (listed.Id, listed.Sensor, listed.Status, listed.Result!.Summary.Packets));
+            var shown = Assert.IsType<CaptureView>(await other.Captures.Ask<object>(new GetCapture(capture.CaptureId), TimeSpan.FromSeconds(10)));
+            Assert.Equal(capture.Files.Select(Path.GetFileName), shown.FileNames);
+            var located = Assert.IsType<CaptureLocated>(await other.Captures.Ask<object>(new LocateCapture(capture.CaptureId), TimeSpan.FromSeconds(10)));
+            var chunk = Assert.IsType<FileChunk>(await located.Sensor.Ask<object>(new ReadFileChunk(capture.CaptureId, shown.FileNames[0], 0, 24),
+                TimeSpan.FromSeconds(10)));
+            // A pcap file's global header.
+            Assert.Equal(24, chunk.Data.Length);
+            var unknown = Assert.IsType<CaptureRefused>(await other.Captures.Ask<object>(new GetCapture("cap-none"), TimeSpan.FromSeconds(10)));
+            Assert.Equal("no capture cap-none", unknown.Reason);
+        }
+        finally
+        {
+            await other.DisposeAsync();
+            Directory.Delete(otherFolder, recursive: true);
+        }
     }
 
     [Fact]
@@ -245,6 +322,43 @@ public sealed class PlaybookCaptureTests(PlaybookCaptureTests.Lab lab) : IClassF
             Assert.True(clock.Elapsed < JobTimeout, $"job {options.JobId} did not finish within {JobTimeout}");
             await Task.Delay(250);
         }
+    }
+
+    /// <summary>Every job event the node publishes from now on, in order.</summary>
+    private async Task<ConcurrentQueue<Core.Results.JobEvent>> ListenToJobEventsAsync()
+    {
+        var events = new ConcurrentQueue<Core.Results.JobEvent>();
+        var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.System.ActorOf(Props.Create(() => new EventListener(events, subscribed)));
+        await subscribed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return events;
+    }
+
+    private static Task<T> WaitForAsync<T>(Func<T> read, Func<T, bool> done, string what) =>
+        WaitForAsync(() => Task.FromResult(read()), done, what);
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = await read();
+            if (done(value)) return value;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"waited in vain for {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    private sealed class EventListener : ReceiveActor
+    {
+        public EventListener(ConcurrentQueue<Core.Results.JobEvent> events, TaskCompletionSource subscribed)
+        {
+            Receive<SubscribeAck>(_ => subscribed.TrySetResult());
+            Receive<Core.Results.JobEvent>(events.Enqueue);
+        }
+
+        protected override void PreStart() =>
+            DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(JobManagerProtocol.EventsTopic, Self));
     }
 
     private static int FreePort()

@@ -21,6 +21,40 @@ public sealed class SensorActorTests : TestKit
     }
 
     [Fact]
+    public void The_sensor_lists_the_captures_it_ran_with_their_state_for_any_orchestrator_node()
+    {
+        var folder = Directory.CreateTempSubdirectory("netfleet-sensor-list-").FullName;
+        try
+        {
+            var sensor = Sys.ActorOf(SensorActor.Props(Lon, folder));
+            sensor.Tell(new StartCapture("cap-bad", new RequestCapture("lon-1", [], "lo") { Filter = "udp port nope" }, TestActor));
+            var failed = ExpectMsg<CaptureFailed>(TimeSpan.FromSeconds(10));
+            sensor.Tell(new StartCapture("cap-run", new RequestCapture("lon-1", [], "lo") { Filter = "udp port 9", DurationSeconds = 600 }, TestActor));
+            ExpectMsg<CaptureStarted>(TimeSpan.FromSeconds(10));
+
+            sensor.Tell(ListSensorCaptures.Instance);
+            var listed = ExpectMsg<SensorCaptures>().Captures.ToDictionary(c => c.Id);
+            Assert.Equal((CaptureStatus.Failed, failed.Reason, "lo", "udp port nope"),
+                (listed["cap-bad"].Status, listed["cap-bad"].Error, listed["cap-bad"].Interface, listed["cap-bad"].Filter));
+            Assert.Equal(CaptureStatus.Running, listed["cap-run"].Status);
+
+            sensor.Tell(new StopCapture("cap-run"));
+            FishForMessage(m => m is CaptureFinished, TimeSpan.FromSeconds(10));
+            sensor.Tell(ListSensorCaptures.Instance);
+            var answer = ExpectMsg<SensorCaptures>();
+            // The answer crosses the cluster to the asking manager.
+            var serializer = Sys.Serialization.FindSerializerFor(answer);
+            var back = (SensorCaptures)serializer.FromBinary(serializer.ToBinary(answer), typeof(SensorCaptures));
+            var stopped = back.Captures.Single(c => c.Id == "cap-run");
+            Assert.Equal((CaptureStatus.Finished, CaptureStopReason.Stopped, "lo"), (stopped.Status, stopped.Result!.Reason, stopped.Result.Interface));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_file_outside_the_capture_folder_is_refused()
     {
         var sensor = Sys.ActorOf(SensorActor.Props(Lon, Path.GetTempPath()));

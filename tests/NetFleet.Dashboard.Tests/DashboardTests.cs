@@ -38,9 +38,9 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
     static DashboardTests() => SetDefaultExpectTimeout(20_000);
 
     [Fact]
-    public async Task Operator_submits_the_sample_playbook_watches_the_grid_fill_live_and_reads_a_diff()
+    public async Task Operator_submits_the_sample_playbook_watches_the_grid_fill_live_reads_a_diff_and_rolls_it_back()
     {
-        await fixture.InPageAsync(nameof(Operator_submits_the_sample_playbook_watches_the_grid_fill_live_and_reads_a_diff), SubmitAndWatchAsync);
+        await fixture.InPageAsync(nameof(Operator_submits_the_sample_playbook_watches_the_grid_fill_live_reads_a_diff_and_rolls_it_back), SubmitAndWatchAsync);
     }
 
     private async Task SubmitAndWatchAsync(IPage page)
@@ -121,9 +121,14 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         await Expect(page).ToHaveURLAsync(JobPage());
         await Expect(page.Locator("#job-status")).ToHaveAttributeAsync("data-job-status", "succeeded", JobStatusTime);
         await Expect(page.Locator("#device-grid .device-cell[data-status=changed]")).ToHaveCountAsync(devices.Count, JobTime);
+        var rollbackId = JobPage().Match(page.Url).Groups["id"].Value;
+        await fixture.ScreenshotAsync(page, "08-rollback-job");
         await page.Locator($"#device-grid .device-cell[data-device='{device}']").ClickAsync();
-        await Expect(page.Locator("#diff-text .line.del").Filter(new() { HasText = "ntp server 192.0.2.10" })).ToHaveCountAsync(1);
-        await fixture.ScreenshotAsync(page, "08-rollback-diff");
+        await page.Locator("#device-history-link").ClickAsync();
+        var undone = page.Locator($"#device-history article[data-job-id='{rollbackId}'] .diff .line.del");
+        await Expect(undone.Filter(new() { HasText = "ntp server 192.0.2.10" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("#device-history article")).ToHaveCountAsync(2);
+        await fixture.ScreenshotAsync(page, "09-device-history-after-rollback");
     }
 
     [Fact]
@@ -134,7 +139,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
             await Expect(page.Locator("#login-form .error-box")).ToContainTextAsync("refused");
             await Expect(page.Locator("#who")).ToBeHiddenAsync();
             Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('netfleet.token')"));
-            await fixture.ScreenshotAsync(page, "09-bad-token");
+            await fixture.ScreenshotAsync(page, "10-bad-token");
 
             await page.Locator("#token").FillAsync(fixture.ViewerToken);
             await page.Locator("#login-form button[type=submit]").ClickAsync();
@@ -160,7 +165,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
             await Expect(viewer.Locator("#job-status")).ToHaveAttributeAsync("data-job-status", "succeeded", JobStatusTime);
             await Expect(viewer.Locator("#device-grid .device-cell[data-device='ios-1']")).ToHaveAttributeAsync("data-status", "ok");
             await Expect(viewer.Locator("#job-actions button")).ToHaveCountAsync(0);
-            await fixture.ScreenshotAsync(viewer, "10-viewer-job");
+            await fixture.ScreenshotAsync(viewer, "11-viewer-job");
         });
 
         // The same page for an operator has the button the viewer lacks.
@@ -191,7 +196,7 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
             await Expect(diagnostic).ToContainTextAsync("did you mean 'config'");
             await Expect(diagnostic.Locator(".place")).ToHaveTextAsync(new Regex(@"\.yaml:4:\d+$"));
             await Expect(page).ToHaveURLAsync(new Regex("#/submit$"));
-            await fixture.ScreenshotAsync(page, "11-validator-error");
+            await fixture.ScreenshotAsync(page, "12-validator-error");
         });
 
     private const string ShowVersion = """

@@ -9,6 +9,9 @@ namespace NetFleet.Actors.Capture;
 /// <c>/user/sensor</c> of each cluster member with the <c>sensor</c> role it does not know yet, and watches it; a
 /// sensor that leaves or dies fails its captures at once (they never hang). A request is placed on one of the sensors
 /// it selects, the one with the fewest running captures, so captures spread across the pool.
+/// <para>Lists and look-ups cover the whole cluster: every sensor keeps the captures it ran, whichever node placed them
+/// (a playbook's capture block places them through the job manager's node), and is asked for them; for the captures
+/// placed here this manager's own record wins, since it also knows the ones whose sensor is gone.</para>
 /// </summary>
 public sealed class CaptureManager : ReceiveActor, IWithTimers
 {
@@ -17,6 +20,9 @@ public sealed class CaptureManager : ReceiveActor, IWithTimers
 
     /// <summary>Opening an interface takes milliseconds; a sensor that has not answered by then has lost the request.</summary>
     private static readonly TimeSpan StartWithin = TimeSpan.FromSeconds(10);
+
+    /// <summary>A sensor answers from memory in milliseconds; one that does not by then is left out of the answer.</summary>
+    private static readonly TimeSpan SensorsAnswerWithin = TimeSpan.FromSeconds(3);
 
     private readonly string sensorRole;
     private readonly Dictionary<IActorRef, SensorInfo> sensors = [];
@@ -48,7 +54,12 @@ public sealed class CaptureManager : ReceiveActor, IWithTimers
             c.Waiting?.Tell(new CaptureAccepted(c.View));
             c.Waiting = null;
         }));
-        Receive<CaptureProgressed>(progressed => Update(progressed.CaptureId, c => c.Progress = progressed.Progress));
+        Receive<CaptureProgressed>(progressed => Update(progressed.CaptureId, c =>
+        {
+            c.Progress = progressed.Progress;
+            foreach (var follower in c.Followers) follower.Tell(progressed);
+        }));
+        Receive<FollowCapture>(follow => Update(follow.CaptureId, c => c.Followers.Add(Sender)));
         Receive<CaptureFinished>(finished => Update(finished.CaptureId, c =>
         {
             c.Result = finished.Result;
@@ -56,24 +67,39 @@ public sealed class CaptureManager : ReceiveActor, IWithTimers
             c.Status = finished.Result.Reason == NetFleet.Capture.CaptureStopReason.Failed ? CaptureStatus.Failed : CaptureStatus.Finished;
         }));
         Receive<CaptureFailed>(failed => Update(failed.CaptureId, c => Fail(c, failed.Reason)));
-        Receive<ListCaptures>(_ => Sender.Tell(captures.Values.OrderBy(c => c.Requested).Select(c => c.View).ToList()));
+        Receive<ListCaptures>(_ =>
+        {
+            var here = captures.Values.Select(c => c.View).ToList();
+            GatherAsync(SensorsNow()).PipeTo(Sender, success: found => Merge(here, found.Select(f => f.View)));
+        });
         Receive<ListSensors>(_ => Sender.Tell(sensors.Values.OrderBy(s => s.Name, StringComparer.Ordinal)
             .Select(s => new SensorView(s.Name, s.Tags, s.Interfaces, s.Address, Running(s))).ToList()));
-        Receive<GetCapture>(get => Sender.Tell(captures.TryGetValue(get.CaptureId, out var c) ? c.View : new CaptureRefused($"no capture {get.CaptureId}")));
+        Receive<GetCapture>(get =>
+        {
+            if (captures.TryGetValue(get.CaptureId, out var c)) Sender.Tell(c.View);
+            else AnswerFromSensors(get.CaptureId, (_, view) => view);
+        });
         Receive<StopCapture>(stop =>
         {
             if (!captures.TryGetValue(stop.CaptureId, out var c))
             {
-                Sender.Tell(new CaptureRefused($"no capture {stop.CaptureId}"));
+                AnswerFromSensors(stop.CaptureId, (sensor, view) =>
+                {
+                    sensor.Tell(stop);
+                    return view;
+                });
                 return;
             }
 
             c.Sensor.Tell(stop);
             Sender.Tell(c.View);
         });
-        Receive<LocateCapture>(locate => Sender.Tell(captures.TryGetValue(locate.CaptureId, out var c)
-            ? sensors.ContainsKey(c.Sensor) ? new CaptureLocated(c.Id, c.Sensor) : new CaptureRefused($"the sensor {c.SensorInfo.Name} of capture {c.Id} is gone")
-            : new CaptureRefused($"no capture {locate.CaptureId}")));
+        Receive<LocateCapture>(locate =>
+        {
+            if (captures.TryGetValue(locate.CaptureId, out var c))
+                Sender.Tell(sensors.ContainsKey(c.Sensor) ? new CaptureLocated(c.Id, c.Sensor) : new CaptureRefused($"the sensor {c.SensorInfo.Name} of capture {c.Id} is gone"));
+            else AnswerFromSensors(locate.CaptureId, (sensor, view) => new CaptureLocated(view.Id, sensor));
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -123,6 +149,52 @@ public sealed class CaptureManager : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(id, new StartTimedOut(id), StartWithin);
     }
 
+    private List<(IActorRef Sensor, SensorInfo Info)> SensorsNow() => sensors.Select(s => (s.Key, s.Value)).ToList();
+
+    /// <summary>A capture placed through another node: found on the sensor that runs or ran it, answered with
+    /// <paramref name="answer"/> (which may also tell that sensor something), or refused when no sensor knows it.</summary>
+    private void AnswerFromSensors(string captureId, Func<IActorRef, CaptureView, object> answer) =>
+        GatherAsync(SensorsNow()).PipeTo(Sender, success: found =>
+            found.FirstOrDefault(f => f.View.Id == captureId) is { Sensor: not null } hit ? answer(hit.Sensor, hit.View) : new CaptureRefused($"no capture {captureId}"));
+
+    /// <summary>Every sensor's captures; a sensor that does not answer in time is left out rather than failing the list.
+    /// Runs off the actor (it only reads its arguments) and is piped back.</summary>
+    private static async Task<List<(IActorRef Sensor, CaptureView View)>> GatherAsync(List<(IActorRef Sensor, SensorInfo Info)> from)
+    {
+        var answers = await Task.WhenAll(from.Select(async s =>
+        {
+            try
+            {
+                var answer = await s.Sensor.Ask<SensorCaptures>(ListSensorCaptures.Instance, SensorsAnswerWithin).ConfigureAwait(false);
+                return answer.Captures.Select(c => (s.Sensor, ViewOf(s.Info, c))).ToList();
+            }
+            catch (AskTimeoutException)
+            {
+                return [];
+            }
+        })).ConfigureAwait(false);
+        return answers.SelectMany(a => a).ToList();
+    }
+
+    private static CaptureView ViewOf(SensorInfo sensor, SensorCapture c) =>
+        new(c.Id, sensor.Name, sensor.Address, c.Interface, c.Filter, c.Status, c.Error, c.Requested, c.Progress, c.Result);
+
+    /// <summary>This manager's captures over the sensors' own, unless the sensor has already seen one end that this
+    /// manager still shows open (its report is on the way).</summary>
+    private static List<CaptureView> Merge(IEnumerable<CaptureView> here, IEnumerable<CaptureView> onSensors)
+    {
+        var merged = onSensors.ToDictionary(v => v.Id, StringComparer.Ordinal);
+        foreach (var view in here)
+        {
+            if (merged.TryGetValue(view.Id, out var sensor) && Ended(sensor) && !Ended(view)) continue;
+            merged[view.Id] = view;
+        }
+
+        return merged.Values.OrderBy(v => v.Requested).ThenBy(v => v.Id, StringComparer.Ordinal).ToList();
+    }
+
+    private static bool Ended(CaptureView view) => view.Status is CaptureStatus.Finished or CaptureStatus.Failed;
+
     private void SensorGone(IActorRef sensor)
     {
         if (!sensors.Remove(sensor, out var info)) return;
@@ -159,6 +231,9 @@ public sealed class CaptureManager : ReceiveActor, IWithTimers
         public NetFleet.Capture.CaptureProgress? Progress { get; set; }
         public NetFleet.Capture.CaptureResult? Result { get; set; }
         public IActorRef? Waiting { get; set; }
+
+        /// <summary>Who gets the capture's progress reports while it runs.</summary>
+        public List<IActorRef> Followers { get; } = [];
 
         public CaptureView View => new(id, sensorInfo.Name, sensorInfo.Address, request.Interface, request.Filter, Status, Error, requested, Progress, Result);
     }

@@ -52,6 +52,23 @@ public static class CaptureProtocol
 
     public sealed record GetCapture(string CaptureId);
 
+    /// <summary>Asks a manager to pass on the capture's <see cref="CaptureProgressed"/> reports to the sender while it runs
+    /// (a job's capture window streams them into the job's events).</summary>
+    public sealed record FollowCapture(string CaptureId);
+
+    /// <summary>Manager to sensor: every capture the sensor ran or runs (whichever node placed it), answered with
+    /// <see cref="SensorCaptures"/>; so any orchestrator node can list and find every capture of the cluster.</summary>
+    public sealed record ListSensorCaptures
+    {
+        public static readonly ListSensorCaptures Instance = new();
+    }
+
+    /// <summary>One capture as its sensor knows it; the manager adds the sensor's name and address.</summary>
+    public sealed record SensorCapture(string Id, string Interface, string? Filter, string Status, string? Error, DateTimeOffset Requested,
+        CaptureProgress? Progress, CaptureResult? Result);
+
+    public sealed record SensorCaptures(IReadOnlyList<SensorCapture> Captures);
+
     /// <summary>Where a capture's files are: the sensor to read them from.</summary>
     public sealed record LocateCapture(string CaptureId);
 

@@ -14,6 +14,7 @@ namespace NetFleet.Actors.Capture;
 /// are stopped again). On <see cref="StopWindow"/> it stops them and waits for their results: a capture that failed
 /// meanwhile (its sensor died) is reported failed, and one that does not finish in time is reported as such, so the
 /// job never waits longer than <see cref="CollectWithin"/>. Then it reports <see cref="WindowStopped"/> and stops.
+/// While the captures run, it follows them at the manager and passes each progress report on as <see cref="WindowProgress"/>.
 /// </summary>
 public sealed class JobCaptureWindow : ReceiveActor, IWithTimers
 {
@@ -30,6 +31,9 @@ public sealed class JobCaptureWindow : ReceiveActor, IWithTimers
     /// <summary>Every capture of the window as the manager last showed it (a failed one has its error), with the time
     /// it was stopped.</summary>
     public sealed record WindowStopped(IReadOnlyList<CaptureView> Captures, DateTimeOffset StoppedAt);
+
+    /// <summary>A capture's latest progress report (every summary interval, from its sensor), for the job's events.</summary>
+    public sealed record WindowProgress(CaptureView Capture, NetFleet.Capture.CaptureProgress Progress);
 
     /// <summary>Sensors are discovered by the manager every second; a job started with its node waits this long for them.</summary>
     public static readonly TimeSpan FindSensorsWithin = TimeSpan.FromSeconds(10);
@@ -130,8 +134,10 @@ public sealed class JobCaptureWindow : ReceiveActor, IWithTimers
         Receive<CaptureAccepted>(accepted =>
         {
             captures[accepted.Capture.Id] = accepted.Capture;
+            manager.Tell(new FollowCapture(accepted.Capture.Id));
             Answered();
         });
+        Receive<CaptureProgressed>(PassOnProgress);
         Receive<CaptureRefused>(refused =>
         {
             refusals.Add(refused.Reason);
@@ -170,6 +176,12 @@ public sealed class JobCaptureWindow : ReceiveActor, IWithTimers
     private void Running()
     {
         Receive<StopWindow>(_ => Stop());
+        Receive<CaptureProgressed>(PassOnProgress);
+    }
+
+    private void PassOnProgress(CaptureProgressed progressed)
+    {
+        if (captures.TryGetValue(progressed.CaptureId, out var view)) owner.Tell(new WindowProgress(view, progressed.Progress));
     }
 
     private void Stop()
@@ -201,6 +213,8 @@ public sealed class JobCaptureWindow : ReceiveActor, IWithTimers
         });
         Receive<CaptureRefused>(_ => { });
         Receive<StopWindow>(_ => { });
+        // The last reports of stopping captures: their results follow and are journaled instead.
+        Receive<CaptureProgressed>(_ => { });
         Receive<GaveUp>(_ =>
         {
             foreach (var (id, view) in captures.Where(c => !Ended(c.Value)).ToList())
@@ -255,6 +269,17 @@ public sealed class JobCaptureWindow : ReceiveActor, IWithTimers
             seconds * 1000, packets, bytes, seconds > 0 ? packets / seconds : 0, seconds > 0 ? bytes / seconds : 0,
             summary?.Tcp.Syn ?? 0, summary?.Tcp.Rst ?? 0, drops?.KernelDropped ?? 0, (drops?.InterfaceDropped ?? 0) + (drops?.QueueDropped ?? 0),
             [.. view.FileNames], summary is null ? null : JsonSerializer.SerializeToElement(summary, JobCaptureJson.Options));
+    }
+
+    /// <summary>The job event of one progress report: totals so far, rates over the last summary interval.</summary>
+    public static NetFleet.Core.Results.CaptureProgressReported ToProgressEvent(string jobId, int playIndex, int? batchIndex, WindowProgress report)
+    {
+        var (view, p) = (report.Capture, report.Progress);
+        var total = p.Total;
+        return new NetFleet.Core.Results.CaptureProgressReported(jobId, DateTimeOffset.UtcNow, playIndex, batchIndex, view.Id, view.Sensor,
+            view.Interface, p.Elapsed.TotalSeconds, total.Packets, total.Bytes, p.PacketsPerSecond, p.BytesPerSecond * 8,
+            total.Protocols.Tcp.Packets, total.Protocols.Udp.Packets, total.Protocols.Icmp.Packets, total.Tcp.Syn, total.Tcp.Rst, p.Drops.Total,
+            total.TopTalkers.OrderByDescending(t => t.Bytes).FirstOrDefault()?.Address);
     }
 
     private sealed record ListAgain

@@ -8,15 +8,21 @@ namespace NetFleet.Actors.Capture;
 /// The sensor of a <c>sensor</c> node, at the well-known path <c>/user/sensor</c>: answers who it is, refuses captures
 /// on interfaces it may not use, runs each capture in a child <see cref="CaptureActor"/> (files under
 /// DIRECTORY/CAPTURE-ID, so they stay on this node) and relays its reports to whoever placed it; serves the files in
-/// chunks.
+/// chunks. It also keeps the state of the captures it ran (the latest <see cref="KeepEnded"/> ended ones), so every
+/// orchestrator node can list them, not only the one that placed them.
 /// </summary>
 public sealed class SensorActor : ReceiveActor
 {
     public const string Name = "sensor";
 
+    /// <summary>Ended captures listed, newest kept: their files stay on disk either way, this only bounds the memory.</summary>
+    public const int KeepEnded = 500;
+
     private readonly SensorInfo info;
     private readonly string directory;
     private readonly Dictionary<string, (IActorRef Child, IActorRef ReplyTo)> running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SensorCapture> captures = new(StringComparer.Ordinal);
+    private readonly Queue<string> ended = new();
 
     public SensorActor(SensorInfo info, string directory)
     {
@@ -28,17 +34,41 @@ public sealed class SensorActor : ReceiveActor
         {
             if (running.TryGetValue(stop.CaptureId, out var capture)) capture.Child.Tell(stop);
         });
-        Receive<CaptureStarted>(started => Relay(started.CaptureId, started, done: false));
-        Receive<CaptureProgressed>(progressed => Relay(progressed.CaptureId, progressed, done: false));
-        Receive<CaptureFinished>(finished => Relay(finished.CaptureId, finished, done: true));
-        Receive<CaptureFailed>(failed => Relay(failed.CaptureId, failed, done: true));
+        Receive<CaptureStarted>(started =>
+        {
+            Change(started.CaptureId, c => c with { Status = CaptureStatus.Running });
+            Relay(started.CaptureId, started, done: false);
+        });
+        Receive<CaptureProgressed>(progressed =>
+        {
+            Change(progressed.CaptureId, c => c with { Progress = progressed.Progress });
+            Relay(progressed.CaptureId, progressed, done: false);
+        });
+        Receive<CaptureFinished>(finished =>
+        {
+            Change(finished.CaptureId, c => c with
+            {
+                Status = finished.Result.Reason == CaptureStopReason.Failed ? CaptureStatus.Failed : CaptureStatus.Finished,
+                Error = finished.Result.Error,
+                Result = finished.Result,
+            });
+            Relay(finished.CaptureId, finished, done: true);
+        });
+        Receive<CaptureFailed>(failed =>
+        {
+            Change(failed.CaptureId, c => c with { Status = CaptureStatus.Failed, Error = failed.Reason });
+            Relay(failed.CaptureId, failed, done: true);
+        });
         Receive<Terminated>(terminated =>
         {
             var gone = running.FirstOrDefault(r => r.Value.Child.Equals(terminated.ActorRef));
             if (gone.Key is null) return;
             running.Remove(gone.Key);
-            gone.Value.ReplyTo.Tell(new CaptureFailed(gone.Key, $"the capture stopped unexpectedly on sensor {info.Name}"));
+            var failed = new CaptureFailed(gone.Key, $"the capture stopped unexpectedly on sensor {info.Name}");
+            Change(gone.Key, c => c with { Status = CaptureStatus.Failed, Error = failed.Reason });
+            gone.Value.ReplyTo.Tell(failed);
         });
+        Receive<ListSensorCaptures>(_ => Sender.Tell(new SensorCaptures(captures.Values.ToArray())));
         Receive<ReadFileChunk>(read =>
         {
             if (FilePath(read) is not { } path)
@@ -91,6 +121,19 @@ public sealed class SensorActor : ReceiveActor
         var child = Context.ActorOf(CaptureActor.Props(start.CaptureId, options), start.CaptureId);
         Context.Watch(child);
         running[start.CaptureId] = (child, start.ReplyTo);
+        captures[start.CaptureId] = new SensorCapture(start.CaptureId, r.Interface, r.Filter, CaptureStatus.Starting, null, DateTimeOffset.UtcNow,
+            null, null);
+    }
+
+    /// <summary>Updates a capture's state while it is open; an ended one is queued for forgetting, oldest first.</summary>
+    private void Change(string captureId, Func<SensorCapture, SensorCapture> change)
+    {
+        if (!captures.TryGetValue(captureId, out var capture) || capture.Status is CaptureStatus.Finished or CaptureStatus.Failed) return;
+        var changed = change(capture);
+        captures[captureId] = changed;
+        if (changed.Status is not (CaptureStatus.Finished or CaptureStatus.Failed)) return;
+        ended.Enqueue(captureId);
+        while (ended.Count > KeepEnded) captures.Remove(ended.Dequeue());
     }
 
     private void Relay(string captureId, object report, bool done)

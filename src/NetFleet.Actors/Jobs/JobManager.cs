@@ -128,7 +128,11 @@ public sealed class JobManager : ReceivePersistentActor
     private (Playbook? Playbook, Inventory? Inventory, string? Error) Load(JobJournal.JobSubmitted submitted)
     {
         if (submitted.InventoryPath is null) return (null, null, "the job names no inventory");
-        var playbook = PlaybookLoader.Load(submitted.PlaybookPath);
+        // The playbook as it was submitted, from the journal: the node that picks the job up after a failover need not
+        // have the file (a playbook posted to the API lives only on the node that took it).
+        var playbook = submitted.PlaybookText.Length > 0
+            ? PlaybookLoader.LoadText(submitted.PlaybookText, submitted.PlaybookPath)
+            : PlaybookLoader.Load(submitted.PlaybookPath);
         var inventory = InventoryLoader.Load(submitted.InventoryPath);
         var diagnostics = playbook.Diagnostics.Concat(inventory.Diagnostics).ToList();
         if (playbook.Playbook is null || inventory.Inventory is null || diagnostics.Any(d => d.IsError))

@@ -8,7 +8,8 @@ namespace NetFleet.Actors.Jobs;
 /// batch (or before every batch, <c>per_batch</c>) and the batch waits until they run; after the play's last batch (or
 /// after every batch) they are stopped and each capture's result is journaled as <see cref="JobJournal.CaptureFinished"/>
 /// before the job goes on. A capture that cannot start halts the job before any device is touched; a job that halts or
-/// is cancelled stops its captures before it finishes.
+/// is cancelled stops its captures before it finishes. While they run, their sensors' progress reports are emitted as
+/// <see cref="NetFleet.Core.Results.CaptureProgressReported"/> events (live only, not journaled).
 /// </summary>
 public sealed partial class JobOrchestrator
 {
@@ -41,6 +42,10 @@ public sealed partial class JobOrchestrator
             }
 
             StartBatch();
+        });
+        Command<JobCaptureWindow.WindowProgress>(progress =>
+        {
+            if (Sender.Equals(captureWindow)) Emit(JobCaptureWindow.ToProgressEvent(spec.JobId, playIndex, captureBatch, progress));
         });
         Command<JobCaptureWindow.WindowRefused>(refused =>
         {

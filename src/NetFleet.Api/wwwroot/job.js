@@ -11,7 +11,7 @@ const OUTCOMES = ['ok', 'changed', 'failed', 'unreachable', 'skipped'];
 const RANK = { skipped: 0, ok: 1, changed: 2, failed: 3, unreachable: 4 };
 const FINAL = new Set(Object.keys(RANK));
 const RECONNECTS = 5;
-const HISTORY_CHECK_MS = 10_000;
+const HISTORY_CHECK_MS = 5_000;
 
 /** JobOutcome likewise. */
 const JOB_OUTCOMES = ['succeeded', 'failed', 'halted', 'cancelled'];
@@ -34,6 +34,8 @@ class JobPage {
     this.detail = null;
     this.live = freshLive();
     this.selected = null;
+    /** The history's diff of the selected device: { device, diff }. */
+    this.fetchedDiff = null;
     this.renderQueued = false;
 
     this.title = h('h1', {}, 'Job ', h('code', {}, jobId), ' ');
@@ -328,7 +330,7 @@ class JobPage {
   renderTimeline() {
     const batches = this.batches();
     if (batches.length === 0) {
-      this.timeline.replaceChildren(h('p', { class: 'muted' }, 'No batch has started yet.'));
+      this.timeline.replaceChildren(h('p', { class: 'muted' }, this.isRunning() ? 'No batch has started yet.' : 'This job ran no batches (a rollback, say).'));
       return;
     }
     const start = Math.min(...batches.map(b => new Date(b.started).getTime()));

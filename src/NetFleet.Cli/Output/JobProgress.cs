@@ -4,13 +4,19 @@ namespace NetFleet.Cli.Output;
 
 /// <summary>
 /// The state of a running job as its events arrive (from any thread): totals, the current batch,
-/// failures in order, and an ETA from the pace so far. Renderers only read snapshots of it.
+/// failures in order, the latest report of each running capture, and an ETA from the pace so far. Renderers only read
+/// snapshots of it.
 /// </summary>
 internal sealed class JobProgress
 {
     private readonly Lock gate = new();
     private readonly List<TaskResult> failures = [];
     private readonly Dictionary<TaskOutcome, int> outcomes = [];
+    private readonly Dictionary<string, (CaptureProgressReported Report, DateTimeOffset Received)> captures = new(StringComparer.Ordinal);
+
+    /// <summary>Sensors report every second while a capture runs; one silent this long has stopped (the job journals
+    /// its final summary), so the panel drops it.</summary>
+    private static readonly TimeSpan CaptureShownFor = TimeSpan.FromSeconds(3);
     private readonly DateTimeOffset startedAt = DateTimeOffset.UtcNow;
     private int expectedTasks;
     private int finishedTasks;
@@ -31,6 +37,9 @@ internal sealed class JobProgress
                     break;
                 case BatchStarted b:
                     batch = $"batch {b.BatchIndex + 1}/{b.BatchCount}: {b.Devices.Count} device(s)";
+                    break;
+                case CaptureProgressReported c:
+                    captures[c.CaptureId] = (c, DateTimeOffset.UtcNow);
                     break;
                 case TaskFinished { Result: var r }:
                     // Loop items report one result each; count a task once, at its first item.
@@ -63,12 +72,14 @@ internal sealed class JobProgress
                 ? elapsed / finishedTasks * (expectedTasks - finishedTasks)
                 : null;
             return new Snapshot(play, batch, Math.Max(expectedTasks, finishedTasks), finishedTasks,
-                new Dictionary<TaskOutcome, int>(outcomes), [.. failures], elapsed, eta);
+                new Dictionary<TaskOutcome, int>(outcomes), [.. failures],
+                [.. captures.Values.Where(c => DateTimeOffset.UtcNow - c.Received < CaptureShownFor).Select(c => c.Report)], elapsed, eta);
         }
     }
 
     public sealed record Snapshot(string Play, string Batch, int Expected, int Finished,
-        IReadOnlyDictionary<TaskOutcome, int> Outcomes, IReadOnlyList<TaskResult> Failures, TimeSpan Elapsed, TimeSpan? Eta)
+        IReadOnlyDictionary<TaskOutcome, int> Outcomes, IReadOnlyList<TaskResult> Failures, IReadOnlyList<CaptureProgressReported> Captures,
+        TimeSpan Elapsed, TimeSpan? Eta)
     {
         public int Count(TaskOutcome outcome) => Outcomes.GetValueOrDefault(outcome);
     }

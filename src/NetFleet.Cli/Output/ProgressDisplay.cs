@@ -58,6 +58,11 @@ internal sealed class ProgressDisplay(IAnsiConsole console, TextWriter plain, bo
                 + $"[red]failed {s.Count(TaskOutcome.Failed)}[/]  [red]unreachable {s.Count(TaskOutcome.Unreachable)}[/]  "
                 + $"[grey]skipped {s.Count(TaskOutcome.Skipped)}[/]"),
         };
+        foreach (var c in s.Captures)
+        {
+            rows.Add(new Markup($"[blue]capture[/] {Markup.Escape(CaptureLine(c))}"));
+        }
+
         foreach (var f in s.Failures.TakeLast(FailuresShown))
         {
             rows.Add(new Markup($"[red]{f.Outcome.ToString().ToLowerInvariant()}: [[{Markup.Escape(f.Device)}]][/] "
@@ -83,6 +88,7 @@ internal sealed class ProgressDisplay(IAnsiConsole console, TextWriter plain, bo
                 + (r.Item is null ? "" : $" (item={r.Item})")
                 + $" ({r.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s)"
                 + (r.Message is null || r.Outcome is TaskOutcome.Ok or TaskOutcome.Changed ? "" : $": {FirstLine(r.Message)}"),
+            CaptureProgressReported c => $"CAPTURE {CaptureLine(c)}",
             _ => null,
         };
         if (line is not null)
@@ -91,6 +97,32 @@ internal sealed class ProgressDisplay(IAnsiConsole console, TextWriter plain, bo
             plain.WriteLine(line);
         }
     }
+
+    /// <summary>A capture's totals and current rates on one line, e.g.
+    /// <c>cap-1 on lon-1 lo 12 s: 1,204 packets 96.3 KB, 98 pkt/s 64.2 kbit/s; tcp 1,200 udp 4 icmp 0; syn 12 rst 0; drops 0; top 10.0.0.5</c>.</summary>
+    internal static string CaptureLine(CaptureProgressReported c)
+    {
+        var i = CultureInfo.InvariantCulture;
+        return string.Create(i, $"{c.CaptureId} on {c.Sensor} {c.Interface} {c.ElapsedSeconds:0} s: {c.Packets:N0} packets {Size(c.Bytes)}, "
+            + $"{c.PacketsPerSecond:0} pkt/s {Rate(c.BitsPerSecond)}; tcp {c.TcpPackets:N0} udp {c.UdpPackets:N0} icmp {c.IcmpPackets:N0}; "
+            + $"syn {c.Syn:N0} rst {c.Rst:N0}; drops {c.Drops:N0}") + (c.TopTalker is { } top ? $"; top {top}" : "");
+    }
+
+    private static string Size(long bytes) => bytes switch
+    {
+        >= 1_000_000_000 => (bytes / 1e9).ToString("0.0 'GB'", CultureInfo.InvariantCulture),
+        >= 1_000_000 => (bytes / 1e6).ToString("0.0 'MB'", CultureInfo.InvariantCulture),
+        >= 1_000 => (bytes / 1e3).ToString("0.0 'KB'", CultureInfo.InvariantCulture),
+        _ => bytes.ToString(CultureInfo.InvariantCulture) + " B",
+    };
+
+    private static string Rate(double bits) => bits switch
+    {
+        >= 1e9 => (bits / 1e9).ToString("0.0 'Gbit/s'", CultureInfo.InvariantCulture),
+        >= 1e6 => (bits / 1e6).ToString("0.0 'Mbit/s'", CultureInfo.InvariantCulture),
+        >= 1e3 => (bits / 1e3).ToString("0.0 'kbit/s'", CultureInfo.InvariantCulture),
+        _ => bits.ToString("0", CultureInfo.InvariantCulture) + " bit/s",
+    };
 
     private static string FirstLine(string? text)
     {

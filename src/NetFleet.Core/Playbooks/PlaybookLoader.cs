@@ -31,9 +31,18 @@ public static class PlaybookLoader
         return new PlaybookLoadResult(bag.HasErrors ? null : playbook, bag.ToList());
     }
 
-    internal static Playbook? Load(string path, DiagnosticBag bag)
+    /// <summary>Loads a playbook from its text, as if read from <paramref name="path"/> (diagnostics name it, and files the
+    /// playbook refers to are found beside it).</summary>
+    public static PlaybookLoadResult LoadText(string text, string path)
     {
-        var root = YamlLoader.LoadFile(path, bag);
+        var bag = new DiagnosticBag();
+        var playbook = Load(path, bag, text);
+        return new PlaybookLoadResult(bag.HasErrors ? null : playbook, bag.ToList());
+    }
+
+    internal static Playbook? Load(string path, DiagnosticBag bag, string? text = null)
+    {
+        var root = text is null ? YamlLoader.LoadFile(path, bag) : YamlLoader.Parse(text, path, bag);
         if (root is null)
         {
             // A file of nothing but comments or whitespace has no document at all.

@@ -22,3 +22,12 @@ public sealed record TaskStarted(string JobId, DateTimeOffset At, string Device,
 public sealed record TaskFinished(string JobId, DateTimeOffset At, TaskResult Result) : JobEvent(JobId, At);
 
 public sealed record JobFinished(string JobId, DateTimeOffset At, JobSummary Summary) : JobEvent(JobId, At);
+
+/// <summary>
+/// A capture of a play's <c>capture:</c> block is running: its sensor's latest summary (every second by default). Totals
+/// since the capture began; rates over the last summary interval. Only shown live, not journaled: the capture's final
+/// summary goes into the job history when it stops.
+/// </summary>
+public sealed record CaptureProgressReported(string JobId, DateTimeOffset At, int PlayIndex, int? BatchIndex, string CaptureId,
+    string Sensor, string Interface, double ElapsedSeconds, long Packets, long Bytes, double PacketsPerSecond, double BitsPerSecond,
+    long TcpPackets, long UdpPackets, long IcmpPackets, long Syn, long Rst, long Drops, string? TopTalker) : JobEvent(JobId, At);

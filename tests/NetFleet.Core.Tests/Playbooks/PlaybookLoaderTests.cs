@@ -35,6 +35,23 @@ public class PlaybookLoaderTests
     }
 
     [Fact]
+    public void Playbook_text_loads_as_its_file_does_with_diagnostics_naming_the_file()
+    {
+        var path = TestFiles.Path("Playbooks", "Good", "ntp.yaml");
+        var fromFile = PlaybookLoader.Load(path);
+        var fromText = PlaybookLoader.LoadText(File.ReadAllText(path), path);
+        Assert.Empty(fromText.Diagnostics);
+        Assert.Equal(fromFile.Playbook!.Plays.Single().Tasks.Select(t => t.Module.Name), fromText.Playbook!.Plays.Single().Tasks.Select(t => t.Module.Name));
+        // The config template is found beside the named file.
+        Assert.NotNull(Assert.IsType<ConfigArgs>(fromText.Playbook.Plays.Single().Tasks[2].Args).Template);
+
+        var broken = PlaybookLoader.LoadText("- hosts: all\n  tasks:\n    - confg: {lines: [x]}\n", "/jobs/posted.yaml");
+        Assert.Null(broken.Playbook);
+        var error = Assert.Single(broken.Diagnostics, d => d.IsError);
+        Assert.Equal(("/jobs/posted.yaml", 3), (error.File, error.Line));
+    }
+
+    [Fact]
     public void Sample_playbook_validates_against_the_test_inventory()
     {
         var diagnostics = PlaybookValidator.Validate(TestFiles.RepositoryPath("playbooks", "sample.yaml"), TestFiles.Path("Inventory", "Good"));
