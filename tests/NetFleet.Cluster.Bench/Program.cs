@@ -31,8 +31,12 @@ await File.WriteAllTextAsync(playbook, """
       tasks:
         - name: Version
           command: show version
-        - name: Interfaces
-          command: show interfaces
+        - name: Interfaces (IOS, EOS)
+          command: show ip interface brief
+          when: host.platform != "juniper_junos"
+        - name: Interfaces (Junos)
+          command: show interfaces terse
+          when: host.platform == "juniper_junos"
     """);
 
 var managementPorts = Enumerable.Range(0, 3).Select(_ => FreePort()).ToList();
@@ -59,6 +63,8 @@ try
     var results = await Task.WhenAll(Enumerable.Range(0, jobs).Select(_ => RunJobAsync(http, clock, playbook, lab.Paths)));
     var wall = clock.Elapsed;
 
+    var accepted = results.Select(r => r.Accepted.TotalMilliseconds).Order().ToList();
+    var jobStarted = results.Select(r => r.Started.TotalMilliseconds).Order().ToList();
     var firstTask = results.Select(r => r.FirstTask.TotalMilliseconds).Order().ToList();
     var finished = results.Select(r => r.Finished.TotalMilliseconds).Order().ToList();
     var deviceTasks = results.Sum(r => r.DeviceTasks);
@@ -69,8 +75,10 @@ try
         nodes = 3,
         wallSeconds = wall.TotalSeconds,
         jobsPerMinute = jobs / wall.TotalMinutes,
-        deviceTasksPerSecond = deviceTasks / wall.TotalSeconds,
+        taskResultsPerSecond = deviceTasks / wall.TotalSeconds,
         statuses = results.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count()),
+        acceptedMs = Percentiles(accepted),
+        jobStartedMs = Percentiles(jobStarted),
         firstTaskMs = Percentiles(firstTask),
         finishedMs = Percentiles(finished),
         cpuCount = Environment.ProcessorCount,
@@ -78,8 +86,10 @@ try
     };
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
     await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"{jobs} jobs x {devices} devices x 2 tasks on 3 nodes: {wall.TotalSeconds:0.0} s wall, {report.jobsPerMinute:0.0} jobs/min, " +
-        $"{report.deviceTasksPerSecond:0} device-tasks/s; statuses {string.Join(", ", report.statuses.Select(s => $"{s.Key} {s.Value}"))}");
+    Console.WriteLine($"{jobs} jobs x {devices} devices x 2 commands on 3 nodes: {wall.TotalSeconds:0.0} s wall, {report.jobsPerMinute:0.0} jobs/min, " +
+        $"{report.taskResultsPerSecond:0} task results/s (skips included); statuses {string.Join(", ", report.statuses.Select(s => $"{s.Key} {s.Value}"))}");
+    Console.WriteLine($"time to 202 Accepted (ms): p50 {report.acceptedMs.p50:0} p90 {report.acceptedMs.p90:0} max {report.acceptedMs.max:0}");
+    Console.WriteLine($"time to job-started (ms):  p50 {report.jobStartedMs.p50:0} p90 {report.jobStartedMs.p90:0} max {report.jobStartedMs.max:0}");
     Console.WriteLine($"time to first task (ms): p50 {report.firstTaskMs.p50:0} p90 {report.firstTaskMs.p90:0} max {report.firstTaskMs.max:0}");
     Console.WriteLine($"time to finish (ms):     p50 {report.finishedMs.p50:0} p90 {report.finishedMs.p90:0} max {report.finishedMs.max:0}");
     Console.WriteLine($"written to {output}");
@@ -103,6 +113,8 @@ static async Task<JobTiming> RunJobAsync(HttpClient http, Stopwatch clock, strin
     using var stream = await http.GetStreamAsync(events);
     using var reader = new StreamReader(stream);
     TimeSpan? firstTask = null;
+    TimeSpan? jobStarted = null;
+    var accepted202 = clock.Elapsed - submitted;
     string? eventName = null;
     while (await reader.ReadLineAsync() is { } line)
     {
@@ -111,6 +123,9 @@ static async Task<JobTiming> RunJobAsync(HttpClient http, Stopwatch clock, strin
         {
             switch (eventName)
             {
+                case "job-started":
+                    jobStarted ??= clock.Elapsed - submitted;
+                    break;
                 case "task-started":
                     firstTask ??= clock.Elapsed - submitted;
                     break;
@@ -118,7 +133,15 @@ static async Task<JobTiming> RunJobAsync(HttpClient http, Stopwatch clock, strin
                     using (var finished = JsonDocument.Parse(line[6..]))
                     {
                         var summary = finished.RootElement.GetProperty("summary");
-                        return new JobTiming(firstTask ?? TimeSpan.Zero, clock.Elapsed - submitted, summary.GetProperty("results").GetArrayLength(),
+                        var failure = summary.GetProperty("results").EnumerateArray()
+                            .Select(r => r.TryGetProperty("message", out var m) ? m.ToString() : "").FirstOrDefault(m => m.Length > 0);
+                        if (OutcomeName(summary.GetProperty("outcome")) != "Succeeded")
+                        {
+                            Console.Error.WriteLine($"job {accepted.RootElement.GetProperty("jobId")}: {OutcomeName(summary.GetProperty("outcome"))}; " +
+                                $"{(summary.TryGetProperty("haltReason", out var h) ? h.ToString() : "")} {failure}");
+                        }
+
+                        return new JobTiming(accepted202, jobStarted ?? TimeSpan.Zero, firstTask ?? TimeSpan.Zero, clock.Elapsed - submitted, summary.GetProperty("results").GetArrayLength(),
                             OutcomeName(summary.GetProperty("outcome")));
                     }
             }
@@ -186,7 +209,7 @@ static string RepositoryRoot()
 internal sealed record Spread(double min, double p50, double p90, double max);
 #pragma warning restore IDE1006
 
-internal sealed record JobTiming(TimeSpan FirstTask, TimeSpan Finished, int DeviceTasks, string Status);
+internal sealed record JobTiming(TimeSpan Accepted, TimeSpan Started, TimeSpan FirstTask, TimeSpan Finished, int DeviceTasks, string Status);
 
 /// <summary>Starts and stops an xunit fixture outside a test run.</summary>
 internal sealed class Fixture<T>(T value) : IAsyncDisposable where T : Xunit.IAsyncLifetime

@@ -41,6 +41,9 @@ public sealed class JobManager : ReceivePersistentActor
     public const string PersistenceIdValue = "netfleet-job-manager";
 
     private readonly Dictionary<string, JobJournal.JobSubmitted> open = new(StringComparer.Ordinal);
+
+    /// <summary>Submissions being written to the journal, with whoever is waiting for their answer.</summary>
+    private readonly Dictionary<string, List<IActorRef>> persisting = new(StringComparer.Ordinal);
     private readonly Serilog.ILogger log;
     private readonly IActorRef mediator;
 
@@ -68,23 +71,32 @@ public sealed class JobManager : ReceivePersistentActor
                 return;
             }
 
-            var sender = Sender;
-            if (Load(submitted) is { Error: { } error })
+            // A repeated submission (a client retrying) waits for the first one's answer.
+            if (persisting.TryGetValue(submitted.JobId, out var waiting))
             {
-                sender.Tell(new JobManagerProtocol.JobRejected(submitted.JobId, error));
+                waiting.Add(Sender);
                 return;
             }
 
-            Persist(submitted, s =>
+            var loaded = Load(submitted);
+            if (loaded.Error is { } error)
             {
-                open[s.JobId] = s;
-                if (Start(s) is { } startError)
-                {
-                    sender.Tell(new JobManagerProtocol.JobRejected(s.JobId, startError));
-                    return;
-                }
+                Sender.Tell(new JobManagerProtocol.JobRejected(submitted.JobId, error));
+                return;
+            }
 
-                sender.Tell(new JobManagerProtocol.JobAccepted(s.JobId));
+            // PersistAsync, not Persist: the next submissions are loaded while this one is written, and the journal
+            // batches the writes. With Persist every submission waited for the one before it to reach the database
+            // (the cluster load benchmark: 50 jobs at once took up to 8 s to be accepted).
+            persisting[submitted.JobId] = [Sender];
+            PersistAsync(submitted, s =>
+            {
+                persisting.Remove(s.JobId, out var senders);
+                open[s.JobId] = s;
+                object answer = Start(s, loaded) is { } startError
+                    ? new JobManagerProtocol.JobRejected(s.JobId, startError)
+                    : new JobManagerProtocol.JobAccepted(s.JobId);
+                foreach (var sender in senders ?? []) sender.Tell(answer);
             });
         });
         Command<JobManagerProtocol.CancelJob>(cancel =>
@@ -143,10 +155,11 @@ public sealed class JobManager : ReceivePersistentActor
         return (playbook.Playbook, inventory.Inventory, null);
     }
 
-    /// <summary>Starts the job's router and orchestrator; an error when its files no longer load.</summary>
-    private string? Start(JobJournal.JobSubmitted submitted)
+    /// <summary>Starts the job's router and orchestrator (loading its files unless given them loaded); an error when
+    /// they no longer load.</summary>
+    private string? Start(JobJournal.JobSubmitted submitted, (Playbook? Playbook, Inventory? Inventory, string? Error)? loaded = null)
     {
-        var (playbook, inventory, error) = Load(submitted);
+        var (playbook, inventory, error) = loaded ?? Load(submitted);
         if (error is not null) return error;
 
         var options = JobOptions.Resuming(submitted, submitted.User);
