@@ -36,9 +36,10 @@ public sealed record BatchView(int Number, int Play, IReadOnlyList<string> Devic
 
 public sealed record AuditView(DateTimeOffset At, string User, string Action, string? Detail);
 
+/// <param name="WaitingForApproval">The job waits at an <c>approval: true</c> gate (POST .../approve lets it go on).</param>
 public sealed record JobDetail(string JobId, string Playbook, string User, string Status, DateTimeOffset Started, DateTimeOffset? Finished,
     bool Check, string? Limit, string? HaltReason, IReadOnlyList<DeviceStatusView> Devices, IReadOnlyList<BatchView> Batches,
-    IReadOnlyList<AuditView> Audit);
+    IReadOnlyList<AuditView> Audit, bool WaitingForApproval);
 
 public sealed record DiffView(string Device, string Diff);
 
@@ -119,6 +120,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         var batchRows = await history.BatchesAsync(jobId, ct);
         var audit = await history.AuditAsync(jobId, ct);
         var running = job.Status == "running";
+        var waitingForApproval = running && await WaitsForApprovalAsync(jobId, ct);
 
         var batches = batchRows.Select((b, i) =>
         {
@@ -139,7 +141,8 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         }).ToList();
 
         return Results.Json(new JobDetail(job.JobId, job.Playbook, job.User, job.Status, job.SubmittedAt, job.FinishedAt, details?.Check ?? false,
-            details?.Limit, job.HaltReason, devices, batches, audit.Select(a => new AuditView(a.At, a.User, a.Action, a.Detail)).ToList()), NetFleetApi.Json);
+            details?.Limit, job.HaltReason, devices, batches, audit.Select(a => new AuditView(a.At, a.User, a.Action, a.Detail)).ToList(),
+            waitingForApproval), NetFleetApi.Json);
     }
 
     /// <summary>The worst of the device's task outcomes; before it has any, pending or (its batch started) running.</summary>
@@ -158,7 +161,13 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         await projector.CatchUpAsync(ct);
         if (await history.GetJobAsync(jobId, ct) is null) return NoJob(jobId);
         var diffs = (await history.TaskResultsAsync(jobId, ct))
-            .Where(t => t.Device == device && !string.IsNullOrEmpty(t.Diff)).Select(t => t.Diff!.TrimEnd('\n'));
+            .Where(t => t.Device == device && !string.IsNullOrEmpty(t.Diff)).Select(t => t.Diff!.TrimEnd('\n')).ToList();
+        if (diffs.Count == 0)
+        {
+            // A rollback records what it restored only as device changes, not in its task results.
+            diffs = (await history.ChangesAsync(device, jobId, ct)).Where(c => c.Diff.Length > 0).Select(c => c.Diff.TrimEnd('\n')).ToList();
+        }
+
         return Results.Json(new DiffView(device, string.Join('\n', diffs)), NetFleetApi.Json);
     }
 
@@ -317,6 +326,24 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         }, TaskScheduler.Default);
         await Audit(jobId, name, "rollback", $"rollback job {rollbackId}", ct);
         return Results.Json(new JobAccepted(rollbackId), NetFleetApi.Json, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Whether a gate of the job was asked for and not yet approved, from the job's journal (the history does not
+    /// project approvals). A resumed job asks again at a gate it was waiting at, hence the gates are compared, not counts.</summary>
+    private async Task<bool> WaitsForApprovalAsync(string jobId, CancellationToken ct)
+    {
+        var journal = PersistenceQuery.Get(node.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var gates = await journal.CurrentEventsByPersistenceId(JobJournal.PersistenceId(jobId), 0, long.MaxValue)
+            .Select(e => e.Event switch
+            {
+                JobJournal.ApprovalRequested r => (Asked: true, r.PlayIndex, r.BatchIndex),
+                JobJournal.BatchApproved a => (Asked: false, a.PlayIndex, a.BatchIndex),
+                _ => (Asked: false, PlayIndex: -1, BatchIndex: -1),
+            })
+            .Where(g => g.PlayIndex >= 0)
+            .RunWith(Sink.Seq<(bool Asked, int PlayIndex, int BatchIndex)>(), node.System.Materializer()).WaitAsync(ct);
+        var approved = gates.Where(g => !g.Asked).Select(g => (g.PlayIndex, g.BatchIndex)).ToHashSet();
+        return gates.Any(g => g.Asked && !approved.Contains((g.PlayIndex, g.BatchIndex)));
     }
 
     /// <summary>A job's recorded submission (its first event), or null when the journal has no such job.</summary>

@@ -162,6 +162,8 @@ public sealed class NetFleetApi : IAsyncDisposable
         ["task-started"] = typeof(TaskStarted),
         ["task-finished"] = typeof(TaskFinished),
         ["capture-progress"] = typeof(CaptureProgressReported),
+        ["approval-requested"] = typeof(ApprovalRequested),
+        ["approval-granted"] = typeof(ApprovalGranted),
         ["job-finished"] = typeof(JobFinished),
     };
 

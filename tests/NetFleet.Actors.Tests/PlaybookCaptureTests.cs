@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
@@ -39,7 +37,7 @@ public sealed class PlaybookCaptureTests(PlaybookCaptureTests.Lab lab) : IClassF
 
     public async Task InitializeAsync()
     {
-        var settings = NodeSettings.Resolve("orchestrator,worker,sensor", "127.0.0.1", FreePort(), null, null, null,
+        var settings = NodeSettings.Resolve("orchestrator,worker,sensor", "127.0.0.1", Loopback.FreePort(), null, null, null,
             $"sqlite:{Path.Combine(folder, "netfleet.db")}", null, _ => null, "lab-sensor", "site=lab", "lo");
         node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
         history = new HistoryStore(node.Store);
@@ -150,7 +148,7 @@ public sealed class PlaybookCaptureTests(PlaybookCaptureTests.Lab lab) : IClassF
     public async Task Every_orchestrator_node_lists_and_finds_the_captures_of_the_whole_cluster()
     {
         var otherFolder = Directory.CreateTempSubdirectory("netfleet-second-orchestrator-").FullName;
-        var settings = NodeSettings.Resolve("orchestrator", "127.0.0.1", FreePort(), node.Settings.SelfAddress, null, null,
+        var settings = NodeSettings.Resolve("orchestrator", "127.0.0.1", Loopback.FreePort(), node.Settings.SelfAddress, null, null,
             $"sqlite:{Path.Combine(otherFolder, "netfleet.db")}", null, _ => null);
         var other = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
         try
@@ -359,13 +357,6 @@ public sealed class PlaybookCaptureTests(PlaybookCaptureTests.Lab lab) : IClassF
 
         protected override void PreStart() =>
             DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(JobManagerProtocol.EventsTopic, Self));
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     /// <summary>A lab of its own (two devices on addresses no other test uses) and its inventory.</summary>

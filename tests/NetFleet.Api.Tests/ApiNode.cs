@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using NetFleet.Lab.Devices;
 using NetFleet.Lab.Hosting;
@@ -40,10 +39,10 @@ public sealed class ApiNode : IAsyncLifetime
         Store = JobStore.Parse($"sqlite:{Path.Combine(Folder, "netfleet.db")}");
         OperatorToken = await ApiTokens.CreateAsync(Store, "alice", ApiRole.Operator);
         ViewerToken = await ApiTokens.CreateAsync(Store, "victor", ApiRole.Viewer);
-        var settings = NodeSettings.Resolve("orchestrator,worker", "127.0.0.1", FreePort(), null, "127.0.0.1", 0, Store.Display, null, _ => null)
+        var settings = NodeSettings.Resolve("orchestrator,worker", "127.0.0.1", Loopback.FreePort(), null, "127.0.0.1", 0, Store.Display, null, _ => null)
             with
             {
-                Playbooks = Path.Combine(RepositoryRoot(), "playbooks"),
+                Playbooks = Path.Combine(RepositoryPaths.Root(), "playbooks"),
                 Inventory = Inventory,
                 KnownHosts = lab.Paths.KnownHosts,
             };
@@ -121,42 +120,6 @@ public sealed class ApiNode : IAsyncLifetime
     }
 
     /// <summary>Runs the real <c>netfleet</c> program, as a user would.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunNetfleetAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netfleet.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    public static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetFleet.sln"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("NetFleet.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunNetfleetAsync(params string[] args) =>
+        NetfleetCommand.RunAsync(NetfleetCommand.StartInfo(args), TimeSpan.FromMinutes(1));
 }

@@ -171,14 +171,21 @@ public sealed class ApiTests(ApiNode node) : IClassFixture<ApiNode>
             playbookText = "- name: Gated\n  hosts: all\n  serial: 1\n  approval: true\n  tasks:\n    - command: show version\n",
             limit = $"{ApiNode.Devices[0]},{ApiNode.Devices[1]}",
         });
-        await ApiNode.ReadEventsUntilAsync(http, jobId, "task-finished", JobTimeout);
-        // Without an approval the second batch does not start.
+        var beforeGate = await ApiNode.ReadEventsUntilAsync(http, jobId, "approval-requested", JobTimeout);
+        Assert.Contains("task-finished", beforeGate);
+        // Without an approval the second batch does not start, and the job says it waits.
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Single((await ApiNode.GetAsync<JobDetail>(http, $"/api/jobs/{jobId}")).Batches);
+        var waiting = await ApiNode.GetAsync<JobDetail>(http, $"/api/jobs/{jobId}");
+        Assert.Single(waiting.Batches);
+        Assert.True(waiting.WaitingForApproval);
 
         Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync($"/api/jobs/{jobId}/approve", null)).StatusCode);
+        var events = await ApiNode.ReadEventsUntilAsync(http, jobId, "job-finished", JobTimeout);
+        Assert.Equal(new[] { "approval-requested", "approval-granted", "batch-started" },
+            events.SkipWhile(e => e != "approval-requested").Where(e => e.StartsWith("approval-", StringComparison.Ordinal) || e == "batch-started"));
         var job = await ApiNode.WaitFinishedAsync(http, jobId);
         Assert.Equal("succeeded", job.Status);
+        Assert.False(job.WaitingForApproval);
         Assert.Equal(2, job.Batches.Count);
         Assert.Contains(job.Audit, a => a is { Action: "approve", User: "alice" });
         Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsync($"/api/jobs/{jobId}/approve", null)).StatusCode);
@@ -210,6 +217,8 @@ public sealed class ApiTests(ApiNode node) : IClassFixture<ApiNode>
             a => a.Action == "rollback" && a.User == "alice" && a.Detail!.Contains(rollbackId, StringComparison.Ordinal));
         var history = await ApiNode.GetAsync<List<DeviceHistoryItem>>(http, $"/api/devices/{device}/history");
         Assert.Contains("192.0.2.77", Assert.Single(history, h => h.JobId == rollbackId).Diff);
+        // The rollback's own page shows what it restored.
+        Assert.Contains("192.0.2.77", (await ApiNode.GetAsync<DiffView>(http, $"/api/jobs/{rollbackId}/devices/{device}/diff")).Diff);
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("/api/jobs/no-such-job/rollback", null)).StatusCode);
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using NetFleet.Node;
+using NetFleet.Testing;
 
 namespace NetFleet.Api.Tests;
 
@@ -48,7 +49,7 @@ public sealed class HttpsTests : IAsyncLifetime
             [NodeSettings.ApiCertKeyVariable] = format == "pfx" ? "" : Path.Combine(folder, "api.key"),
             [NodeSettings.ApiCertPasswordVariable] = format == "pfx" ? "s3cret" : "",
         };
-        var settings = NodeSettings.Resolve("orchestrator", "127.0.0.1", ApiNode.FreePort(), null, "127.0.0.1", 0, store.Display, null,
+        var settings = NodeSettings.Resolve("orchestrator", "127.0.0.1", Loopback.FreePort(), null, "127.0.0.1", 0, store.Display, null,
             name => environment.GetValueOrDefault(name));
         await using var node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
         await using var api = await NetFleetApi.StartAsync(node);

@@ -15,7 +15,7 @@ using NetFleet.Testing;
 // submission until its first task started and until it finished. Nothing here is asserted: it reports what it measured.
 var jobs = Option("--jobs", 50);
 var devices = Option("--devices", 30);
-var output = Path.Combine(RepositoryRoot(), "artifacts", "bench", "cluster-load.json");
+var output = Path.Combine(RepositoryPaths.Root(), "artifacts", "bench", "cluster-load.json");
 
 await using var postgres = new Fixture<PostgresFixture>(new PostgresFixture());
 var lab = new LabFixture(port => LabSpec.Generate(devices, LabPlatforms.All, port, TimeSpan.FromMilliseconds(200)));
@@ -39,9 +39,9 @@ await File.WriteAllTextAsync(playbook, """
           when: host.platform == "juniper_junos"
     """);
 
-var managementPorts = Enumerable.Range(0, 3).Select(_ => FreePort()).ToList();
+var managementPorts = Enumerable.Range(0, 3).Select(_ => Loopback.FreePort()).ToList();
 var contactPoints = string.Join(',', managementPorts.Select(p => $"127.0.0.1:{p}"));
-var apiPort = FreePort();
+var apiPort = Loopback.FreePort();
 var nodes = new List<Process>();
 try
 {
@@ -158,7 +158,7 @@ static (Process, Task) StartNode(int index, string roles, int managementPort, st
 {
     var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
     start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netfleet.dll"));
-    foreach (var arg in new[] { "node", "--roles", roles, "--port", FreePort().ToString(CultureInfo.InvariantCulture),
+    foreach (var arg in new[] { "node", "--roles", roles, "--port", Loopback.FreePort().ToString(CultureInfo.InvariantCulture),
         "--management-port", managementPort.ToString(CultureInfo.InvariantCulture), "--discovery", "config", "--contact-points", contactPoints,
         "--api-port", apiPort.ToString(CultureInfo.InvariantCulture), "--store", store })
     {
@@ -186,23 +186,6 @@ int Option(string name, int fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-}
-
-static int FreePort()
-{
-    using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-    return ((IPEndPoint)socket.LocalEndPoint!).Port;
-}
-
-static string RepositoryRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "NetFleet.sln"))) return dir.FullName;
-    }
-
-    return Directory.GetCurrentDirectory();
 }
 
 #pragma warning disable IDE1006 // lower-case: the JSON report's field names

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NetFleet.Node.Bootstrap;
 using Xunit.Abstractions;
+using NetFleet.Testing;
 
 namespace NetFleet.Cluster.Tests;
 
@@ -28,7 +29,7 @@ public sealed class BootstrapTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Nodes_given_contact_points_form_one_cluster_a_late_node_joins_it_and_SIGTERM_leaves_it()
     {
-        var managementPorts = Enumerable.Range(0, 4).Select(_ => NetfleetProcess.FreePort()).ToList();
+        var managementPorts = Enumerable.Range(0, 4).Select(_ => Loopback.FreePort()).ToList();
         var contactPoints = string.Join(',', managementPorts.Take(3).Select(p => $"127.0.0.1:{p}"));
         var started = DateTimeOffset.UtcNow;
         var first = Enumerable.Range(0, 3).Select(i => StartNode($"n{i}", managementPorts[i], contactPoints)).ToList();
@@ -53,7 +54,7 @@ public sealed class BootstrapTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_node_discovering_itself_through_DNS_forms_a_cluster_of_one()
     {
-        var managementPort = NetfleetProcess.FreePort();
+        var managementPort = Loopback.FreePort();
         var node = StartNode("dns", managementPort, contactPoints: null, "--discovery", "dns", "--discovery-service", "127.0.0.1",
             "--required-contact-points", "1");
         await node.Process.WaitUpAsync();
@@ -63,7 +64,7 @@ public sealed class BootstrapTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Seed_nodes_beside_discovery_are_refused_by_name()
     {
-        var process = NetfleetProcess.Start("refused", "node", "--roles", "worker", "--port", NetfleetProcess.FreePort().ToString(),
+        var process = NetfleetProcess.Start("refused", "node", "--roles", "worker", "--port", Loopback.FreePort().ToString(),
             "--discovery", "config", "--contact-points", "127.0.0.1:1", "--seed-nodes", "akka.tcp://netfleet@127.0.0.1:1");
         processes.Add(process);
         Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -73,7 +74,7 @@ public sealed class BootstrapTests(ITestOutputHelper output) : IAsyncLifetime
     private (NetfleetProcess Process, int Port, int ManagementPort) StartNode(string name, int managementPort, string? contactPoints,
         params string[] extra)
     {
-        var port = NetfleetProcess.FreePort();
+        var port = Loopback.FreePort();
         string[] args = ["node", "--roles", "worker", "--port", port.ToString(), "--management-port", managementPort.ToString(),
             "--store", "sqlite:" + Path.Combine(workDirectory, name + ".db"), .. contactPoints is null ? extra : ["--discovery", "config", "--contact-points", contactPoints, .. extra]];
         var process = NetfleetProcess.Start(name, args);

@@ -3,6 +3,7 @@ using NetFleet.Node;
 using NetFleet.Node.Bootstrap;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
+using NetFleet.Testing;
 
 namespace NetFleet.Cluster.Tests;
 
@@ -12,7 +13,7 @@ namespace NetFleet.Cluster.Tests;
 /// </summary>
 public sealed class DeployFilesTests
 {
-    private static readonly string Root = NetfleetProcess.RepositoryRoot();
+    private static readonly string Root = RepositoryPaths.Root();
     private static readonly string ComposeFile = Path.Combine(Root, "docker-compose.yml");
 
     [Fact]

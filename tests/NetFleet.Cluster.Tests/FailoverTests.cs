@@ -174,8 +174,8 @@ public sealed class FailoverTests(ClusterLab cluster, ITestOutputHelper output) 
 
     private async Task<(NodeInfo Node, Uri Api)> StartNodeAsync(string name, string roles, NodeInfo? seed, params string[] extra)
     {
-        var port = NetfleetProcess.FreePort();
-        var apiPort = NetfleetProcess.FreePort();
+        var port = Loopback.FreePort();
+        var apiPort = Loopback.FreePort();
         var args = new List<string> { "node", "--roles", roles, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--store", store, "--verbose" };
         if (seed is not null) args.AddRange(["--seed-nodes", $"akka.tcp://{NodeSettings.SystemName}@127.0.0.1:{seed.Port}"]);

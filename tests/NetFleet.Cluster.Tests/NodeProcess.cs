@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using NetFleet.Testing;
 
 namespace NetFleet.Cluster.Tests;
 
@@ -110,22 +109,5 @@ internal sealed class NetfleetProcess : IAsyncDisposable
         await using var add = Start("token add", "token", "add", "tests-" + Guid.NewGuid().ToString("N")[..8], "--role", "operator", "--store", store);
         Assert.Equal(0, await add.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         return add.Stdout.Trim();
-    }
-
-    public static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetFleet.sln"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("NetFleet.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using NetFleet.Node;
 using Xunit.Abstractions;
+using NetFleet.Testing;
 
 namespace NetFleet.Cluster.Tests;
 
@@ -39,14 +40,14 @@ public sealed class RemoteTlsTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Nodes_with_trusted_certificates_form_a_cluster_over_tls_and_plain_or_untrusted_nodes_stay_out()
     {
         var trusted = MakeCertificate("trusted");
-        var seedPort = NetfleetProcess.FreePort();
+        var seedPort = Loopback.FreePort();
         var seed = $"akka.tcp://{NodeSettings.SystemName}@127.0.0.1:{seedPort}";
 
         var wire = Path.Combine(scratch, "tls.pcap");
         var capture = await StartTcpdumpAsync(wire, $"tcp port {seedPort}");
         var a = Start("a (tls)", trusted, seedPort, seed: null);
         await a.WaitUpAsync();
-        var b = Start("b (tls)", trusted, NetfleetProcess.FreePort(), seed);
+        var b = Start("b (tls)", trusted, Loopback.FreePort(), seed);
         await b.WaitUpAsync();
         // Gossip and heartbeats flow for a while, so the capture holds more than the handshake.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -63,9 +64,9 @@ public sealed class RemoteTlsTests(ITestOutputHelper output) : IAsyncLifetime
         // A node without TLS speaks Akka's protocol in clear text to the TLS port: no handshake, it never joins.
         var plainWire = Path.Combine(scratch, "plain.pcap");
         capture = await StartTcpdumpAsync(plainWire, $"tcp port {seedPort}");
-        var plain = Start("c (plain)", certificate: null, NetfleetProcess.FreePort(), seed);
+        var plain = Start("c (plain)", certificate: null, Loopback.FreePort(), seed);
         // An untrusted certificate fails validation both ways.
-        var stranger = Start("d (untrusted tls)", MakeCertificate("stranger"), NetfleetProcess.FreePort(), seed);
+        var stranger = Start("d (untrusted tls)", MakeCertificate("stranger"), Loopback.FreePort(), seed);
         await Task.Delay(TimeSpan.FromSeconds(20));
         await StopTcpdumpAsync(capture);
         Assert.False(plain.Stderr.Contains(" up: ", StringComparison.Ordinal), $"the plain node joined the TLS cluster:\n{plain.Stderr}");

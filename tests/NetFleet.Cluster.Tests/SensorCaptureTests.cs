@@ -6,6 +6,7 @@ using NetFleet.Actors.Capture;
 using NetFleet.Api;
 using NetFleet.Capture;
 using Xunit.Abstractions;
+using NetFleet.Testing;
 
 namespace NetFleet.Cluster.Tests;
 
@@ -28,8 +29,8 @@ public sealed class SensorCaptureTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(folder);
-        var port = NetfleetProcess.FreePort();
-        var apiPort = NetfleetProcess.FreePort();
+        var port = Loopback.FreePort();
+        var apiPort = Loopback.FreePort();
         api = new Uri($"http://127.0.0.1:{apiPort}");
         token = await NetfleetProcess.AddOperatorTokenAsync($"sqlite:{Path.Combine(folder, "netfleet.db")}");
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
@@ -39,7 +40,7 @@ public sealed class SensorCaptureTests(ITestOutputHelper output) : IAsyncLifetim
         await orchestrator.WaitUpAsync();
         foreach (var (name, tags) in new[] { ("lon-1", "site=lon,tier=edge"), ("par-1", "site=par,tier=edge") })
         {
-            sensors[name] = Start(name, "node", "--roles", "sensor", "--port", NetfleetProcess.FreePort().ToString(), "--seed-nodes", seed,
+            sensors[name] = Start(name, "node", "--roles", "sensor", "--port", Loopback.FreePort().ToString(), "--seed-nodes", seed,
                 "--sensor-name", name, "--sensor-tags", tags, "--sensor-interfaces", "lo");
         }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 using NetFleet.Api;
 using NetFleet.Lab.Devices;
@@ -67,7 +65,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         await Lab.InitializeAsync();
         labStarted = true;
         LabInventoryWriter.Write(Lab.Spec, Lab.Paths, Lab.Paths.Inventory);
-        var settings = NodeSettings.Resolve("orchestrator,worker", "127.0.0.1", FreePort(), null, "127.0.0.1", 0,
+        var settings = NodeSettings.Resolve("orchestrator,worker", "127.0.0.1", Loopback.FreePort(), null, "127.0.0.1", 0,
             $"sqlite:{Path.Combine(folder, "netfleet.db")}", null, _ => null) with
         {
             Playbooks = Path.Combine(RepositoryRoot, "playbooks"),
@@ -130,12 +128,5 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
 
         throw new InvalidOperationException("NetFleet.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

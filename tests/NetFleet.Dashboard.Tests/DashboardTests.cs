@@ -124,6 +124,8 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
         var rollbackId = JobPage().Match(page.Url).Groups["id"].Value;
         await fixture.ScreenshotAsync(page, "08-rollback-job");
         await page.Locator($"#device-grid .device-cell[data-device='{device}']").ClickAsync();
+        // The rollback's own page shows what it took out.
+        await Expect(page.Locator("#diff-text .line.del").Filter(new() { HasText = "ntp server 192.0.2.10" })).ToHaveCountAsync(1);
         await page.Locator("#device-history-link").ClickAsync();
         var undone = page.Locator($"#device-history article[data-job-id='{rollbackId}'] .diff .line.del");
         await Expect(undone.Filter(new() { HasText = "ntp server 192.0.2.10" })).ToHaveCountAsync(1);
@@ -197,6 +199,32 @@ public sealed partial class DashboardTests(DashboardFixture fixture) : IClassFix
             await Expect(diagnostic.Locator(".place")).ToHaveTextAsync(new Regex(@"\.yaml:4:\d+$"));
             await Expect(page).ToHaveURLAsync(new Regex("#/submit$"));
             await fixture.ScreenshotAsync(page, "12-validator-error");
+        });
+
+    [Fact]
+    public Task A_job_at_an_approval_gate_says_it_waits_and_offers_Approve_only_then() =>
+        fixture.InPageAsync(nameof(A_job_at_an_approval_gate_says_it_waits_and_offers_Approve_only_then), async page =>
+        {
+            var devices = fixture.Lab.Spec.Devices.Select(d => d.Name).Take(2).ToList();
+            var jobId = await SubmitAsOperatorAsync(new
+            {
+                playbookText = "- name: Gated\n  hosts: all\n  serial: 1\n  approval: true\n  tasks:\n    - command: show version\n",
+                limit = string.Join(',', devices),
+            });
+            await LogInAsync(page, fixture.OperatorToken);
+            await page.GotoAsync($"/#/jobs/{jobId}");
+            var approve = page.Locator("#job-actions button[data-action=approve]");
+            var waiting = page.Locator("#approval-wait");
+            await Expect(waiting).ToBeVisibleAsync(new() { Timeout = 180_000 });
+            await Expect(waiting).ToContainTextAsync("Waiting for approval of batch 2");
+            await Expect(page.Locator("#job-status")).ToHaveAttributeAsync("data-job-status", "running");
+            await fixture.ScreenshotAsync(page, "13-waiting-for-approval");
+
+            await approve.ClickAsync();
+            await Expect(waiting).ToBeHiddenAsync();
+            await Expect(approve).ToHaveCountAsync(0);
+            await Expect(page.Locator("#job-status")).ToHaveAttributeAsync("data-job-status", "succeeded", JobStatusTime);
+            await Expect(page.Locator("#audit")).ToContainTextAsync("approve");
         });
 
     private const string ShowVersion = """

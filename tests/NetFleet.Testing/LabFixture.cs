@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using NetFleet.Lab.Devices;
 using NetFleet.Lab.Hosting;
 using NetFleet.Lab.Platforms;
@@ -30,7 +28,7 @@ public sealed class LabFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var root = Directory.CreateTempSubdirectory("netfleet-lab-test-");
-        var port = FreePort();
+        var port = Loopback.FreePort();
         Host = new LabHost(LabPaths.At(root.FullName), makeSpec(port), platforms: platforms);
         await Host.StartAsync();
     }
@@ -39,13 +37,5 @@ public sealed class LabFixture : IAsyncLifetime
     {
         await Host.DisposeAsync();
         Directory.Delete(Host.Paths.Root, recursive: true);
-    }
-
-    /// <summary>A port that is free on 127.0.0.1; lab addresses are unused by anything else.</summary>
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -173,6 +173,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
             waitingFor = null;
             Timers.Cancel(nameof(PollApproval));
             log.Information("Job {JobId}: batch {Batch} approved by {User}", spec.JobId, waiting.Batch + 1, user);
+            Emit(new ApprovalGranted(spec.JobId, DateTimeOffset.UtcNow, waiting.Play, waiting.Batch, user));
             Record(new JobJournal.BatchApproved(spec.JobId, DateTimeOffset.UtcNow, waiting.Play, waiting.Batch, user), StartBatch);
         });
         Command<CancelJob>(cancel =>
@@ -302,6 +303,8 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
                 spec.JobId, batchIndex + 1, Play.Name, spec.JobId);
             waitingFor = (playIndex, batchIndex);
             Record(new JobJournal.ApprovalRequested(spec.JobId, DateTimeOffset.UtcNow, playIndex, batchIndex));
+            Emit(new ApprovalRequested(spec.JobId, DateTimeOffset.UtcNow, playIndex, batchIndex, batches.Count,
+                batches[batchIndex].Where(h => !removed.Contains(h.Name)).Select(h => h.Name).ToList()));
             Timers.StartPeriodicTimer(nameof(PollApproval), new PollApproval(), ApprovalPollInterval);
             return;
         }

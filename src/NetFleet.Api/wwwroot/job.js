@@ -12,6 +12,8 @@ const RANK = { skipped: 0, ok: 1, changed: 2, failed: 3, unreachable: 4 };
 const FINAL = new Set(Object.keys(RANK));
 const RECONNECTS = 5;
 const HISTORY_CHECK_MS = 5_000;
+/** Sensors report a running capture every second; one silent this long has stopped, so its line goes. */
+const CAPTURE_SHOWN_MS = 3_000;
 
 /** JobOutcome likewise. */
 const JOB_OUTCOMES = ['succeeded', 'failed', 'halted', 'cancelled'];
@@ -44,19 +46,25 @@ class JobPage {
     this.meta = h('dl', { class: 'meta', id: 'job-meta' });
     this.actions = h('div', { class: 'actions', id: 'job-actions' });
     this.actionStatus = h('div', { class: 'form-status', id: 'action-status' });
+    this.approval = h('p', { class: 'approval-wait', id: 'approval-wait', hidden: true });
+    this.captures = h('ul', { class: 'captures', id: 'captures', hidden: true });
     this.streamStatus = h('p', { class: 'muted stream-status', id: 'stream-status' });
     this.summary = h('p', { class: 'summary', id: 'job-summary' });
     this.grid = h('div', { class: 'device-grid', id: 'device-grid', role: 'list' });
     this.diffPanel = h('section', { class: 'card diff-panel', id: 'diff-panel', hidden: true });
     this.timeline = h('div', { class: 'timeline', id: 'timeline' });
     this.audit = h('div', { id: 'audit' });
-    view.append(this.title, this.meta, this.actions, this.actionStatus,
-      h('section', { class: 'card' }, h('h2', {}, 'Devices'), legend(), this.summary, this.grid, this.streamStatus),
+    view.append(this.title, this.meta, this.approval, this.actions, this.actionStatus,
+      h('section', { class: 'card' }, h('h2', {}, 'Devices'), legend(), this.summary, this.grid, this.captures, this.streamStatus),
       this.diffPanel,
       h('section', { class: 'card' }, h('h2', {}, 'Rollout'), this.timeline),
       h('section', { class: 'card' }, h('h2', {}, 'Audit'), this.audit));
 
-    const ticker = setInterval(() => this.isRunning() && this.renderTimeline(), 1000);
+    const ticker = setInterval(() => {
+      if (!this.isRunning()) return;
+      this.renderTimeline();
+      this.renderCaptures();
+    }, 1000);
     signal.addEventListener('abort', () => clearInterval(ticker));
   }
 
@@ -159,8 +167,23 @@ class JobPage {
         d.task = null;
         break;
       }
+      case 'approval-requested': {
+        // The batch before the gate is done; the timeline should not show it running while the job waits.
+        const previous = live.batches.at(-1);
+        if (previous && !previous.finished) previous.finished = e.at;
+        live.approval = { waiting: true, batch: e.batchIndex + 1, of: e.batchCount, devices: e.devices ?? [] };
+        break;
+      }
+      case 'approval-granted':
+        live.approval = { waiting: false, user: e.user };
+        break;
+      case 'capture-progress':
+        live.captures.set(e.captureId, { ...e, received: Date.now() });
+        break;
       case 'job-finished': {
         live.finished = jobOutcomeName(e.summary?.outcome ?? 'finished');
+        live.approval = { waiting: false };
+        live.captures.clear();
         const last = live.batches.at(-1);
         if (last && !last.finished) last.finished = e.at;
         for (const d of live.devices.values()) d.running = false;
@@ -233,10 +256,42 @@ class JobPage {
       ['Halted', detail?.haltReason],
     ].filter(([, v]) => v).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 
+    this.renderApproval(status);
     this.renderActions(status);
     this.renderGrid();
+    this.renderCaptures();
     this.renderTimeline();
     this.renderAudit();
+  }
+
+  /** Whether the job waits at an approval gate: the live events say so as it happens; without them, the job history. */
+  waitingForApproval(status) {
+    if (status !== 'running') return false;
+    return this.live.approval ? this.live.approval.waiting : Boolean(this.detail?.waitingForApproval);
+  }
+
+  renderApproval(status) {
+    const waiting = this.waitingForApproval(status);
+    this.approval.hidden = !waiting;
+    if (!waiting) {
+      this.approval.replaceChildren();
+      return;
+    }
+    const gate = this.live.approval;
+    this.approval.replaceChildren(h('strong', {}, 'Waiting for approval'),
+      gate?.batch ? ` of batch ${gate.batch}${gate.of ? ` of ${gate.of}` : ''}${gate.devices.length ? ` (${gate.devices.join(', ')})` : ''}` : '',
+      session.isOperator ? '. Approve lets it go on.' : '. An operator can approve it.');
+  }
+
+  /** One live line per running capture of the job's plays: totals and rates of its sensor's latest report. */
+  renderCaptures() {
+    const now = Date.now();
+    const shown = [...this.live.captures.values()].filter(c => now - c.received < CAPTURE_SHOWN_MS);
+    this.captures.hidden = shown.length === 0;
+    this.captures.replaceChildren(...shown.map(c => h('li', { dataset: { captureId: c.captureId } },
+      h('strong', {}, 'capture '), h('code', {}, c.captureId), ` on ${c.sensor} ${c.interface}: `,
+      `${formatCount(c.packets)} packets, ${formatCount(Math.round(c.packetsPerSecond))} pkt/s, ${formatBits(c.bitsPerSecond)}`,
+      c.topTalker ? `, top talker ${c.topTalker}` : '')));
   }
 
   renderActions(status) {
@@ -247,7 +302,7 @@ class JobPage {
     const running = status === 'running';
     this.actions.replaceChildren(...[
       running && this.actionButton('Cancel', 'cancel', 'danger', 'Stop the job: no new tasks start; devices mid-change are reverted.'),
-      running && this.actionButton('Approve', 'approve', '', 'Let a job waiting at an approval gate go on with its next batch.'),
+      this.waitingForApproval(status) && this.actionButton('Approve', 'approve', '', 'Let the job go on with the batch waiting at its approval gate.'),
       !running && this.actionButton('Roll back', 'rollback', 'danger', 'Restore every device this job changed to its configuration before the job, as a new job.'),
     ].filter(Boolean));
   }
@@ -365,7 +420,15 @@ class JobPage {
 }
 
 function freshLive() {
-  return { started: null, taskCount: null, devices: new Map(), batches: [], finished: null };
+  return { started: null, taskCount: null, devices: new Map(), batches: [], finished: null, approval: null, captures: new Map() };
+}
+
+const formatCount = n => Number(n ?? 0).toLocaleString('en');
+
+function formatBits(bits) {
+  const units = [[1e9, 'Gbit/s'], [1e6, 'Mbit/s'], [1e3, 'kbit/s']];
+  const [size, unit] = units.find(([size]) => bits >= size) ?? [1, 'bit/s'];
+  return `${(bits / size).toFixed(size === 1 ? 0 : 1)} ${unit}`;
 }
 
 function legend() {

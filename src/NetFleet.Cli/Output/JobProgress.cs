@@ -4,7 +4,7 @@ namespace NetFleet.Cli.Output;
 
 /// <summary>
 /// The state of a running job as its events arrive (from any thread): totals, the current batch,
-/// failures in order, the latest report of each running capture, and an ETA from the pace so far. Renderers only read
+/// failures in order, the latest report of each running capture, the approval gate it waits at, and an ETA from the pace so far. Renderers only read
 /// snapshots of it.
 /// </summary>
 internal sealed class JobProgress
@@ -22,6 +22,7 @@ internal sealed class JobProgress
     private int finishedTasks;
     private string batch = "";
     private string play = "";
+    private ApprovalRequested? waitingForApproval;
 
     public void Apply(JobEvent e)
     {
@@ -37,6 +38,12 @@ internal sealed class JobProgress
                     break;
                 case BatchStarted b:
                     batch = $"batch {b.BatchIndex + 1}/{b.BatchCount}: {b.Devices.Count} device(s)";
+                    break;
+                case ApprovalRequested a:
+                    waitingForApproval = a;
+                    break;
+                case ApprovalGranted or JobFinished:
+                    waitingForApproval = null;
                     break;
                 case CaptureProgressReported c:
                     captures[c.CaptureId] = (c, DateTimeOffset.UtcNow);
@@ -73,13 +80,14 @@ internal sealed class JobProgress
                 : null;
             return new Snapshot(play, batch, Math.Max(expectedTasks, finishedTasks), finishedTasks,
                 new Dictionary<TaskOutcome, int>(outcomes), [.. failures],
-                [.. captures.Values.Where(c => DateTimeOffset.UtcNow - c.Received < CaptureShownFor).Select(c => c.Report)], elapsed, eta);
+                [.. captures.Values.Where(c => DateTimeOffset.UtcNow - c.Received < CaptureShownFor).Select(c => c.Report)], elapsed, eta,
+                waitingForApproval);
         }
     }
 
     public sealed record Snapshot(string Play, string Batch, int Expected, int Finished,
         IReadOnlyDictionary<TaskOutcome, int> Outcomes, IReadOnlyList<TaskResult> Failures, IReadOnlyList<CaptureProgressReported> Captures,
-        TimeSpan Elapsed, TimeSpan? Eta)
+        TimeSpan Elapsed, TimeSpan? Eta, ApprovalRequested? WaitingForApproval)
     {
         public int Count(TaskOutcome outcome) => Outcomes.GetValueOrDefault(outcome);
     }

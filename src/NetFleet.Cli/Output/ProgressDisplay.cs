@@ -42,7 +42,7 @@ internal sealed class ProgressDisplay(IAnsiConsole console, TextWriter plain, bo
         return await job;
     }
 
-    private static IRenderable Render(JobProgress.Snapshot s)
+    internal static IRenderable Render(JobProgress.Snapshot s)
     {
         var fraction = s.Expected == 0 ? 0 : (double)s.Finished / s.Expected;
         const int Width = 40;
@@ -58,6 +58,11 @@ internal sealed class ProgressDisplay(IAnsiConsole console, TextWriter plain, bo
                 + $"[red]failed {s.Count(TaskOutcome.Failed)}[/]  [red]unreachable {s.Count(TaskOutcome.Unreachable)}[/]  "
                 + $"[grey]skipped {s.Count(TaskOutcome.Skipped)}[/]"),
         };
+        if (s.WaitingForApproval is { } waiting)
+        {
+            rows.Add(new Markup($"[yellow bold]{Markup.Escape(WaitingLine(waiting))}[/]"));
+        }
+
         foreach (var c in s.Captures)
         {
             rows.Add(new Markup($"[blue]capture[/] {Markup.Escape(CaptureLine(c))}"));
@@ -89,6 +94,8 @@ internal sealed class ProgressDisplay(IAnsiConsole console, TextWriter plain, bo
                 + $" ({r.Duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s)"
                 + (r.Message is null || r.Outcome is TaskOutcome.Ok or TaskOutcome.Changed ? "" : $": {FirstLine(r.Message)}"),
             CaptureProgressReported c => $"CAPTURE {CaptureLine(c)}",
+            ApprovalRequested a => WaitingLine(a),
+            ApprovalGranted g => $"APPROVED batch {g.BatchIndex + 1} by {g.User}",
             _ => null,
         };
         if (line is not null)
@@ -97,6 +104,9 @@ internal sealed class ProgressDisplay(IAnsiConsole console, TextWriter plain, bo
             plain.WriteLine(line);
         }
     }
+
+    internal static string WaitingLine(ApprovalRequested a) =>
+        $"WAITING for approval of batch {a.BatchIndex + 1}: netfleet jobs approve {a.JobId}";
 
     /// <summary>A capture's totals and current rates on one line, e.g.
     /// <c>cap-1 on lon-1 lo 12 s: 1,204 packets 96.3 KB, 98 pkt/s 64.2 kbit/s; tcp 1,200 udp 4 icmp 0; syn 12 rst 0; drops 0; top 10.0.0.5</c>.</summary>

@@ -31,3 +31,11 @@ public sealed record JobFinished(string JobId, DateTimeOffset At, JobSummary Sum
 public sealed record CaptureProgressReported(string JobId, DateTimeOffset At, int PlayIndex, int? BatchIndex, string CaptureId,
     string Sensor, string Interface, double ElapsedSeconds, long Packets, long Bytes, double PacketsPerSecond, double BitsPerSecond,
     long TcpPackets, long UdpPackets, long IcmpPackets, long Syn, long Rst, long Drops, string? TopTalker) : JobEvent(JobId, At);
+
+/// <summary>A batch of a play with <c>approval: true</c> waits for <c>netfleet jobs approve JOB</c> before it starts on
+/// these devices.</summary>
+public sealed record ApprovalRequested(string JobId, DateTimeOffset At, int PlayIndex, int BatchIndex, int BatchCount,
+    IReadOnlyList<string> Devices) : JobEvent(JobId, At);
+
+/// <summary>The waiting batch was approved by <paramref name="User"/> and goes on.</summary>
+public sealed record ApprovalGranted(string JobId, DateTimeOffset At, int PlayIndex, int BatchIndex, string User) : JobEvent(JobId, At);

@@ -21,7 +21,7 @@ public sealed partial class FleetRunTests : IAsyncLifetime
     [Fact]
     public async Task Sample_playbook_runs_on_200_devices_with_one_recap_line_each()
     {
-        var playbook = Path.Combine(NetfleetProcess.RepositoryRoot(), "playbooks", "sample.yaml");
+        var playbook = Path.Combine(RepositoryPaths.Root(), "playbooks", "sample.yaml");
         var (code, stdout, stderr) = await NetfleetProcess.RunAsync("run", playbook, "-i", lab.Paths.Inventory,
             "--known-hosts", lab.Paths.KnownHosts, "-o", "json");
         Assert.True(code == 0, stderr);

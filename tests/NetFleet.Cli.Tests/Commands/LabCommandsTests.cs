@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using NetFleet.Lab.Hosting;
 using NetFleet.Lab.Platforms;
+using NetFleet.Testing;
 
 namespace NetFleet.Cli.Tests.Commands;
 
@@ -13,7 +12,7 @@ public sealed class LabCommandsTests
     {
         var dir = Directory.CreateTempSubdirectory("netfleet-cli-lab-");
         var inventory = Path.Combine(dir.FullName, "inv");
-        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var port = Loopback.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         try
         {
             var up = await NetfleetProcess.RunAsync("lab", "up", "--devices", "5", "--port", port, "--dir", dir.FullName, "--inventory", inventory);
@@ -60,7 +59,7 @@ public sealed class LabCommandsTests
     [Fact]
     public void Repository_inventory_is_what_lab_up_writes_for_the_demo_lab()
     {
-        var root = NetfleetProcess.RepositoryRoot();
+        var root = RepositoryPaths.Root();
         var scratch = Directory.CreateTempSubdirectory("netfleet-inventory-");
         try
         {
@@ -76,12 +75,5 @@ public sealed class LabCommandsTests
         {
             scratch.Delete(recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

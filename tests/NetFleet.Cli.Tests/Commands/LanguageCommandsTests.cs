@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NetFleet.Testing;
 
 namespace NetFleet.Cli.Tests.Commands;
 
@@ -37,7 +38,7 @@ public sealed class LanguageCommandsTests
     [Fact]
     public async Task Validate_accepts_the_sample_playbook_against_the_repository_inventory()
     {
-        var root = NetfleetProcess.RepositoryRoot();
+        var root = RepositoryPaths.Root();
         var (code, stdout, stderr) = await NetfleetProcess.RunAsync("validate", Path.Combine(root, "playbooks", "sample.yaml"),
             "-i", Path.Combine(root, "inventory"));
         Assert.True(code == 0, stdout + stderr);

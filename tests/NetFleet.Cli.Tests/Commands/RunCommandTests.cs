@@ -122,7 +122,7 @@ public sealed class RunCommandTests : IClassFixture<RunCommandTests.Lab>
             new LabDevice("ios-2", "127.0.3.4", "cisco_ios", DeviceFaults.None),
         ]));
 
-        public string Playbook => Path.Combine(NetfleetProcess.RepositoryRoot(), "playbooks", "sample.yaml");
+        public string Playbook => Path.Combine(RepositoryPaths.Root(), "playbooks", "sample.yaml");
 
         public async Task InitializeAsync()
         {

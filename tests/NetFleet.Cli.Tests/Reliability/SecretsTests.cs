@@ -205,8 +205,8 @@ public sealed class SecretsTests : IClassFixture<PostgresFixture>, IAsyncLifetim
         outputs.Add(("token list", list.Stdout + list.Stderr));
         Assert.Contains("secrets-tester", list.Stdout);
 
-        var apiPort = FreeTcpPort();
-        var start = NetfleetStart(work, "node", "--roles", "orchestrator", "--port", FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        var apiPort = Loopback.FreePort();
+        var start = NetfleetStart(work, "node", "--roles", "orchestrator", "--port", Loopback.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--api-port", apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--store", store, "--verbose");
         using var node = Process.Start(start)!;
         var nodeStderr = new StringBuilder();
@@ -265,13 +265,6 @@ public sealed class SecretsTests : IClassFixture<PostgresFixture>, IAsyncLifetim
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Signal(int pid, int signal);
 
-    private static int FreeTcpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
     /// <summary>
     /// Defaults give the SSH password from the environment, the enable secret from a file, the SNMP passwords from both.
     /// ios-k2 has a wrong enable secret, eos-k2 a wrong SSH password, junos-k1 a wrong SNMP privacy password and
@@ -311,42 +304,14 @@ public sealed class SecretsTests : IClassFixture<PostgresFixture>, IAsyncLifetim
             """);
     }
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args)
-    {
-        using var process = Process.Start(NetfleetStart(workingDirectory, args))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, params string[] args) =>
+        NetfleetCommand.RunAsync(NetfleetStart(workingDirectory, args), NetfleetCommand.DefaultTimeout);
 
     /// <summary><c>netfleet ARGS</c> in <paramref name="workingDirectory"/> (so default log files land there), with the
     /// secrets the inventory takes from the environment.</summary>
     private ProcessStartInfo NetfleetStart(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netfleet.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = NetfleetCommand.StartInfo(args, workingDirectory);
         start.Environment["NF_TEST_SSH_PASSWORD"] = LabDefaults.Password;
         start.Environment["NF_TEST_SNMP_AUTH"] = snmpAuth;
         start.Environment["NF_TEST_WRONG_SNMP_PRIV"] = wrongSnmpPriv;
