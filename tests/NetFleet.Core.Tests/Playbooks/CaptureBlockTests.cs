@@ -4,18 +4,9 @@ using NetFleet.Core.Playbooks;
 namespace NetFleet.Core.Tests.Playbooks;
 
 /// <summary>A play's <c>capture:</c> block: what it selects and limits, and every mistake reported at its place.</summary>
-public sealed class CaptureBlockTests : IDisposable
+public sealed class CaptureBlockTests
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("netfleet-capture-block-");
-
-    public void Dispose() => dir.Delete(recursive: true);
-
-    private (PlaybookLoadResult Result, string Path) Load(string yaml)
-    {
-        var path = Path.Combine(dir.FullName, "play.yaml");
-        File.WriteAllText(path, yaml);
-        return (PlaybookLoader.Load(path), path);
-    }
+    private static (PlaybookLoadResult Result, string Path) Load(string yaml) => PlaybookSnippet.Load(yaml);
 
     [Fact]
     public void A_capture_block_loads_with_its_selection_filter_and_limits()

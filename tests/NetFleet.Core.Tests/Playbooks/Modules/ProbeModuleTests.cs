@@ -7,18 +7,9 @@ using NetFleet.Core.Templating;
 namespace NetFleet.Core.Tests.Playbooks.Modules;
 
 /// <summary>The probe module's arguments: defaults, targets rendered per host, and mistakes reported at their place.</summary>
-public sealed class ProbeModuleTests : IDisposable
+public sealed class ProbeModuleTests
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("netfleet-probe-module-");
-
-    public void Dispose() => dir.Delete(recursive: true);
-
-    private (PlaybookLoadResult Result, string Path) Load(string yaml)
-    {
-        var path = Path.Combine(dir.FullName, "play.yaml");
-        File.WriteAllText(path, yaml);
-        return (PlaybookLoader.Load(path), path);
-    }
+    private static (PlaybookLoadResult Result, string Path) Load(string yaml) => PlaybookSnippet.Load(yaml);
 
     private static Host HostAt(string hostname)
     {

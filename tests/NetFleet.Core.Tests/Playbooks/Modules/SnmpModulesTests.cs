@@ -5,18 +5,9 @@ using NetFleet.Core.Playbooks.Modules;
 namespace NetFleet.Core.Tests.Playbooks.Modules;
 
 /// <summary>The SNMP modules' arguments: names resolved to OIDs when the playbook loads, mistakes reported at their place.</summary>
-public sealed class SnmpModulesTests : IDisposable
+public sealed class SnmpModulesTests
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("netfleet-snmp-modules-");
-
-    public void Dispose() => dir.Delete(recursive: true);
-
-    private (PlaybookLoadResult Result, string Path) Load(string yaml)
-    {
-        var path = Path.Combine(dir.FullName, "play.yaml");
-        File.WriteAllText(path, yaml);
-        return (PlaybookLoader.Load(path), path);
-    }
+    private static (PlaybookLoadResult Result, string Path) Load(string yaml) => PlaybookSnippet.Load(yaml);
 
     [Fact]
     public void Names_and_numeric_oids_load_as_numeric_oids()
