@@ -8,6 +8,9 @@ namespace NetFleet.Devices;
 /// </summary>
 public sealed record ConfigTransaction(string Name, int ConfirmMinutes)
 {
+    /// <summary>The strategy asked for; null picks the strongest the device supports.</summary>
+    public ConfigStrategy? Strategy { get; init; }
+
     /// <summary>A name the platforms accept for a config session or file: letters, digits and dashes.</summary>
     public static string NameFor(string jobId, string device, int play, int task, int item)
     {
@@ -27,12 +30,75 @@ public static class ConfigText
     /// <summary>True when both hold the same configuration, line for line.</summary>
     public static bool Same(string a, string b) => Significant(a).SequenceEqual(Significant(b), StringComparer.Ordinal);
 
-    /// <summary>The lines of <paramref name="lines"/> that are not in <paramref name="config"/> (compared trimmed):
-    /// what a change would still add.</summary>
-    public static IReadOnlyList<string> Missing(IReadOnlyList<string> lines, string config)
+    /// <summary>
+    /// The lines of an indented (IOS/EOS style) change that the running configuration <paramref name="config"/> does
+    /// not hold yet, section-aware: a line indented under another is looked for under that parent only, and a parent
+    /// is sent again (before its missing children) only when one of them is missing. Lines compare with runs of
+    /// blanks collapsed; <c>no X</c> holds when the line itself is shown or nothing under the same parent is
+    /// <c>X</c> or starts with <c>X </c>. Empty when the change is already there: nothing needs sending.
+    /// </summary>
+    public static IReadOnlyList<string> IndentedPending(IReadOnlyList<string> lines, string config)
     {
-        var present = config.Split('\n').Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
-        return [.. lines.Where(l => !present.Contains(l.Trim()))];
+        var present = Tree(Significant(config).Where(l => l.Trim() != "end"));
+        var change = Tree(lines.Where(l => l.Trim().Length > 0 && l.Trim() is not ("!" or "exit" or "end")));
+        var pending = new List<string>();
+        Walk(change, present, pending);
+        return pending;
+
+        static void Walk(ConfigNode wanted, ConfigNode? have, List<string> pending)
+        {
+            foreach (var child in wanted.Children)
+            {
+                var match = have?.Find(child.Key);
+                if (child.Children.Count == 0)
+                {
+                    if (!Holds(child.Key, match, have)) pending.Add(child.Line);
+                    continue;
+                }
+
+                var missing = new List<string>();
+                Walk(child, match, missing);
+                if (match is not null && missing.Count == 0) continue;
+                pending.Add(child.Line);
+                pending.AddRange(missing);
+            }
+        }
+
+        static bool Holds(string key, ConfigNode? match, ConfigNode? parent)
+        {
+            if (match is not null) return true;
+            if (!key.StartsWith("no ", StringComparison.Ordinal)) return false;
+            var negated = key[3..];
+            return parent is null || !parent.Children.Any(c => c.Key == negated || c.Key.StartsWith(negated + " ", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Lines as a tree by indentation: each line's parent is the nearest line above it indented less.</summary>
+    private static ConfigNode Tree(IEnumerable<string> lines)
+    {
+        var root = new ConfigNode("", "", -1);
+        var open = new Stack<ConfigNode>();
+        open.Push(root);
+        foreach (var line in lines)
+        {
+            var text = line.TrimEnd();
+            var indent = text.Length - text.TrimStart().Length;
+            while (open.Peek().Indent >= indent) open.Pop();
+            var node = new ConfigNode(Normalise(text), text, indent);
+            open.Peek().Children.Add(node);
+            open.Push(node);
+        }
+
+        return root;
+    }
+
+    /// <summary>A line trimmed, with runs of blanks inside it collapsed: how devices compare configuration lines.</summary>
+    public static string Normalise(string line) => string.Join(' ', line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    private sealed record ConfigNode(string Key, string Line, int Indent)
+    {
+        public List<ConfigNode> Children { get; } = [];
+        public ConfigNode? Find(string key) => Children.FirstOrDefault(c => c.Key == key);
     }
 
     /// <summary>A line diff (DiffPlex) of two configurations, <c>- </c> and <c>+ </c> lines in order; null when they hold

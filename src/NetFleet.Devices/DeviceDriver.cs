@@ -83,26 +83,98 @@ public sealed class DeviceDriver : IDeviceDriver, IConfigSession
     {
         var started = Stopwatch.GetTimestamp();
         EnsureUsable();
-        var result = await Platform.ApplyConfigAsync(this, lines, cancellationToken);
+        var before = (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
+        var pending = Platform.PendingLines(lines, before);
+        if (pending.Count == 0)
+        {
+            return new ConfigResult(false, null) { Elapsed = Stopwatch.GetElapsedTime(started) };
+        }
+
+        var result = await Platform.ApplyConfigAsync(this, pending, cancellationToken);
+        if (result.Diff is null)
+        {
+            // A platform without a diff of its own (IOS): the running configuration before and after is the diff.
+            var diff = ConfigText.LineDiff(before, (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output);
+            result = new ConfigResult(diff is not null, diff);
+        }
+
         return result with { Elapsed = Stopwatch.GetElapsedTime(started) };
     }
 
     public async Task<string> GetRunningConfigAsync(CancellationToken cancellationToken = default) =>
         (await RunCommandAsync(Platform.RunningConfigCommand, null, cancellationToken)).Output;
 
-    public async Task<ConfigResult> ApplyConfirmedAsync(IReadOnlyList<string> lines, ConfigTransaction transaction,
+    /// <summary>What the device offers for safe changes, probed on the first change of the session.</summary>
+    public DeviceCapabilities? Capabilities { get; private set; }
+
+    public async Task<ConfigResult> ApplyTransactionAsync(IReadOnlyList<string> lines, ConfigTransaction transaction,
         CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         EnsureUsable();
-        var result = await Platform.ApplyConfirmedAsync(this, lines, transaction, cancellationToken);
+        var result = await ApplyUnderStrategyAsync(lines, transaction, cancellationToken);
         return result with { Elapsed = Stopwatch.GetElapsedTime(started) };
+    }
+
+    private async Task<ConfigResult> ApplyUnderStrategyAsync(IReadOnlyList<string> lines, ConfigTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        // The backup, and what the change still lacks: a line already in the running configuration is not sent, and a
+        // change that is all there enters no configuration mode at all.
+        var before = (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
+        var pending = Platform.PendingLines(lines, before);
+        Capabilities ??= await Platform.ProbeAsync(this, cancellationToken);
+        var strategy = transaction.Strategy ?? Capabilities.Strongest;
+        if (pending.Count == 0)
+        {
+            return new ConfigResult(false, null) { Strategy = strategy };
+        }
+
+        if (!Capabilities.Supports(strategy))
+        {
+            throw new TransactionUnsupportedException(Device, strategy, Capabilities.Missing[strategy]);
+        }
+
+        if (strategy == ConfigStrategy.Replace)
+        {
+            try
+            {
+                return await Platform.ApplyConfirmedAsync(this, pending, transaction, cancellationToken) with { Strategy = strategy };
+            }
+            catch (CommandRejectedException e) when (Platform.MissingCapability(e) is { } missing)
+            {
+                // The probe could not tell (e.g. an archive but no `configure replace` in the image); the device said so
+                // before anything changed. Remembered for the session, so the next change does not ask again.
+                Capabilities = Capabilities.Without(ConfigStrategy.Replace, missing);
+                if (transaction.Strategy is not null) throw new TransactionUnsupportedException(Device, strategy, missing);
+                strategy = Capabilities.Strongest;
+            }
+        }
+
+        try
+        {
+            return await Platform.ApplyConfigAsync(this, pending, cancellationToken) with { Strategy = strategy };
+        }
+        catch (CommandRejectedException e) when (strategy == ConfigStrategy.Merge)
+        {
+            // Lines before the rejected one are live (configure terminal has no candidate): put the backup back and
+            // say whether the device now holds it, so the device is never left half-configured without a word.
+            await Platform.RestoreAsync(this, before, null, cancellationToken);
+            var now = (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
+            var restored = ConfigText.Same(now, before)
+                ? "restored the backup taken before the change (verified: the running configuration equals it)"
+                : "restored the backup taken before the change, but the running configuration differs from it:\n" + ConfigText.LineDiff(before, now);
+            throw new CommandRejectedException(Device, e.Command, $"{e.DeviceMessage}; {restored}");
+        }
     }
 
     public Task ConfirmConfigAsync(ConfigTransaction transaction, CancellationToken cancellationToken = default)
     {
         EnsureUsable();
-        return Platform.ConfirmAsync(this, transaction, cancellationToken);
+        // Only the replace strategy leaves the device waiting for a confirmation; a merged change is final as it is.
+        return transaction.Strategy is null or ConfigStrategy.Replace
+            ? Platform.ConfirmAsync(this, transaction, cancellationToken)
+            : Task.CompletedTask;
     }
 
     public async Task<string> RestoreConfigAsync(string backup, string? restorePoint, CancellationToken cancellationToken = default)

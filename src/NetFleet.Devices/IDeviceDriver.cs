@@ -13,6 +13,9 @@ public sealed record ConfigResult(bool Changed, string? Diff)
 
     /// <summary>Where the device keeps the configuration from before the change (IOS: the archive file), if it does.</summary>
     public string? RestorePoint { get; init; }
+
+    /// <summary>How the change was made (see <see cref="ConfigStrategy"/>); null outside a transaction.</summary>
+    public ConfigStrategy? Strategy { get; init; }
 }
 
 /// <summary>
@@ -43,9 +46,12 @@ public interface IDeviceDriver : IAsyncDisposable
 
     Task<string> GetRunningConfigAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Applies configuration lines that the device reverts by itself unless <see cref="ConfirmConfigAsync"/>
-    /// follows within the transaction's window; touches nothing when they are already there.</summary>
-    Task<ConfigResult> ApplyConfirmedAsync(IReadOnlyList<string> lines, ConfigTransaction transaction, CancellationToken cancellationToken = default);
+    /// <summary>Applies the configuration lines the running configuration lacks, under the transaction's strategy (or
+    /// the strongest the device supports, probed once per session): with <see cref="ConfigStrategy.Replace"/> the device
+    /// reverts the change by itself unless <see cref="ConfirmConfigAsync"/> follows within the transaction's window.
+    /// Touches nothing, not even configuration mode, when every line is already there. A strategy the device cannot run
+    /// throws <see cref="TransactionUnsupportedException"/>.</summary>
+    Task<ConfigResult> ApplyTransactionAsync(IReadOnlyList<string> lines, ConfigTransaction transaction, CancellationToken cancellationToken = default);
 
     Task ConfirmConfigAsync(ConfigTransaction transaction, CancellationToken cancellationToken = default);
 

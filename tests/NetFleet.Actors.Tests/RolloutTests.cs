@@ -288,7 +288,7 @@ public sealed class RolloutTests(RolloutLab lab) : IClassFixture<RolloutLab>, IA
         await using (var driver = global::NetFleet.Devices.DeviceDriver.Create(options))
         {
             await driver.OpenAsync();
-            var applied = await driver.ApplyConfirmedAsync([line], new global::NetFleet.Devices.ConfigTransaction("netfleet-cutoff", 1));
+            var applied = await driver.ApplyTransactionAsync([line], new global::NetFleet.Devices.ConfigTransaction("netfleet-cutoff", 1));
             Assert.True(applied.Changed);
             Assert.Contains("192.0.2.121", lab.Running(device));
             // NetFleet goes away without confirming.

@@ -54,6 +54,9 @@ public static class DeviceProtocol
         /// <summary>Structured results beside <see cref="Output"/> (SNMP variables, poll samples and rates), merged into the
         /// task's registered result.</summary>
         public IReadOnlyDictionary<string, object?>? Data { get; init; }
+
+        /// <summary>How a configuration change was made (replace, merge, none); null for anything else.</summary>
+        public string? Strategy { get; init; }
     }
 
     public enum FailureKind

@@ -104,6 +104,10 @@ public static class JobJournal
         string Transaction, string Diff, string? RestorePoint, int ConfirmMinutes, string Before) : IEvent
     {
         public StepKey Key => new(Device, PlayIndex, TaskIndex, ItemIndex);
+
+        /// <summary>How the change was made (replace, merge, none); null in events written before strategies existed,
+        /// which were all made under the device's own safety net (replace).</summary>
+        public string? Strategy { get; init; }
     }
 
     /// <summary>The post-checks passed and the change was confirmed on the device: it stays.</summary>

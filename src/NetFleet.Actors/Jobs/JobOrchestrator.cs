@@ -10,6 +10,7 @@ using NetFleet.Core.Playbooks;
 using NetFleet.Core.Playbooks.Modules;
 using NetFleet.Core.Results;
 using NetFleet.Devices;
+using NetFleet.Devices.Platforms;
 using static NetFleet.Actors.Devices.DeviceProtocol;
 using static NetFleet.Actors.Jobs.JobProtocol;
 
@@ -50,6 +51,8 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         /// <summary>The transaction of the configuration change in progress, and where the device keeps its backup.</summary>
         public string? Transaction;
         public string? RestorePoint;
+        /// <summary>How the change in progress was made (replace, merge, none), as the device reported it.</summary>
+        public string? Strategy;
         public int CheckIndex;
         public int ApplyAttempts;
         public int RestoreAttempts;
@@ -477,6 +480,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         run.Applied = null;
         run.Transaction = null;
         run.RestorePoint = null;
+        run.Strategy = null;
         run.ApplyAttempts = 0;
         run.RestoreAttempts = 0;
         run.Failure = null;
@@ -583,8 +587,10 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
             case Phase.Apply when done.Changed && run.Transaction is not null:
                 run.Applied = done with { Output = null };
                 run.RestorePoint = done.Output;
+                run.Strategy = done.Strategy;
                 Record(new JobJournal.ChangeApplied(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
-                    run.Transaction, done.Diff ?? "", done.Output, Play.ConfirmMinutes, run.ConfigBefore ?? ""), () => NextCheck(run, 0));
+                    run.Transaction, done.Diff ?? "", done.Output, Play.ConfirmMinutes, run.ConfigBefore ?? "") { Strategy = done.Strategy },
+                    () => NextCheck(run, 0));
                 break;
             case Phase.PostCheck:
                 CheckOutput(run, done.Output ?? "");
@@ -603,7 +609,9 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
                 break;
             case Phase.Apply:
             {
+                // Every line was on the device already: nothing was sent, nothing needs confirming.
                 var (result, outcome, output, diff) = Completed(done);
+                if (run.Transaction is not null) result = result with { Message = "already configured: every line is on the device, nothing sent" };
                 StepFinished(of.StepId, result, outcome, output, diff);
                 break;
             }
@@ -616,8 +624,9 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         }
     }
 
-    /// <summary>The change goes in under the device's own safety net (commit confirmed, commit timer, configure
-    /// replace with a timer): live, but reverting by itself unless confirmed after the post-checks.</summary>
+    /// <summary>The change goes in under its transaction: the device's own safety net where it has one (commit confirmed,
+    /// commit timer, configure replace with a timer), live but reverting by itself unless confirmed after the
+    /// post-checks; otherwise merged, with the backup read before as the way back.</summary>
     private void ApplyTransaction(HostRun run)
     {
         var key = Key(run);
@@ -625,8 +634,23 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         run.ApplyAttempts++;
         run.Failure = null;
         run.RestoreAttempts = 0;
-        Request(run, CurrentRequest(run) with { ConfirmMinutes = Play.ConfirmMinutes, Transaction = run.Transaction }, Phase.Apply);
+        Request(run, CurrentRequest(run) with
+        {
+            ConfirmMinutes = Play.ConfirmMinutes, Transaction = run.Transaction, Strategy = RequestedStrategy(run.Host),
+        }, Phase.Apply);
     }
+
+    /// <summary>The play's <c>transaction:</c>, else the host's; null (auto) lets the device's capabilities decide.</summary>
+    private string? RequestedStrategy(Host host) =>
+        (Play.Transaction ?? host.Transaction) is { } mode and not TransactionMode.Auto ? mode.Name() : null;
+
+    /// <summary>What a strategy means for the operator reading a result.</summary>
+    private static string Describe(string? strategy) => strategy switch
+    {
+        "merge" => "transaction 'merge': backup taken, lines merged, verified restore on failure",
+        "none" => "transaction 'none': lines merged, nothing restored on failure",
+        _ => "transaction 'replace': the device's own timed revert, confirmed after the post-checks",
+    };
 
     private Core.Templating.VariableScope StepScope(HostRun run)
     {
@@ -641,7 +665,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         run.CheckIndex = index;
         if (index >= Play.PostChecks.Count)
         {
-            Request(run, new ConfirmConfig(run.Transaction!, CurrentRequest(run).Save), Phase.Confirm);
+            Request(run, new ConfirmConfig(run.Transaction!, CurrentRequest(run).Save, run.Strategy), Phase.Confirm);
             return;
         }
 
@@ -698,7 +722,14 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
     /// back to verify the restore took.</summary>
     private void RollBack(HostRun run, string reason, bool transient = false)
     {
-        log.Warning("Job {JobId}: rolling {Device} back: {Reason}", spec.JobId, run.Host.Name, reason);
+        if (run.Strategy == "none")
+        {
+            FailChange(run, $"{reason}; not rolled back: the change stays on the device ({Describe(run.Strategy)}; "
+                + "set 'transaction: merge' or 'auto' on the play or host to have NetFleet restore the backup)", verified: false, rolledBack: false);
+            return;
+        }
+
+        log.Information("Job {JobId}: rolling {Device} back: {Reason}", spec.JobId, run.Host.Name, reason);
         run.Failure = reason;
         run.Transient = transient;
         run.RestoreAttempts = 0;
@@ -725,7 +756,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
             }
 
             var outcome = verified
-                ? "rolled back to the backup (verified: the running configuration equals it)"
+                ? $"rolled back to the backup (verified: the running configuration equals it; {Describe(run.Strategy)})"
                 : "rolled back, but the running configuration read back differs from the backup:\n"
                   + ConfigText.LineDiff(run.ConfigBefore ?? "", current);
             FailChange(run, $"{run.Failure}; {outcome}", verified);
@@ -742,15 +773,25 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
 
         var key = Key(run);
         var reason = $"{run.Failure}; NetFleet could not restore the backup ({failed.Message})";
+        if (run.Strategy is "merge" or "none")
+        {
+            // A merged change has no timer on the device: it stays until someone restores the backup.
+            Record(new JobJournal.DeviceRolledBack(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
+                reason, false, "netfleet"), () => FailChange(run,
+                $"{reason}; the change stays on the device ({Describe(run.Strategy)}): restore it with 'netfleet rollback {spec.JobId}'", false));
+            return;
+        }
+
         // The change was never confirmed: the device's own timer takes it back.
         Record(new JobJournal.DeviceRolledBack(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
             reason, false, "device-timer"), () => FailChange(run,
             $"{reason}; the change was never confirmed, so the device reverts it by itself within {Play.ConfirmMinutes} minute(s)", false));
     }
 
-    private void FailChange(HostRun run, string message, bool verified)
+    private void FailChange(HostRun run, string message, bool verified, bool rolledBack = true)
     {
-        var data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["rolled_back"] = true, ["rollback_verified"] = verified };
+        var data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["rolled_back"] = rolledBack, ["rollback_verified"] = verified };
+        if (run.Strategy is { } strategy) data["transaction"] = strategy;
         if (run.Applied?.Diff is { } diff) data["diff"] = diff;
         StepFinished(run.StepId, ModuleResult.Fail(message, data), TaskOutcome.Failed, null, run.Applied?.Diff);
     }
@@ -834,6 +875,15 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         Record(new JobJournal.DeviceChanged(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
             Task(run).Name, before, after ?? "", diff));
         var (result, outcome, output, _) = Completed(applied);
+        if (run.Strategy is { } strategy)
+        {
+            result = result with
+            {
+                Message = $"applied under {Describe(strategy)}",
+                Data = new Dictionary<string, object?>(result.Data, StringComparer.Ordinal) { ["transaction"] = strategy },
+            };
+        }
+
         StepFinished(run.StepId, result, outcome, output, diff);
     }
 
@@ -844,13 +894,14 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         var apply = CurrentRequest(run);
         var key = Key(run);
         var before = run.ConfigBefore ?? "";
-        if (!journal.Confirmed.Any(c => c.Key == key) && Missing(apply.Lines, before).Count > 0)
+        if (!journal.Confirmed.Any(c => c.Key == key) && Missing(run, apply.Lines, before).Count > 0)
         {
             // The change was made (or begun) under a transaction that was never confirmed.
             var applied = journal.Changes.LastOrDefault(c => c.Key == key);
             run.Transaction = applied?.Transaction ?? ConfigTransaction.NameFor(spec.JobId, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex);
             run.RestorePoint = applied?.RestorePoint;
-            if (Missing(apply.Lines, current).Count == 0)
+            run.Strategy = applied?.Strategy;
+            if (Missing(run, apply.Lines, current).Count == 0)
             {
                 log.Information("Job {JobId}: {Device} holds the unconfirmed change of task {Task}; checking and confirming it",
                     spec.JobId, run.Host.Name, Task(run).Name);
@@ -874,14 +925,14 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
             return;
         }
 
-        if (Missing(apply.Lines, current).Count > 0)
+        if (Missing(run, apply.Lines, current).Count > 0)
         {
             log.Information("Job {JobId}: {Device} lacks part of task {Task}; applying it", spec.JobId, run.Host.Name, Task(run).Name);
             Request(run, apply, Phase.Apply);
             return;
         }
 
-        var changed = Missing(apply.Lines, before).Count > 0;
+        var changed = Missing(run, apply.Lines, before).Count > 0;
         string? diff = null;
         if (changed)
         {
@@ -897,11 +948,9 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         StepFinished(run.StepId, result, TaskOutcomeOf(result), null, diff);
     }
 
-    private static List<string> Missing(IReadOnlyList<string> lines, string config)
-    {
-        var present = config.Split('\n').Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
-        return lines.Where(l => !present.Contains(l.Trim())).ToList();
-    }
+    /// <summary>The lines the configuration lacks, compared the way the host's platform compares them (section-aware).</summary>
+    private static IReadOnlyList<string> Missing(HostRun run, IReadOnlyList<string> lines, string config) =>
+        PlatformCatalog.Find(run.Host.Platform ?? "")?.PendingLines(lines, config) ?? ConfigText.IndentedPending(lines, config);
 
     private static string LineDiff(string before, string after)
     {
@@ -947,6 +996,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
                 Parsed = result.Data.TryGetValue("parsed", out var records) ? records : result.Facts.Count > 0 ? result.Facts : null,
                 Item = run.Looping ? Convert.ToString(run.Items![run.ItemIndex], System.Globalization.CultureInfo.InvariantCulture) : null,
                 Ignored = ignored,
+                Transaction = result.Data.TryGetValue("transaction", out var strategy) ? strategy as string : null,
             };
             if (!journal.Finished.ContainsKey(Key(run))) Record(new JobJournal.TaskFinished(spec.JobId, DateTimeOffset.UtcNow, run.Host.Name, playIndex, run.TaskIndex, run.ItemIndex,
                 task.Name, task.Module.Name, outcome.ToString().ToLowerInvariant(), result.Failed, result.Changed, taskResult.Output,
@@ -1076,6 +1126,8 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
             Parsed = f.Facts is { } facts && JsonValues.ToDictionary(facts) is { Count: > 0 } parsed ? parsed : null,
             Item = f.Item,
             Ignored = f.Ignored,
+            Transaction = f.Data is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("transaction", out var strategy)
+                && strategy.ValueKind == JsonValueKind.String ? strategy.GetString() : null,
         };
 
     /// <summary>Writes an event to the journal (tagged for the history) and runs <paramref name="then"/> once it is

@@ -17,7 +17,8 @@ internal static class Recap
             var colour = r.HasFailures ? "red" : r.Changed > 0 ? "yellow" : "green";
             console.MarkupLine($"[{colour}]{Markup.Escape(r.Device.PadRight(width))}[/] : "
                 + $"[green]ok={r.Ok}[/]  [yellow]changed={r.Changed}[/]  [red]unreachable={r.Unreachable}[/]  "
-                + $"[red]failed={r.Failed}[/]  [grey]skipped={r.Skipped}[/]");
+                + $"[red]failed={r.Failed}[/]  [grey]skipped={r.Skipped}[/]"
+                + (r.Transactions.Count > 0 ? $"  [grey]transaction={Markup.Escape(string.Join(',', r.Transactions))}[/]" : ""));
         }
 
         if (summary.HaltReason is not null)

@@ -19,7 +19,7 @@ public static class InventoryLoader
     public const string DefaultsFile = "defaults.yaml";
     internal const string DefaultsName = "defaults";
 
-    private static readonly string[] EntryKeys = ["hostname", "port", "username", "password", "enable_secret", "platform", "groups", "data"];
+    private static readonly string[] EntryKeys = ["hostname", "port", "username", "password", "enable_secret", "platform", "transaction", "groups", "data"];
     private static readonly string[] DefaultsKeys = EntryKeys.Where(k => k != "groups").ToArray();
 
     public static InventoryLoadResult Load(string directory)
@@ -115,6 +115,13 @@ public static class InventoryLoader
             else
                 port = p;
         }
+        string? transaction = null;
+        if (map["transaction"] is { } tr && reader.String(tr, "auto, replace, merge or none") is { } trs)
+        {
+            if (Playbooks.TransactionModes.Parse(trs.Value) is not null) transaction = trs.Value;
+            else reader.Diagnostics.Error(trs.Start, DiagnosticCodes.InvalidValue, $"'{trs.Value}' is not a transaction strategy",
+                DidYouMean.Hint(trs.Value, Playbooks.TransactionModes.Names) ?? "expected one of: " + string.Join(", ", Playbooks.TransactionModes.Names));
+        }
         var groupNodes = map["groups"] is { } g ? reader.StringList(g, "a list of group names") ?? [] : [];
         var data = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (map["data"] is { } dataNode && !(dataNode is YScalar { IsNull: true }) && reader.Mapping(dataNode) is { } dataMap)
@@ -123,7 +130,7 @@ public static class InventoryLoader
         }
         var entry = new InventoryEntry(name, location, Text("hostname"), port, Text("username"),
             SecretField("password"), SecretField("enable_secret"), Text("platform"),
-            groupNodes.Select(n => n.Value).ToList(), data);
+            groupNodes.Select(n => n.Value).ToList(), data) { Transaction = transaction };
         return new ParsedEntry(entry, groupNodes);
     }
 

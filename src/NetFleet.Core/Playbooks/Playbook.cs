@@ -32,6 +32,10 @@ public sealed record Play(
 
     public RollbackScope Rollback { get; init; } = RollbackScope.Device;
 
+    /// <summary>How configuration changes are protected on the devices (the play's <c>transaction:</c>); null leaves it
+    /// to each host's own <c>transaction</c>, then to <see cref="TransactionMode.Auto"/>.</summary>
+    public TransactionMode? Transaction { get; init; }
+
     /// <summary>A wait between one batch's end and the next one's start.</summary>
     public TimeSpan? PauseBetweenBatches { get; init; }
 
@@ -40,6 +44,31 @@ public sealed record Play(
 
     /// <summary>Packet captures on sensor nodes around the play's tasks (or around each batch), summarised in the job history.</summary>
     public CaptureBlock? Capture { get; init; }
+}
+
+/// <summary>
+/// A play's or host's <c>transaction:</c>. <see cref="Auto"/>: the strongest safety net the device has, probed once per
+/// session. <see cref="Replace"/>: the device's own timed revert (IOS <c>configure replace … time</c>, EOS <c>commit
+/// timer</c>, Junos <c>commit confirmed</c>), refused where the device lacks it. <see cref="Merge"/>: the lines merged
+/// the plain way, with a backup taken before and restored, verified, on failure. <see cref="None"/>: merged, never
+/// restored.
+/// </summary>
+public enum TransactionMode
+{
+    Auto,
+    Replace,
+    Merge,
+    None,
+}
+
+public static class TransactionModes
+{
+    public static readonly IReadOnlyList<string> Names = ["auto", "replace", "merge", "none"];
+
+    public static TransactionMode? Parse(string value) =>
+        Names.Contains(value) ? Enum.Parse<TransactionMode>(value, ignoreCase: true) : null;
+
+    public static string Name(this TransactionMode mode) => Names[(int)mode];
 }
 
 public sealed record PlaybookTask(

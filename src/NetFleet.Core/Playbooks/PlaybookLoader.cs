@@ -21,7 +21,7 @@ public static class PlaybookLoader
     private const string PollModule = "snmp_poll";
 
     public static readonly IReadOnlyList<string> PlayKeys = ["name", "hosts", "vars", "serial", "max_fail_percentage", "any_errors_fatal", "tasks", "poll",
-        "post_checks", "confirm_minutes", "rollback", "pause_between_batches", "approval", "capture"];
+        "post_checks", "confirm_minutes", "rollback", "pause_between_batches", "approval", "capture", "transaction"];
     public static readonly IReadOnlyList<string> TaskKeys = ["name", "register", "when", "loop", "ignore_errors", "timeout", "vars"];
 
     public static PlaybookLoadResult Load(string path)
@@ -103,6 +103,14 @@ public static class PlaybookLoader
             if (Enum.TryParse<RollbackScope>(rbs.Value, ignoreCase: true, out var scope) && rbs.Value.All(char.IsLetter)) rollback = scope;
             else bag.Error(rbs.Start, DiagnosticCodes.InvalidValue, $"'{rbs.Value}' is not a rollback scope", "expected one of: device, batch, job");
         }
+        TransactionMode? transaction = null;
+        if (map["transaction"] is { } tr && reader.String(tr, "auto, replace, merge or none") is { } trs)
+        {
+            transaction = TransactionModes.Parse(trs.Value);
+            if (transaction is null)
+                bag.Error(trs.Start, DiagnosticCodes.InvalidValue, $"'{trs.Value}' is not a transaction strategy",
+                    DidYouMean.Hint(trs.Value, TransactionModes.Names) ?? "expected one of: " + string.Join(", ", TransactionModes.Names));
+        }
         TimeSpan? pause = null;
         if (map["pause_between_batches"] is { } pb && reader.String(pb, "a duration such as 30s or 2m") is { } pbs)
         {
@@ -146,7 +154,7 @@ public static class PlaybookLoader
             ? null
             : new Play(name ?? hostsNode!.Value, hosts, vars, serial, maxFail, anyErrorsFatal, tasks, map.Start)
             {
-                HostsNode = hostsNode, ConfirmMinutes = confirmMinutes, Rollback = rollback, PauseBetweenBatches = pause,
+                HostsNode = hostsNode, ConfirmMinutes = confirmMinutes, Rollback = rollback, Transaction = transaction, PauseBetweenBatches = pause,
                 Approval = approval, PostChecks = postChecks, Capture = capture,
             };
     }

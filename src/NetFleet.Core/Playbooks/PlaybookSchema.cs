@@ -91,6 +91,12 @@ public static class PlaybookSchema
                     ["enum"] = new JsonArray("device", "batch", "job"),
                     ["description"] = "On a halt, roll back only the failed device, its whole batch, or every device the job changed.",
                 },
+                ["transaction"] = new JsonObject
+                {
+                    ["enum"] = new JsonArray("auto", "replace", "merge", "none"),
+                    ["description"] = "How configuration changes are protected: auto (the strongest the device has), replace (the device's own "
+                        + "timed revert), merge (backup, then a verified restore on failure), none. Overrides each host's 'transaction'.",
+                },
                 ["pause_between_batches"] = Described("string", "A wait between batches, e.g. 30s or 2m."),
                 ["approval"] = Described("boolean", "Wait before each batch after the first until 'netfleet jobs approve ID'."),
                 ["poll"] = PollSchema(),

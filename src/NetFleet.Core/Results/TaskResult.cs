@@ -44,12 +44,19 @@ public sealed record TaskResult(
 
     /// <summary>A failure the task's <c>ignore_errors</c> let pass: the host went on (Ansible's "ignored").</summary>
     public bool Ignored { get; init; }
+
+    /// <summary>How a configuration change was protected (replace, merge, none); null for other tasks and for
+    /// changes that turned out to be there already.</summary>
+    public string? Transaction { get; init; }
 }
 
 /// <summary>Ansible's recap line for one host.</summary>
 public sealed record HostRecap(string Device, int Ok, int Changed, int Failed, int Unreachable, int Skipped)
 {
     public bool HasFailures => Failed > 0 || Unreachable > 0;
+
+    /// <summary>The transaction strategies the host's configuration changes used, in order of first use.</summary>
+    public IReadOnlyList<string> Transactions { get; init; } = [];
 
     public static IReadOnlyList<HostRecap> From(IEnumerable<TaskResult> results, IEnumerable<string> devices)
     {
@@ -59,7 +66,10 @@ public sealed record HostRecap(string Device, int Ok, int Changed, int Failed, i
             var rs = byDevice.GetValueOrDefault(d) ?? [];
             int Count(TaskOutcome o) => rs.Count(r => r.Outcome == o && !r.Ignored);
             return new HostRecap(d, Count(TaskOutcome.Ok), Count(TaskOutcome.Changed), Count(TaskOutcome.Failed),
-                Count(TaskOutcome.Unreachable), Count(TaskOutcome.Skipped));
+                Count(TaskOutcome.Unreachable), Count(TaskOutcome.Skipped))
+            {
+                Transactions = [.. rs.Select(r => r.Transaction).OfType<string>().Distinct(StringComparer.Ordinal)],
+            };
         }).ToList();
     }
 }

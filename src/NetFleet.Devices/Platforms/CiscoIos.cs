@@ -25,10 +25,11 @@ public sealed partial class CiscoIos : PlatformDefinition
 
     public override IReadOnlyList<string> OnOpenCommands { get; } = ["terminal length 0", "terminal width 511"];
 
+    /// <summary><c>configure terminal</c> and the lines. IOS applies each line as it is entered, so there is no diff of
+    /// the device's own: the caller compares the running configuration before and after.</summary>
     public override async Task<ConfigResult> ApplyConfigAsync(IConfigSession session, IReadOnlyList<string> lines,
         CancellationToken cancellationToken)
     {
-        var before = await session.GetRunningConfigAsync(cancellationToken);
         await session.EnterLevelAsync("configuration", cancellationToken);
         try
         {
@@ -37,18 +38,51 @@ public sealed partial class CiscoIos : PlatformDefinition
                 await session.SendAsync(line, cancellationToken);
             }
         }
-        catch (CommandRejectedException)
+        finally
         {
-            // IOS applies each line as it is entered: the lines before a rejected one stay applied
-            // (there is no candidate to discard); leave configuration mode and report.
+            // The lines before a rejected one stay applied (there is no candidate to discard): leave configuration mode
+            // either way, so the caller can restore or report from a known prompt.
             await session.EnterLevelAsync("privileged_exec", cancellationToken);
-            throw;
         }
 
-        await session.EnterLevelAsync("privileged_exec", cancellationToken);
+        return new ConfigResult(true, null);
+    }
 
-        var diff = LineDiff(before, await session.GetRunningConfigAsync(cancellationToken));
-        return new ConfigResult(diff is not null, diff);
+    /// <summary>
+    /// <c>show archive</c> tells both capabilities the replace strategy needs: an image without it has no such command
+    /// (the Configuration Replace and Rollback feature is missing), and an image with it says whether an archive
+    /// <c>path</c> is configured. An image with an archive but without <c>configure replace</c> is found out when the
+    /// device refuses it (<see cref="MissingCapability"/>), before anything changed.
+    /// </summary>
+    public override async Task<DeviceCapabilities> ProbeAsync(IConfigSession session, CancellationToken cancellationToken)
+    {
+        await session.EnterLevelAsync("privileged_exec", cancellationToken);
+        var archive = await session.SendAsync("show archive", cancellationToken, checkFailures: false);
+        var answer = archive.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith('^')) ?? "";
+        var missing = new Dictionary<ConfigStrategy, string>();
+        if (FindFailure(archive) is not null)
+        {
+            missing[ConfigStrategy.Replace] = $"the Configuration Replace and Rollback feature ('configure replace', 'configure confirm'), "
+                + $"which this image lacks ('show archive' answered: {answer})";
+        }
+        else if (ArchiveDisabled().IsMatch(archive) || !MostRecent().IsMatch(archive) && !archive.Contains("archive file will be named", StringComparison.OrdinalIgnoreCase))
+        {
+            missing[ConfigStrategy.Replace] = $"a configuration archive: configure 'archive' with a 'path' on the device ('show archive' answered: {answer})";
+        }
+
+        return new DeviceCapabilities(missing, "show archive: " + answer);
+    }
+
+    public override string? MissingCapability(CommandRejectedException rejected)
+    {
+        if (ArchiveDisabled().IsMatch(rejected.DeviceMessage))
+        {
+            return $"a configuration archive: configure 'archive' with a 'path' on the device ('{rejected.Command}' answered: {rejected.DeviceMessage})";
+        }
+
+        return rejected.Command.StartsWith("configure replace", StringComparison.Ordinal) || rejected.Command.StartsWith("archive config", StringComparison.Ordinal)
+            ? $"'configure replace … time', which this image lacks ('{rejected.Command}' answered: {rejected.DeviceMessage})"
+            : null;
     }
 
     /// <summary>Archives the running configuration to flash, then replaces the running configuration with that same
@@ -57,20 +91,12 @@ public sealed partial class CiscoIos : PlatformDefinition
     public override async Task<ConfigResult> ApplyConfirmedAsync(IConfigSession session, IReadOnlyList<string> lines,
         ConfigTransaction transaction, CancellationToken cancellationToken)
     {
-        var before = await session.GetRunningConfigAsync(cancellationToken);
-        if (ConfigText.Missing(lines, before).Count == 0)
-        {
-            // IOS does not show a pending timed revert; if an attempt whose answer was lost left one, it is this
-            // change's (the lines are there), and confirming it keeps the device from taking the change back.
-            var confirm = await session.SendAsync("configure confirm", cancellationToken, checkFailures: false);
-            return new ConfigResult(!confirm.Contains("No Rollback Confirmation pending", StringComparison.OrdinalIgnoreCase), null);
-        }
-
         await session.EnterLevelAsync("privileged_exec", cancellationToken);
         await session.SendAsync("archive config", cancellationToken);
         var archives = await session.SendAsync("show archive", cancellationToken);
         var point = MostRecent().Match(archives) is { Success: true } m ? m.Groups[1].Value
-            : throw new DeviceStateException(session.Device, "'archive config' left no archive file; configure 'archive' with a 'path' on the device");
+            : throw new DeviceStateException(session.Device, "'archive config' left no archive file; configure 'archive' with a 'path' on the device, "
+                + "or set 'transaction: merge' on the play or host");
         await session.SendAsync($"configure replace {point} force time {transaction.ConfirmMinutes}", cancellationToken);
         await session.EnterLevelAsync("configuration", cancellationToken);
         try
@@ -88,13 +114,7 @@ public sealed partial class CiscoIos : PlatformDefinition
         }
 
         await session.EnterLevelAsync("privileged_exec", cancellationToken);
-        var diff = ConfigText.LineDiff(before, await session.GetRunningConfigAsync(cancellationToken));
-        if (diff is null)
-        {
-            await session.SendAsync("configure confirm", cancellationToken, checkFailures: false);
-        }
-
-        return new ConfigResult(diff is not null, diff) { RestorePoint = point };
+        return new ConfigResult(true, null) { RestorePoint = point };
     }
 
     public override async Task ConfirmAsync(IConfigSession session, ConfigTransaction transaction, CancellationToken cancellationToken)
@@ -127,4 +147,8 @@ public sealed partial class CiscoIos : PlatformDefinition
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(\S+)\s*<- Most Recent")]
     private static partial System.Text.RegularExpressions.Regex MostRecent();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"archive (feature )?(is )?not (enabled|configured)|archive path (is )?not (specified|configured)",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex ArchiveDisabled();
 }

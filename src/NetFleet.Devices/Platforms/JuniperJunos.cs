@@ -29,6 +29,23 @@ public sealed class JuniperJunos : PlatformDefinition
 
     public override string LineConfigCommand => "show configuration | display set";
 
+    /// <summary>In <c>display set</c> form: a <c>set</c> line is there when the configuration shows it, a
+    /// <c>delete</c> holds when nothing under its path is set; any other statement (insert, rename, activate …) is
+    /// always sent.</summary>
+    public override IReadOnlyList<string> PendingLines(IReadOnlyList<string> lines, string config)
+    {
+        var present = SetLines(config).Select(ConfigText.Normalise).ToHashSet(StringComparer.Ordinal);
+        return [.. lines.Where(line => !Holds(ConfigText.Normalise(line)))];
+
+        bool Holds(string line)
+        {
+            if (line.StartsWith("set ", StringComparison.Ordinal)) return present.Contains(line);
+            if (!line.StartsWith("delete ", StringComparison.Ordinal)) return line.Length == 0;
+            var path = "set " + line["delete ".Length..];
+            return !present.Any(p => p == path || p.StartsWith(path + " ", StringComparison.Ordinal));
+        }
+    }
+
     public override async Task<ConfigResult> ApplyConfigAsync(IConfigSession session, IReadOnlyList<string> lines,
         CancellationToken cancellationToken)
     {

@@ -84,8 +84,23 @@ public abstract class PlatformDefinition
     /// <summary>Copies running to startup configuration; null where applying already persists (Junos commit).</summary>
     public virtual string? SaveConfigCommand => null;
 
-    /// <summary>Applies configuration lines and returns whether anything changed (with the device's diff
-    /// where it has one). On a rejected line the platform restores the device before rethrowing.</summary>
+    /// <summary>The lines of a change that the running configuration (as <see cref="LineConfigCommand"/> prints it)
+    /// does not hold yet; empty when the change is there already. Indented IOS/EOS style by default.</summary>
+    public virtual IReadOnlyList<string> PendingLines(IReadOnlyList<string> lines, string config) =>
+        ConfigText.IndentedPending(lines, config);
+
+    /// <summary>What the device offers for safe changes (see <see cref="DeviceCapabilities"/>); asked once per session,
+    /// with show commands only. By default every strategy: the platform's safety net is part of every image.</summary>
+    public virtual Task<DeviceCapabilities> ProbeAsync(IConfigSession session, CancellationToken cancellationToken) =>
+        Task.FromResult(DeviceCapabilities.All($"{Name}: every image has its safety net"));
+
+    /// <summary>When a device refuses a step of <see cref="ApplyConfirmedAsync"/> because it lacks a capability (and
+    /// nothing changed yet), which one in an operator's words; null for any other refusal.</summary>
+    public virtual string? MissingCapability(CommandRejectedException rejected) => null;
+
+    /// <summary>Applies configuration lines the plain way (the merge strategy) and returns whether anything changed,
+    /// with the device's diff where it has one. On a rejected line the platform discards what it can (a session, a
+    /// candidate) and leaves configuration mode before rethrowing.</summary>
     public abstract Task<ConfigResult> ApplyConfigAsync(IConfigSession session, IReadOnlyList<string> lines,
         CancellationToken cancellationToken);
 
@@ -138,7 +153,7 @@ public abstract class PlatformDefinition
         ?? throw new ArgumentException($"{Name} has no privilege level '{name}'", nameof(name));
 
     /// <summary>The first failure line and what follows it (the device's own words), or null.</summary>
-    internal string? FindFailure(string output)
+    protected internal string? FindFailure(string output)
     {
         var lines = output.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -155,20 +170,6 @@ public abstract class PlatformDefinition
 
         return null;
     }
-
-    /// <summary>Line-based diff of two configurations (for platforms without a diff of their own).</summary>
-    protected static string? LineDiff(string before, string after)
-    {
-        static string[] Lines(string text) => [.. text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0 && !IsVolatile(l))];
-        var old = Lines(before);
-        var now = Lines(after);
-        var removed = old.Except(now).Select(l => "- " + l);
-        var added = now.Except(old).Select(l => "+ " + l);
-        var diff = string.Join('\n', removed.Concat(added));
-        return diff.Length == 0 ? null : diff;
-    }
-
-    private static bool IsVolatile(string line) => ConfigText.IsVolatile(line);
 }
 
 /// <summary>Every platform in this assembly, found once by type.</summary>

@@ -86,10 +86,14 @@ public sealed record ApplyConfig(IReadOnlyList<string> Lines, bool Save) : Devic
 
     /// <summary>The change's stable name (config session, commit comment), for a later confirm or restore.</summary>
     public string? Transaction { get; init; }
+
+    /// <summary>The strategy asked for (<c>replace</c>, <c>merge</c>, <c>none</c>); null picks the strongest the device has.</summary>
+    public string? Strategy { get; init; }
 }
 
-/// <summary>Make a change applied with <see cref="ApplyConfig.ConfirmMinutes"/> permanent.</summary>
-public sealed record ConfirmConfig(string Transaction, bool Save) : DeviceRequest;
+/// <summary>Make a change applied with <see cref="ApplyConfig.ConfirmMinutes"/> permanent; <paramref name="Strategy"/> is
+/// the one it was applied under (only <c>replace</c> leaves the device waiting for a confirmation).</summary>
+public sealed record ConfirmConfig(string Transaction, bool Save, string? Strategy = null) : DeviceRequest;
 
 /// <summary>Put the running configuration back to <paramref name="Backup"/> (as <see cref="ReadConfig"/> read it) and
 /// read it again, so the caller can verify the restore took.</summary>
