@@ -18,7 +18,7 @@ internal static class Recap
             console.MarkupLine($"[{colour}]{Markup.Escape(r.Device.PadRight(width))}[/] : "
                 + $"[green]ok={r.Ok}[/]  [yellow]changed={r.Changed}[/]  [red]unreachable={r.Unreachable}[/]  "
                 + $"[red]failed={r.Failed}[/]  [grey]skipped={r.Skipped}[/]"
-                + (r.Transactions.Count > 0 ? $"  [grey]transaction={Markup.Escape(string.Join(',', r.Transactions))}[/]" : ""));
+                + (r.Transactions.Length > 0 ? $"  [grey]transaction={Markup.Escape(r.Transactions)}[/]" : ""));
         }
 
         if (summary.HaltReason is not null)

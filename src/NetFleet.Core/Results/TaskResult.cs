@@ -55,8 +55,9 @@ public sealed record HostRecap(string Device, int Ok, int Changed, int Failed, i
 {
     public bool HasFailures => Failed > 0 || Unreachable > 0;
 
-    /// <summary>The transaction strategies the host's configuration changes used, in order of first use.</summary>
-    public IReadOnlyList<string> Transactions { get; init; } = [];
+    /// <summary>The transaction strategies the host's configuration changes used, comma-separated in order of first use
+    /// (a string, so recaps still compare by value); empty when none changed anything.</summary>
+    public string Transactions { get; init; } = "";
 
     public static IReadOnlyList<HostRecap> From(IEnumerable<TaskResult> results, IEnumerable<string> devices)
     {
@@ -68,7 +69,7 @@ public sealed record HostRecap(string Device, int Ok, int Changed, int Failed, i
             return new HostRecap(d, Count(TaskOutcome.Ok), Count(TaskOutcome.Changed), Count(TaskOutcome.Failed),
                 Count(TaskOutcome.Unreachable), Count(TaskOutcome.Skipped))
             {
-                Transactions = [.. rs.Select(r => r.Transaction).OfType<string>().Distinct(StringComparer.Ordinal)],
+                Transactions = string.Join(',', rs.Select(r => r.Transaction).OfType<string>().Distinct(StringComparer.Ordinal)),
             };
         }).ToList();
     }
