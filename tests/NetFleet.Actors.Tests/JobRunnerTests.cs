@@ -45,8 +45,9 @@ public sealed class JobRunnerTests(ActorLab lab) : IAsyncLifetime
         Assert.Equal(JobOutcome.Succeeded, summary.Outcome);
         foreach (var device in new[] { "ios-1", "eos-1", "junos-1" })
         {
-            // version ok, ntp pushed (changed), one read-back skipped by `when`, one ok, two assert items ok.
-            Assert.Equal(new HostRecap(device, 4, 1, 0, 0, 1), summary.Recap.Single(r => r.Device == device));
+            // version ok, ntp pushed (changed, under the device's own safety net), one read-back skipped by `when`,
+            // one ok, two assert items ok.
+            Assert.Equal(new HostRecap(device, 4, 1, 0, 0, 1) { Transactions = "replace" }, summary.Recap.Single(r => r.Device == device));
         }
 
         var asserts = summary.Results.Where(r => r.Module == "assert" && r.Device == "junos-1").ToList();
