@@ -11,6 +11,10 @@ public sealed record ConfigTransaction(string Name, int ConfirmMinutes)
     /// <summary>The strategy asked for; null picks the strongest the device supports.</summary>
     public ConfigStrategy? Strategy { get; init; }
 
+    /// <summary>The running configuration the caller read just before (in <see cref="Platforms.PlatformDefinition.LineConfigCommand"/>
+    /// form), so the driver need not read it again; null makes the driver read it.</summary>
+    public string? Backup { get; init; }
+
     /// <summary>A name the platforms accept for a config session or file: letters, digits and dashes.</summary>
     public static string NameFor(string jobId, string device, int play, int task, int item)
     {

@@ -121,7 +121,7 @@ public sealed class DeviceDriver : IDeviceDriver, IConfigSession
     {
         // The backup, and what the change still lacks: a line already in the running configuration is not sent, and a
         // change that is all there enters no configuration mode at all.
-        var before = (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
+        var before = transaction.Backup ?? (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
         var pending = Platform.PendingLines(lines, before);
         Capabilities ??= await Platform.ProbeAsync(this, cancellationToken);
         var strategy = transaction.Strategy ?? Capabilities.Strongest;

@@ -94,7 +94,7 @@ internal sealed class DeviceSessionActor : ReceiveActor
                 SendCommand send => await SendAsync(driver, send, request.Timeout, cts.Token),
                 ApplyConfig apply when request.Check => await CompareAsync(driver, apply, cts.Token),
                 ApplyConfig { ConfirmMinutes: { } minutes, Transaction: { } name } apply => await ApplyTransactionAsync(driver, apply,
-                    new ConfigTransaction(name, minutes) { Strategy = ConfigStrategies.Parse(apply.Strategy) }, cts.Token),
+                    new ConfigTransaction(name, minutes) { Strategy = ConfigStrategies.Parse(apply.Strategy), Backup = apply.Backup }, cts.Token),
                 ApplyConfig apply => await ApplyAsync(driver, apply, cts.Token),
                 ConfirmConfig confirm => await ConfirmAsync(driver, confirm, cts.Token),
                 RestoreConfig restore => (await driver.RestoreConfigAsync(restore.Backup, restore.RestorePoint, cts.Token), false, null, null),

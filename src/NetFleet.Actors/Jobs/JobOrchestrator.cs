@@ -636,7 +636,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         run.RestoreAttempts = 0;
         Request(run, CurrentRequest(run) with
         {
-            ConfirmMinutes = Play.ConfirmMinutes, Transaction = run.Transaction, Strategy = RequestedStrategy(run.Host),
+            ConfirmMinutes = Play.ConfirmMinutes, Transaction = run.Transaction, Strategy = RequestedStrategy(run.Host), Backup = run.ConfigBefore,
         }, Phase.Apply);
     }
 

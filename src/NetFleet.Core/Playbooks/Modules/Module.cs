@@ -89,6 +89,9 @@ public sealed record ApplyConfig(IReadOnlyList<string> Lines, bool Save) : Devic
 
     /// <summary>The strategy asked for (<c>replace</c>, <c>merge</c>, <c>none</c>); null picks the strongest the device has.</summary>
     public string? Strategy { get; init; }
+
+    /// <summary>The running configuration read just before (the change's backup), so the device need not read it again.</summary>
+    public string? Backup { get; init; }
 }
 
 /// <summary>Make a change applied with <see cref="ApplyConfig.ConfirmMinutes"/> permanent; <paramref name="Strategy"/> is
