@@ -168,13 +168,16 @@ public sealed class DeviceDriver : IDeviceDriver, IConfigSession
         }
     }
 
-    public Task ConfirmConfigAsync(ConfigTransaction transaction, CancellationToken cancellationToken = default)
+    public async Task ConfirmConfigAsync(ConfigTransaction transaction, CancellationToken cancellationToken = default)
     {
         EnsureUsable();
+        // A change resumed after a crash may not know its strategy: it was the strongest the device has.
+        var strategy = transaction.Strategy ?? (Capabilities ??= await Platform.ProbeAsync(this, cancellationToken)).Strongest;
         // Only the replace strategy leaves the device waiting for a confirmation; a merged change is final as it is.
-        return transaction.Strategy is null or ConfigStrategy.Replace
-            ? Platform.ConfirmAsync(this, transaction, cancellationToken)
-            : Task.CompletedTask;
+        if (strategy == ConfigStrategy.Replace)
+        {
+            await Platform.ConfirmAsync(this, transaction, cancellationToken);
+        }
     }
 
     public async Task<string> RestoreConfigAsync(string backup, string? restorePoint, CancellationToken cancellationToken = default)
