@@ -234,6 +234,7 @@ public sealed class CiscoIos : ILabPlatform
             !
             control-plane
             !
+            !
             {(caps.Motd is null ? "" : $"{MotdBanner}\n{caps.Motd}{Delimiter}\n!")}
             line con 0
             line aux 0
