@@ -50,6 +50,12 @@ public sealed record IosCapabilities
     public bool HasArchiveFeature => Archive || ConfigureReplace;
 
     public bool IsLegacyImage => Image == "12.4";
+
+    /// <summary>What the factory configuration is made from (archive, enable, image, MOTD), to tell saved
+    /// device state made for other capabilities; null for the classic device's.</summary>
+    public string? Mark => this with { ConfigureReplace = true, ShowRunningConfigMs = 0 } == Classic
+        ? null
+        : $"archive={Archive} enable={Enable} image={Image} motd={Motd}";
 }
 
 /// <summary>Named sets of capabilities for <c>lab up --ios-variant</c>, so a benchmark or a demo needs no hand-written spec.</summary>

@@ -259,6 +259,13 @@ public sealed partial class LabHost : IAsyncDisposable
                     log.Warning("Device {Device}: saved state {File} is unreadable ({Reason}); starting from factory state",
                         device.Name, file, e.Message);
                 }
+
+                if (state is not null && state.Capabilities != device.Capabilities.Mark)
+                {
+                    // Another variant's configuration (an archive the device should not have) would make it lie.
+                    log.Information("Device {Device}: saved state was made for other capabilities; starting from factory state", device.Name);
+                    state = null;
+                }
             }
 
             var name = device.Name;

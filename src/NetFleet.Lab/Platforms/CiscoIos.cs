@@ -249,7 +249,10 @@ public sealed class CiscoIos : ILabPlatform
 
             """.ReplaceLineEndings("\n");
         config = IndentedConfig.Parse(config).Render(1);
-        return new DeviceState { RunningConfig = config, StartupConfig = config, BootedAt = TimeProvider.System.GetUtcNow() };
+        return new DeviceState
+        {
+            RunningConfig = config, StartupConfig = config, BootedAt = TimeProvider.System.GetUtcNow(), Capabilities = caps.Mark,
+        };
     }
 
     public void OnLoaded(LabDevice device, DeviceStateStore state, LabClock clock)
