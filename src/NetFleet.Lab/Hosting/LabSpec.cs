@@ -8,7 +8,8 @@ namespace NetFleet.Lab.Hosting;
 
 /// <summary>
 /// The lab inventory: which devices the lab serves, on which loopback addresses, with which
-/// faults. <c>lab up --devices N</c> generates one; a hand-written <c>lab.yaml</c> can add faults.
+/// faults and (IOS) which variant and capabilities. <c>lab up --devices N [--ios-variant V]</c>
+/// generates one; a hand-written <c>lab.yaml</c> can add faults and capabilities per device.
 /// </summary>
 public sealed record LabSpec(int Port, TimeSpan DeviceMinute, IReadOnlyList<LabDevice> Devices)
 {
