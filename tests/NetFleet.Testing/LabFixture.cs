@@ -21,6 +21,11 @@ public sealed class LabFixture : IAsyncLifetime
         this.platforms = platforms;
     }
 
+    /// <summary>A lab of <paramref name="devices"/> IOS devices of an <see cref="IosVariants"/> preset
+    /// (<c>mixed</c> cycles classic, no-archive, legacy, privileged-slow), as <c>lab up --ios-variant</c> makes it.</summary>
+    public static LabFixture IosVariant(string variant, int devices = 4) =>
+        new(port => LabSpec.Generate(devices, [LabPlatforms.Find("ios")!], port, TimeSpan.FromSeconds(1), variant));
+
     public LabHost Host { get; private set; } = null!;
     public LabPaths Paths => Host.Paths;
     public LabSpec Spec => Host.Spec;

@@ -63,13 +63,20 @@ internal static class LabCommands
             Description = "Seconds in a device minute, for commit-confirmed style timers (tests shorten it)",
             DefaultValueFactory = _ => 60,
         };
+        var iosVariant = new Option<string?>("--ios-variant")
+        {
+            Description = "Make the IOS devices a variant operators meet: classic (as without the option), no-archive, "
+                + "legacy (12.4, no configure replace, no archive, enable without a secret, a MOTD banner), "
+                + "privileged-slow (privilege-15 login, slow show running-config), or mixed (cycles through the four)",
+        };
+        iosVariant.AcceptOnlyFromAmong([.. IosVariants.Names]);
         var foreground = new Option<bool>("--foreground")
         {
             Description = "Run in this process until Ctrl-C instead of as a background daemon",
         };
         var command = new Command("up", "Start the lab (as a background daemon) and write its inventory")
         {
-            devices, platforms, port, spec, inventory, deviceMinute, foreground, DirOption,
+            devices, platforms, port, spec, inventory, deviceMinute, iosVariant, foreground, DirOption,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -80,13 +87,19 @@ internal static class LabCommands
                 return 1;
             }
 
+            if (parse.GetValue(spec) is { } given && parse.GetValue(iosVariant) is not null)
+            {
+                Console.Error.WriteLine($"--ios-variant shapes a generated lab; in {given.FullName} give each cisco_ios device a `variant:` instead.");
+                return 2;
+            }
+
             LabSpec labSpec;
             try
             {
                 labSpec = parse.GetValue(spec) is { } specFile
                     ? LabSpec.Load(specFile.FullName)
                     : LabSpec.Generate(parse.GetValue(devices), ParsePlatforms(parse.GetValue(platforms)!),
-                        parse.GetValue(port), TimeSpan.FromSeconds(parse.GetValue(deviceMinute)));
+                        parse.GetValue(port), TimeSpan.FromSeconds(parse.GetValue(deviceMinute)), parse.GetValue(iosVariant));
             }
             catch (Exception e) when (e is LabSpecException or ArgumentException)
             {
@@ -269,6 +282,10 @@ internal static class LabCommands
 
             Console.WriteLine($"Lab up since {status.StartedAt:u} (pid {status.Pid}) in {status.Root}");
             Console.WriteLine($"  devices     {status.Devices}: {string.Join(", ", status.Platforms.Select(p => $"{p.Value} {p.Key}"))}");
+            if (status.IosVariants.Count > 0)
+            {
+                Console.WriteLine($"  ios         {string.Join(", ", status.IosVariants.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Value} {v.Key}"))}");
+            }
             Console.WriteLine($"  port        {status.Port} ({status.SshdInstances} sshd instances)");
             Console.WriteLine($"  sessions    {status.SessionsServed} served, {status.SessionsActive} open");
             return 0;

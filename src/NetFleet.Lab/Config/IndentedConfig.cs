@@ -37,9 +37,26 @@ internal sealed class IndentedConfig
     {
         var config = new IndentedConfig();
         var stack = new List<(int Indent, ConfigLine Line)>();
-        foreach (var raw in text.Split('\n'))
+        var raws = text.Split('\n');
+        for (var i = 0; i < raws.Length; i++)
         {
-            var line = raw.TrimEnd('\r', ' ');
+            var line = raws[i].TrimEnd('\r', ' ');
+            if (line.StartsWith("banner ", StringComparison.Ordinal) && OpensBanner(line))
+            {
+                // An IOS banner's text is kept verbatim, blank lines and indentation included, up to its closing ^C.
+                var banner = new StringBuilder(line);
+                while (++i < raws.Length)
+                {
+                    banner.Append('\n').Append(raws[i].TrimEnd('\r'));
+                    if (raws[i].Contains(BannerDelimiter, StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+                }
+                stack.Clear();
+                config.Lines.Add(new ConfigLine(banner.ToString()));
+                continue;
+            }
             // Comments ("! Last configuration change …") are printed by the device, not stored.
             if (line.Length == 0 || line.StartsWith("! ", StringComparison.Ordinal) || (line == "!" && config.Lines.Count == 0))
             {
@@ -55,6 +72,15 @@ internal sealed class IndentedConfig
             stack.Add((indent, node));
         }
         return config;
+    }
+
+    private const string BannerDelimiter = "^C";
+
+    /// <summary>A banner line whose text goes on over the following lines (<c>banner motd ^C</c> with no closing ^C).</summary>
+    private static bool OpensBanner(string line)
+    {
+        var first = line.IndexOf(BannerDelimiter, StringComparison.Ordinal);
+        return first >= 0 && line.IndexOf(BannerDelimiter, first + BannerDelimiter.Length, StringComparison.Ordinal) < 0;
     }
 
     /// <summary>Applies one configuration-mode line to a stored configuration: sets <paramref name="line"/>

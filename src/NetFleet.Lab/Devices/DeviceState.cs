@@ -10,6 +10,10 @@ public sealed class DeviceState
     public string RunningConfig { get; set; } = "";
     public string StartupConfig { get; set; } = "";
 
+    /// <summary>The capabilities the factory configuration was made for (<see cref="IosCapabilities.Mark"/>;
+    /// null for the classic device). A lab started with a different factory configuration starts the device afresh.</summary>
+    public string? Capabilities { get; set; }
+
     /// <summary>When the device last booted; uptime counts from here.</summary>
     public DateTimeOffset BootedAt { get; set; }
 

@@ -9,6 +9,15 @@ public sealed record LabDevice(string Name, string Address, string Platform, Dev
 
     /// <summary>The site the device is said to be in (inventory data, for selections).</summary>
     public string Site { get; init; } = "lon";
+
+    /// <summary>What an IOS device's image and factory configuration have (ignored by other platforms).</summary>
+    public IosCapabilities Capabilities { get; init; } = IosCapabilities.Classic;
+
+    /// <summary>The <see cref="IosVariants"/> name the capabilities came from, if any.</summary>
+    public string? Variant { get; init; }
+
+    /// <summary>An IOS device that reaches privileged EXEC without a secret: its inventory entry gets none.</summary>
+    public bool EnablesWithoutSecret => Platform == "cisco_ios" && Capabilities.Enable != IosEnable.Secret;
 }
 
 /// <summary>Fault injection for one device, read from the lab inventory.</summary>

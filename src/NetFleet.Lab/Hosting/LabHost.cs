@@ -27,6 +27,7 @@ public sealed partial class LabHost : IAsyncDisposable
     private readonly ILogger log;
     private readonly IReadOnlyList<ILabPlatform> platforms;
     private readonly Dictionary<string, DeviceStateStore> states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CommandLog> commandLogs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LabDevice> byAddress = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> dirty = new(StringComparer.Ordinal);
     private readonly List<Process> sshds = [];
@@ -51,6 +52,7 @@ public sealed partial class LabHost : IAsyncDisposable
         foreach (var device in spec.Devices)
         {
             byAddress[device.Address] = device;
+            commandLogs[device.Name] = new CommandLog();
         }
     }
 
@@ -163,11 +165,27 @@ public sealed partial class LabHost : IAsyncDisposable
 
     public DeviceStateStore StateOf(string deviceName) => states[deviceName];
 
+    /// <summary>The last <see cref="Devices.CommandLog.DefaultCapacity"/> lines the device received
+    /// in any session, oldest first, with the CLI mode each was entered in.</summary>
+    public IReadOnlyList<CommandLogEntry> CommandLog(string deviceName) => commandLogs[deviceName].Entries;
+
+    /// <summary>Forgets what the named devices (all when none is named) received so far.</summary>
+    public void ClearCommandLog(params string[] deviceNames)
+    {
+        foreach (var name in deviceNames.Length == 0 ? [.. commandLogs.Keys] : deviceNames)
+        {
+            commandLogs[name].Clear();
+        }
+    }
+
     public LabStatus Status() => new(
         Environment.ProcessId, spec.Port, spec.Devices.Count, sshds.Count,
         spec.Devices.GroupBy(d => d.Platform).ToDictionary(g => g.Key, g => g.Count()),
         SessionsServed, Interlocked.Read(ref sessionsActive), startedAt, paths.Root,
-        sshds.Select(p => p.Id).ToList());
+        sshds.Select(p => p.Id).ToList())
+    {
+        IosVariants = spec.Devices.Where(d => d.Variant is not null).GroupBy(d => d.Variant!).ToDictionary(g => g.Key, g => g.Count()),
+    };
 
     private ILabPlatform PlatformOf(LabDevice device) =>
         platforms.FirstOrDefault(p => p.Name == device.Platform) ?? throw new LabException($"device {device.Name}: unknown platform {device.Platform}");
@@ -240,6 +258,13 @@ public sealed partial class LabHost : IAsyncDisposable
                 {
                     log.Warning("Device {Device}: saved state {File} is unreadable ({Reason}); starting from factory state",
                         device.Name, file, e.Message);
+                }
+
+                if (state is not null && state.Capabilities != device.Capabilities.Mark)
+                {
+                    // Another variant's configuration (an archive the device should not have) would make it lie.
+                    log.Information("Device {Device}: saved state was made for other capabilities; starting from factory state", device.Name);
+                    state = null;
                 }
             }
 
@@ -438,6 +463,7 @@ public sealed partial class LabHost : IAsyncDisposable
         var session = new DeviceSession(device, states[device.Name], terminal, clock, fields[3])
         {
             ExecCommand = execCommand.Length == 0 ? null : execCommand,
+            Commands = commandLogs[device.Name],
         };
         Interlocked.Increment(ref sessionsServed);
         Interlocked.Increment(ref sessionsActive);
@@ -521,4 +547,8 @@ public sealed partial class LabHost : IAsyncDisposable
 
 /// <summary>What <c>lab status</c> shows.</summary>
 public sealed record LabStatus(int Pid, int Port, int Devices, int SshdInstances, Dictionary<string, int> Platforms,
-    long SessionsServed, long SessionsActive, DateTimeOffset StartedAt, string Root, IReadOnlyList<int> SshdPids);
+    long SessionsServed, long SessionsActive, DateTimeOffset StartedAt, string Root, IReadOnlyList<int> SshdPids)
+{
+    /// <summary>IOS devices per variant (<c>lab up --ios-variant</c> or <c>variant:</c> in lab.yaml); empty when none is named.</summary>
+    public Dictionary<string, int> IosVariants { get; init; } = [];
+}

@@ -7,7 +7,8 @@ namespace NetFleet.Lab.Hosting;
 /// <summary>
 /// Writes a NetFleet inventory (Nornir-style hosts.yaml, groups.yaml, defaults.yaml) that matches
 /// a lab: one group per platform and per site, credentials as file references to the lab's secret
-/// files so that the inventory itself holds no secret.
+/// files so that the inventory itself holds no secret. IOS devices that enable without a secret get
+/// none, as an operator's inventory for them would: then only the devices that need one name it.
 /// </summary>
 public static class LabInventoryWriter
 {
@@ -17,13 +18,14 @@ public static class LabInventoryWriter
         var full = Path.GetFullPath(inventoryDir);
         string Reference(string file) => "${file:" + Path.GetRelativePath(full, file) + "}";
         const string Banner = "# Written by `netfleet lab up`; rewritten by every `lab up` that names this folder.\n";
+        var enableSecret = $"enable_secret: \"{Reference(paths.EnableSecretFile)}\"";
+        var secretPerHost = spec.Devices.Any(d => d.EnablesWithoutSecret);
 
         File.WriteAllText(Path.Combine(full, "defaults.yaml"), Banner + $"""
             port: {spec.Port}
             username: {LabDefaults.Username}
             password: "{Reference(paths.PasswordFile)}"
-            enable_secret: "{Reference(paths.EnableSecretFile)}"
-            data:
+            {(secretPerHost ? "" : enableSecret + "\n")}data:
               lab: true
               snmp:
                 port: {spec.SnmpPort}
@@ -56,6 +58,10 @@ public static class LabInventoryWriter
         {
             var group = LabPlatforms.Find(device.Platform)?.ShortName ?? device.Platform;
             hosts.Append($"{device.Name}:\n  hostname: {device.Address}\n  groups: [{group}, {device.Site}]\n");
+            if (secretPerHost && !device.EnablesWithoutSecret && device.Platform != "juniper_junos")
+            {
+                hosts.Append("  ").Append(enableSecret).Append('\n');
+            }
         }
 
         File.WriteAllText(Path.Combine(full, "hosts.yaml"), hosts.ToString());

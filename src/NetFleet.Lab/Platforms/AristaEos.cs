@@ -217,12 +217,14 @@ public sealed class AristaEos : ILabPlatform
         {
             if (session.ExecCommand is { } command)
             {
+                session.Commands.Record(ModeName(), command);
                 await ExecAsync(command, ct, execChannel: true);
                 return;
             }
             await terminal.WriteAsync(Prompt(), ct);
             while (!closed && await terminal.ReadCommandAsync(ct) is { } line)
             {
+                session.Commands.Record(ModeName(), line);
                 if (mode is null)
                 {
                     await ExecAsync(line, ct);
@@ -237,6 +239,11 @@ public sealed class AristaEos : ILabPlatform
                 }
             }
         }
+
+        /// <summary>The mode as the prompt names it: exec, privileged, config, config-s-NAME, config-if-Et1, ….</summary>
+        private string ModeName() => mode is null
+            ? privileged ? "privileged" : "exec"
+            : "config" + (configSession is null ? "" : "-s-" + configSession) + mode.Name;
 
         private string Prompt()
         {

@@ -11,18 +11,29 @@ namespace NetFleet.Lab.Platforms;
 /// Cisco IOS (an ISR 2911 on 15.7): user and privileged EXEC, configuration mode with its
 /// sub-modes, startup config, flash files, the configuration archive and <c>configure replace</c>.
 /// The running configuration is stored as IOS prints it, from <c>version</c> to <c>end</c>.
+/// A device's <see cref="IosCapabilities"/> make it one of the variants operators meet: no archive,
+/// an image without <c>configure replace</c>, <c>enable</c> without a secret or a privilege-15 login,
+/// a MOTD banner, a slow <c>show running-config</c>, or an ISR G1 on 12.4. The 12.4 image differs as
+/// a real one does over SSH in three ways: <c>show version</c> has the 12.4 layout (no licence/UDI
+/// block, the export notice, the ISR G1 hardware lines); the first prompt (and a MOTD) follows a
+/// blank line; and the configuration lacks the 15.x defaults (<c>multilink bundle-name</c>,
+/// <c>redundancy</c>, <c>no ipv6 cef</c>).
 /// </summary>
 public sealed class CiscoIos : ILabPlatform
 {
     private const string Invalid = "% Invalid input detected at '^' marker.\n\n";
     private const string Unsupported = "% This command is not supported by the NetFleet lab.\n";
+    private const string Delimiter = "^C";
+    private const string MotdBanner = "banner motd " + Delimiter;
 
     public string Name => "cisco_ios";
     public string ShortName => "ios";
 
     private static readonly CliNode[] Anything = [Rest()];
 
-    private static readonly CliGrammar Exec = new(
+    /// <summary>The EXEC commands of an image with or without the archive and Configuration Replace
+    /// features: a command the image lacks is invalid input, as on a real device.</summary>
+    private static CliGrammar ExecGrammar(bool archive, bool replace) => new([
         Key("enable"),
         Key("disable"),
         Key("exit"),
@@ -33,24 +44,24 @@ public sealed class CiscoIos : ILabPlatform
             Key("width", Arg("<0-512>", IsNumber)),
             Key("monitor"),
             Key("no", Key("monitor"))),
-        Key("show",
+        Key("show", [
             Key("version"),
             Key("running-config").Priv(),
             Key("startup-config").Priv(),
             Key("ip", Key("interface", Key("brief"))),
             Key("clock"),
-            Key("archive").Priv(),
+            .. archive ? [Key("archive").Priv()] : Array.Empty<CliNode>(),
             Key("users"),
-            Key("history")),
-        Key("configure",
+            Key("history")]),
+        Key("configure", [
             Key("terminal"),
-            Key("confirm"),
-            Key("replace", Arg("<url>", null,
-                Key("force", Key("time", Arg("<1-120>", IsNumber))).OrEnd(),
-                Key("time", Arg("<1-120>", IsNumber, Key("force")).OrEnd())).OrEnd())).OrEnd().Priv(),
+            .. replace ? [Key("confirm"),
+                Key("replace", Arg("<url>", null,
+                    Key("force", Key("time", Arg("<1-120>", IsNumber))).OrEnd(),
+                    Key("time", Arg("<1-120>", IsNumber, Key("force")).OrEnd())).OrEnd())] : Array.Empty<CliNode>()]).OrEnd().Priv(),
         Key("write", Key("memory"), Key("terminal")).OrEnd().Priv(),
         Key("copy", Arg("<source>", null, Arg("<destination>"))).Priv(),
-        Key("archive", Key("config")).Priv(),
+        .. archive ? [Key("archive", Key("config")).Priv()] : Array.Empty<CliNode>(),
         // Real commands that make the usual abbreviations as ambiguous as on a device.
         Key("clear", Anything).Priv(),
         Key("clock", Anything),
@@ -66,18 +77,18 @@ public sealed class CiscoIos : ILabPlatform
         Key("ssh", Anything),
         Key("telnet", Anything),
         Key("traceroute", Anything),
-        Key("where"));
+        Key("where")]);
 
     private static readonly CliNode[] ConfigControl = [Key("end"), Key("exit"), Key("do", Rest()), Key("no", Rest())];
 
-    private static readonly CliGrammar Global = new([
+    private static CliGrammar GlobalGrammar(bool archive) => new([
         .. ConfigControl,
         Key("hostname", Arg("WORD")),
         Key("interface", Id("<type>", null, Arg("<number>")).OrEnd()),
         Key("line", Id("<type>", null, Arg("<first>", IsNumber, Arg("<last>", IsNumber)).OrEnd())),
         Key("router", Key("ospf", Id("<id>", IsNumber)), Key("bgp", Id("<asn>", IsNumber)),
             Key("eigrp", Id("<asn>", IsNumber)), Key("rip")),
-        Key("archive"),
+        .. archive ? [Key("archive")] : Array.Empty<CliNode>(),
         Key("ip",
             Key("route", Anything), Key("domain", Key("name", Arg("WORD")), Key("lookup"), Key("list", Anything)),
             Key("domain-name", Arg("WORD")), Key("name-server", Anything), Key("http", Anything), Key("ssh", Anything),
@@ -149,8 +160,11 @@ public sealed class CiscoIos : ILabPlatform
     public DeviceState CreateFactoryState(LabDevice device)
     {
         var (high, low) = DeviceIdentity.Octets(device);
+        var caps = device.Capabilities;
+        var modern = !caps.IsLegacyImage;
+        // Lines a variant leaves out come out empty and are dropped below; IOS prints no blank lines.
         var config = $"""
-            version 15.7
+            version {caps.Image}
             service timestamps debug datetime msec
             service timestamps log datetime msec
             no service password-encryption
@@ -161,27 +175,22 @@ public sealed class CiscoIos : ILabPlatform
             boot-end-marker
             !
             !
-            enable secret 9 $9$nflab$Ht2yW0ZqCq6bG8xkJQeY1u
+            {(caps.Enable == IosEnable.Secret ? "enable secret 9 $9$nflab$Ht2yW0ZqCq6bG8xkJQeY1u" : "")}
             !
-            no aaa new-model
+            {(caps.Enable == IosEnable.None ? "aaa new-model\n!\n!\naaa authentication login default local\naaa authentication enable default none\n!\n!\naaa session-id common" : "no aaa new-model")}
             !
             !
             no ip domain lookup
             ip domain name lab.netfleet
             ip cef
-            no ipv6 cef
+            {(modern ? "no ipv6 cef" : "")}
             !
-            multilink bundle-name authenticated
+            {(modern ? "multilink bundle-name authenticated\n!" : "")}
             !
+            {(caps.Archive ? "archive\n path flash:archive\n maximum 10\n!" : "")}
+            username {LabDefaults.Username}{(caps.Enable == IosEnable.Privilege15 ? " privilege 15" : "")} secret 9 $9$nflab$3vGtQ8bXyPz1lM6nR0cK2e
             !
-            archive
-             path flash:archive
-             maximum 10
-            !
-            username {LabDefaults.Username} secret 9 $9$nflab$3vGtQ8bXyPz1lM6nR0cK2e
-            !
-            redundancy
-            !
+            {(modern ? "redundancy\n!" : "")}
             !
             interface Loopback0
              ip address 10.255.{high}.{low} 255.255.255.255
@@ -226,6 +235,7 @@ public sealed class CiscoIos : ILabPlatform
             control-plane
             !
             !
+            {(caps.Motd is null ? "" : $"{MotdBanner}\n{caps.Motd}{Delimiter}\n!")}
             line con 0
             line aux 0
             line vty 0 4
@@ -238,7 +248,11 @@ public sealed class CiscoIos : ILabPlatform
             end
 
             """.ReplaceLineEndings("\n");
-        return new DeviceState { RunningConfig = config, StartupConfig = config, BootedAt = TimeProvider.System.GetUtcNow() };
+        config = IndentedConfig.Parse(config).Render(1);
+        return new DeviceState
+        {
+            RunningConfig = config, StartupConfig = config, BootedAt = TimeProvider.System.GetUtcNow(), Capabilities = caps.Mark,
+        };
     }
 
     public void OnLoaded(LabDevice device, DeviceStateStore state, LabClock clock)
@@ -261,12 +275,27 @@ public sealed class CiscoIos : ILabPlatform
 
     private sealed record Mode(string Name, string? Header, CliGrammar Grammar);
 
-    private static readonly Mode TopMode = new("config", null, Global);
+    /// <summary>The command set of one kind of image.</summary>
+    private sealed record Image(CliGrammar Exec, CliGrammar Global)
+    {
+        public Mode Top { get; } = new("config", null, Global);
+
+        public static Image Of(bool archive, bool replace) => new(ExecGrammar(archive, replace), GlobalGrammar(archive));
+    }
+
+    private static readonly Image Full = Image.Of(archive: true, replace: true);
+    private static readonly Image WithoutReplace = Image.Of(archive: true, replace: false);
+    private static readonly Image WithoutArchive = Image.Of(archive: false, replace: false);
+
+    private static Image ImageOf(IosCapabilities capabilities) =>
+        capabilities.ConfigureReplace ? Full : capabilities.HasArchiveFeature ? WithoutReplace : WithoutArchive;
 
     private sealed class Cli(DeviceSession session)
     {
         private readonly ITerminal terminal = session.Terminal;
         private readonly DeviceStateStore store = session.State;
+        private readonly IosCapabilities capabilities = session.Device.Capabilities;
+        private readonly Image image = ImageOf(session.Device.Capabilities);
         private bool privileged;
         private int screenLength = 24;
         private Mode? mode;
@@ -274,15 +303,21 @@ public sealed class CiscoIos : ILabPlatform
 
         public async Task RunAsync(CancellationToken ct)
         {
+            privileged = store.Read(s => LogsInAtPrivilege15(s.RunningConfig, session.Username));
             if (session.ExecCommand is { } command)
             {
+                session.Commands.Record(ModeName(), command);
                 await ExecAsync(command, 0, ct, execChannel: true);
                 return;
             }
-            await WriteAsync(Prompt(), ct);
+            var motd = store.Read(s => MotdOf(s.RunningConfig));
+            // 12.4 leaves a blank line before the banner and before the first prompt.
+            var gap = capabilities.IsLegacyImage ? "\n" : "";
+            await WriteAsync((motd is null ? "" : gap + motd) + gap + Prompt(), ct);
             while (!closed && await terminal.ReadCommandAsync(ct) is { } line)
             {
                 var prompt = Prompt();
+                session.Commands.Record(ModeName(), line);
                 if (mode is null)
                 {
                     await ExecAsync(line, prompt.Length, ct);
@@ -301,6 +336,8 @@ public sealed class CiscoIos : ILabPlatform
         private string Hostname() => store.Read(s => HostnameOf(s.RunningConfig));
 
         private string Prompt() => Hostname() + (mode is null ? privileged ? "#" : ">" : $"({mode.Name})#");
+
+        private string ModeName() => mode?.Name ?? (privileged ? "privileged" : "exec");
 
         private ValueTask WriteAsync(string text, CancellationToken ct) => terminal.WriteAsync(text, ct);
 
@@ -354,7 +391,7 @@ public sealed class CiscoIos : ILabPlatform
             var tokens = CliToken.Split(command);
             // IOS runs an ssh exec command at the user's level; the lab lets every show through.
             var elevated = privileged || (execChannel && tokens.Count > 0 && "show".StartsWith(tokens[0].Text, StringComparison.OrdinalIgnoreCase));
-            var match = Exec.Match(command, tokens, elevated);
+            var match = image.Exec.Match(command, tokens, elevated);
             if (match.Status == CliStatus.Empty || await ReportAsync(match, tokens, line, column, ct))
             {
                 return;
@@ -379,6 +416,10 @@ public sealed class CiscoIos : ILabPlatform
                     await OutputAsync(ShowVersion(), filter, ct);
                     break;
                 case "show running-config" or "write terminal":
+                    if (capabilities.ShowRunningConfigMs > 0 && match.Command == "show running-config")
+                    {
+                        await Task.Delay(capabilities.ShowRunningConfigMs, ct);
+                    }
                     await OutputAsync(store.Read(s => RunningConfigText(s, true)), filter, ct);
                     break;
                 case "show startup-config":
@@ -436,6 +477,20 @@ public sealed class CiscoIos : ILabPlatform
             {
                 return;
             }
+            var running = store.Read(s => s.RunningConfig);
+            if (IndentedConfig.TopLevelValue(running, "enable secret") is null && IndentedConfig.TopLevelValue(running, "enable password") is null)
+            {
+                // Without an enable secret, vty lines refuse enable unless AAA says no password is needed.
+                if (running.Contains("\naaa authentication enable default none\n", StringComparison.Ordinal))
+                {
+                    privileged = true;
+                }
+                else
+                {
+                    await WriteAsync("% No password set\n", ct);
+                }
+                return;
+            }
             for (var attempt = 0; attempt < 3; attempt++)
             {
                 if (await AskAsync("Password: ", ct, secret: true) is not { } secret)
@@ -453,7 +508,7 @@ public sealed class CiscoIos : ILabPlatform
 
         private ValueTask EnterConfigAsync(CancellationToken ct)
         {
-            mode = TopMode;
+            mode = image.Top;
             return WriteAsync("Enter configuration commands, one per line.  End with CNTL/Z.\n", ct);
         }
 
@@ -556,6 +611,10 @@ public sealed class CiscoIos : ILabPlatform
         {
             var (device, hostname) = (session.Device, Hostname());
             var uptime = store.Read(s => session.Clock.Time.GetUtcNow() - s.BootedAt);
+            if (capabilities.IsLegacyImage)
+            {
+                return ShowVersion124(device, hostname, uptime);
+            }
             return $"""
                 Cisco IOS Software, C2900 Software (C2900-UNIVERSALK9-M), Version 15.7(3)M8, RELEASE SOFTWARE (fc2)
                 Technical Support: http://www.cisco.com/techsupport
@@ -592,6 +651,36 @@ public sealed class CiscoIos : ILabPlatform
                 """.ReplaceLineEndings("\n");
         }
 
+        /// <summary>An ISR G1 (2851) on 12.4(24)T: no licence block, the export notice, NVRAM and CompactFlash as 12.4 words them.</summary>
+        private static string ShowVersion124(LabDevice device, string hostname, TimeSpan uptime) => $"""
+            Cisco IOS Software, 2800 Software (C2800NM-ADVIPSERVICESK9-M), Version 12.4(24)T8, RELEASE SOFTWARE (fc1)
+            Technical Support: http://www.cisco.com/techsupport
+            Copyright (c) 1986-2012 by Cisco Systems, Inc.
+            Compiled Tue 26-Jun-12 07:05 by prod_rel_team
+
+            ROM: System Bootstrap, Version 12.4(13r)T11, RELEASE SOFTWARE (fc1)
+
+            {hostname} uptime is {Uptime(uptime)}
+            System returned to ROM by power-on
+            System image file is "flash:c2800nm-advipservicesk9-mz.124-24.T8.bin"
+
+
+            This product contains cryptographic features. Their import, export,
+            transfer and use are governed by United States and local law; see the
+            export compliance pages at http://www.cisco.com/wwl/export/crypto/.
+
+            Cisco 2851 (revision 53.51) with 249856K/12288K bytes of memory.
+            Processor board ID {DeviceIdentity.Serial(device, "FTX", 8)}
+            4 Gigabit Ethernet interfaces
+            1 Virtual Private Network (VPN) Module
+            DRAM configuration is 64 bits wide with parity enabled.
+            239K bytes of non-volatile configuration memory.
+            62720K bytes of ATA CompactFlash (Read/Write)
+
+            Configuration register is 0x2102
+
+            """.ReplaceLineEndings("\n");
+
         private async Task ConfigAsync(string line, int column, CancellationToken ct)
         {
             var current = mode!;
@@ -604,11 +693,12 @@ public sealed class CiscoIos : ILabPlatform
             var match = current.Grammar.Match(line, tokens, true);
             var grammar = current.Grammar;
             var header = current.Header;
-            if (match.Status is CliStatus.Invalid or CliStatus.Ambiguous or CliStatus.Incomplete && current.Grammar != Global
-                && Global.Match(line, tokens, true) is { Status: CliStatus.Ok } global)
+            var global = image.Global;
+            if (match.Status is CliStatus.Invalid or CliStatus.Ambiguous or CliStatus.Incomplete && current.Grammar != global
+                && global.Match(line, tokens, true) is { Status: CliStatus.Ok } atTop)
             {
                 // A global command in a sub-mode applies at the top and leaves the sub-mode, as on IOS.
-                (match, grammar, header) = (global, Global, null);
+                (match, grammar, header) = (atTop, global, null);
             }
             if (match.Status == CliStatus.Empty || await ReportAsync(match, tokens, line, column, ct))
             {
@@ -620,7 +710,7 @@ public sealed class CiscoIos : ILabPlatform
                     mode = null;
                     return;
                 case "exit":
-                    mode = current.Header is null ? null : TopMode;
+                    mode = current.Header is null ? null : image.Top;
                     return;
                 case "do LINE":
                     await ExecAsync(match.Args[0], column + tokens[1].Offset, ct);
@@ -635,9 +725,9 @@ public sealed class CiscoIos : ILabPlatform
             if (negated)
             {
                 match = grammar.Match(line, tokens, true, first: 1, partial: true);
-                if (match.Status != CliStatus.Ok && grammar != Global && Global.Match(line, tokens, true, 1, true) is { Status: CliStatus.Ok } globalNo)
+                if (match.Status != CliStatus.Ok && grammar != global && global.Match(line, tokens, true, 1, true) is { Status: CliStatus.Ok } globalNo)
                 {
-                    (match, grammar, header) = (globalNo, Global, null);
+                    (match, grammar, header) = (globalNo, global, null);
                 }
                 if (await ReportAsync(match, tokens, line, column, ct))
                 {
@@ -649,14 +739,14 @@ public sealed class CiscoIos : ILabPlatform
                 await CaretAsync(column + tokens[negated ? 2 : 1].Offset, ct);
                 return;
             }
-            var opens = !negated && grammar == Global ? SubMode(canonical) : null;
+            var opens = !negated && grammar == global ? SubMode(canonical) : null;
             var edit = negated ? ConfigEdit.Negate : opens is not null ? ConfigEdit.OpenSection : ConfigEdit.Set;
             store.Update(s =>
             {
                 s.RunningConfig = IndentedConfig.Apply(s.RunningConfig, 1, header, canonical, edit, KeptNegations);
                 Changed(s);
             });
-            mode = opens ?? (grammar == Global ? TopMode : current);
+            mode = opens ?? (grammar == global ? image.Top : current);
         }
 
         private void Changed(DeviceState state)
@@ -703,6 +793,28 @@ public sealed class CiscoIos : ILabPlatform
     }
 
     private static string HostnameOf(string config) => IndentedConfig.TopLevelValue(config, "hostname") ?? "Router";
+
+    /// <summary>The MOTD banner's text as stored between its delimiters (the multi-line form starts
+    /// on the line after <c>banner motd ^C</c>); null without one.</summary>
+    private static string? MotdOf(string config)
+    {
+        var start = config.StartsWith(MotdBanner, StringComparison.Ordinal) ? 0 : config.IndexOf("\n" + MotdBanner, StringComparison.Ordinal) + 1;
+        if (start == 0 && !config.StartsWith(MotdBanner, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        start += MotdBanner.Length;
+        if (config[start] == '\n')
+        {
+            start++;
+        }
+        var end = config.IndexOf(Delimiter, start, StringComparison.Ordinal);
+        return end < 0 ? null : config[start..end];
+    }
+
+    /// <summary>A vty login of a user with privilege 15 (and no AAA authorisation) lands in privileged EXEC.</summary>
+    private static bool LogsInAtPrivilege15(string config, string username) =>
+        config.Contains($"\nusername {username} privilege 15 ", StringComparison.Ordinal);
 
     private static string? FlashName(string url)
     {
@@ -808,7 +920,11 @@ public sealed class CiscoIos : ILabPlatform
     private static string ArchiveConfig(DeviceState state)
     {
         var (path, maximum) = ArchiveSettings(state);
-        if (path is null || FlashName(path) is not { } baseName)
+        if (path is null)
+        {
+            return "% Archive feature not enabled\n";
+        }
+        if (FlashName(path) is not { } baseName)
         {
             return "%Archive path not specified\n";
         }

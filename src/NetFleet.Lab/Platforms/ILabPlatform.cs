@@ -36,4 +36,7 @@ public sealed record DeviceSession(
 {
     /// <summary>The command given on the ssh command line (<c>ssh dev "show version"</c>), if any.</summary>
     public string? ExecCommand { get; init; }
+
+    /// <summary>Where the CLI records every line it reads, with its mode (the device's log, shared by its sessions).</summary>
+    public CommandLog Commands { get; init; } = new();
 }

@@ -220,6 +220,7 @@ public sealed class JuniperJunos : ILabPlatform
         {
             if (session.ExecCommand is { } command)
             {
+                session.Commands.Record("operational", command);
                 await OperationalAsync(command, 0, ct);
                 return;
             }
@@ -227,6 +228,7 @@ public sealed class JuniperJunos : ILabPlatform
             await terminal.WriteAsync(Prompt(), ct);
             while (!closed && await terminal.ReadCommandAsync(ct) is { } line)
             {
+                session.Commands.Record(configuring ? "configuration" : "operational", line);
                 var column = Prompt().Length - (configuring ? Banner().Length + 1 : 0);
                 if (line == "\u0003")
                 {

@@ -20,6 +20,10 @@ public static class LabMib
     public static SortedMibView Build(LabDevice device, long startedTimestamp)
     {
         var (descr, objectId, interfaces) = Personality(device.Platform);
+        if (device.Platform == "cisco_ios" && device.Capabilities.IsLegacyImage)
+        {
+            descr = "Cisco IOS Software, 2800 Software (C2800NM-ADVIPSERVICESK9-M), Version 12.4(24)T8, RELEASE SOFTWARE (fc1)";
+        }
         double Seconds() => Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds;
         var entries = new List<MibEntry>
         {

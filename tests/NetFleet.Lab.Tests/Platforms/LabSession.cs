@@ -8,10 +8,14 @@ namespace NetFleet.Lab.Tests.Platforms;
 /// <summary>One device of a platform and a way to run scripted sessions against it.</summary>
 internal sealed class LabSession
 {
-    public LabSession(ILabPlatform platform, string name = "r1", DeviceFaults? faults = null, LabClock? clock = null)
+    public LabSession(ILabPlatform platform, string name = "r1", DeviceFaults? faults = null, LabClock? clock = null,
+        IosCapabilities? capabilities = null)
     {
         Platform = platform;
-        Device = new LabDevice(name, "127.0.1.5", platform.Name, faults ?? DeviceFaults.None);
+        Device = new LabDevice(name, "127.0.1.5", platform.Name, faults ?? DeviceFaults.None)
+        {
+            Capabilities = capabilities ?? IosCapabilities.Classic,
+        };
         State = new DeviceStateStore(platform.CreateFactoryState(Device));
         Clock = clock ?? LabClock.RealTime;
     }
@@ -21,6 +25,9 @@ internal sealed class LabSession
     public DeviceStateStore State { get; }
     public LabClock Clock { get; }
 
+    /// <summary>The lines every session of this device received, as the lab host keeps them.</summary>
+    public CommandLog Commands { get; } = new();
+
     public Task<string> RunAsync(params string[] input) => RunAsync(interactive: true, input);
 
     /// <summary>Input piped to ssh without a pty: the host echoes nothing.</summary>
@@ -29,14 +36,15 @@ internal sealed class LabSession
     private async Task<string> RunAsync(bool interactive, string[] input)
     {
         var terminal = new ScriptedTerminal(input, interactive);
-        await Platform.RunSessionAsync(new DeviceSession(Device, State, terminal, Clock, LabDefaults.Username), CancellationToken.None);
+        await Platform.RunSessionAsync(new DeviceSession(Device, State, terminal, Clock, LabDefaults.Username) { Commands = Commands },
+            CancellationToken.None);
         return terminal.Transcript;
     }
 
     public async Task<string> ExecAsync(string command)
     {
         var terminal = new ScriptedTerminal([], interactive: false);
-        var session = new DeviceSession(Device, State, terminal, Clock, LabDefaults.Username) { ExecCommand = command };
+        var session = new DeviceSession(Device, State, terminal, Clock, LabDefaults.Username) { ExecCommand = command, Commands = Commands };
         await Platform.RunSessionAsync(session, CancellationToken.None);
         return terminal.Transcript;
     }
