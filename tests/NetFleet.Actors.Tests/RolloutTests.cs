@@ -131,7 +131,9 @@ public sealed class RolloutTests(RolloutLab lab) : IClassFixture<RolloutLab>, IA
         Assert.Null(lab.Host.StateOf(device).Read(s => s.PendingRevert));
 
         var (commits, sessions, archives, config) = lab.Host.StateOf(device).Read(s => (s.Commits.Count, s.Sessions.Count, s.ArchiveCounter, s.RunningConfig));
+        lab.Host.ClearCommandLog(device);
         var again = await RunAsync(NtpPlay("all", "192.0.2.77", checks), device);
+        Assert.DoesNotContain(lab.Host.CommandLog(device), e => e.InConfigurationMode);
         Assert.Equal(JobOutcome.Succeeded, again.Outcome);
         Assert.Equal(TaskOutcome.Ok, Assert.Single(again.Results).Outcome);
         Assert.Equal((commits, sessions, archives, config),
