@@ -26,6 +26,9 @@ public sealed class DeviceLab : IAsyncLifetime
         new LabDevice("junos-reject", "127.0.7.10", "juniper_junos", new DeviceFaults { RejectConfig = RejectNtp }),
         new LabDevice("eos-rename", "127.0.7.11", "arista_eos", DeviceFaults.None),
         new LabDevice("junos-rename", "127.0.7.12", "juniper_junos", DeviceFaults.None),
+        new LabDevice("ios-noarchive", "127.0.7.13", "cisco_ios", DeviceFaults.None) { Capabilities = IosVariants.Find(IosVariants.NoArchive)! },
+        new LabDevice("ios-legacy", "127.0.7.14", "cisco_ios", DeviceFaults.None) { Capabilities = IosVariants.Find(IosVariants.Legacy)! },
+        new LabDevice("ios-privileged", "127.0.7.15", "cisco_ios", DeviceFaults.None) { Capabilities = IosVariants.Find(IosVariants.Privileged)! },
     ]));
 
     public LabPaths Paths => fixture.Paths;
