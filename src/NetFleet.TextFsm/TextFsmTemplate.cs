@@ -11,18 +11,19 @@ namespace NetFleet.TextFsm;
 public sealed partial class TextFsmTemplate
 {
     /// <summary>
-    /// Matches a regex must have been tried, on average, before compiling pays: ~2 ms to compile and
-    /// first run one regex against ~0.5 µs saved per match (measured over ntc-templates, see
-    /// docs/textfsm-figures.md).
+    /// Matches tried per rule before the template compiles: compiling a rule and running it once
+    /// cost ~3.6 ms of CPU, and compiled matching saves ~1.2 µs per match, so this is where an
+    /// interpreted template has spent about what compiling would have cost (measured over
+    /// ntc-templates by CorpusBenchmarkTests; docs/textfsm-figures.md).
     /// </summary>
-    internal const int AttemptsPerRegexBeforeCompiling = 4_000;
+    internal const int AttemptsPerRegexBeforeCompiling = 3_000;
 
     private const int MaxNameLength = 48;
     private static readonly string[] LineOps = ["Continue", "Next", "Error"];
     private static readonly string[] RecordOps = ["Clear", "Clearall", "Record", "NoRecord"];
 
     private readonly RegexCompilation compilation;
-    private readonly long attemptsBeforeCompiling;
+    private readonly int ruleCount;
     private long attempts;
     private int compiled;
 
@@ -30,7 +31,7 @@ public sealed partial class TextFsmTemplate
     {
         this.compilation = compilation;
         compiled = compilation == RegexCompilation.Always ? 1 : 0;
-        attemptsBeforeCompiling = (long)AttemptsPerRegexBeforeCompiling * Math.Max(1, states.Sum(s => s.Rules.Length));
+        ruleCount = states.Sum(s => s.Rules.Length);
         StartState = startState;
         Name = name;
         Values = values;
@@ -57,6 +58,11 @@ public sealed partial class TextFsmTemplate
 
     /// <summary>Whether the regexes run compiled to IL now.</summary>
     internal bool IsCompiled => Volatile.Read(ref compiled) == 1;
+
+    /// <summary>How many times the rules' regexes have been tried, over every parse so far.</summary>
+    internal long Attempts => Interlocked.Read(ref attempts);
+
+    internal int RuleCount => ruleCount;
 
     /// <summary>Reads a template as textfsm does.</summary>
     /// <param name="text">The template text.</param>
@@ -112,11 +118,12 @@ public sealed partial class TextFsmTemplate
     /// </summary>
     private void CountAttempts(long count)
     {
-        if (compilation != RegexCompilation.Adaptive || IsCompiled)
+        var total = Interlocked.Add(ref attempts, count);
+        if (compilation != RegexCompilation.Adaptive || IsCompiled || total < (long)AttemptsPerRegexBeforeCompiling * Math.Max(1, ruleCount))
         {
             return;
         }
-        if (Interlocked.Add(ref attempts, count) < attemptsBeforeCompiling || Interlocked.Exchange(ref compiled, 1) == 1)
+        if (Interlocked.Exchange(ref compiled, 1) == 1)
         {
             return;
         }
