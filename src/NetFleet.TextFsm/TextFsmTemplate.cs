@@ -16,7 +16,7 @@ public sealed partial class TextFsmTemplate
     /// interpreted template has spent about what compiling would have cost (measured over
     /// ntc-templates by CorpusBenchmarkTests; docs/textfsm-figures.md).
     /// </summary>
-    internal const int AttemptsPerRegexBeforeCompiling = 3_000;
+    internal const int AttemptsPerRuleBeforeCompiling = 3_000;
 
     private const int MaxNameLength = 48;
     private static readonly string[] LineOps = ["Continue", "Next", "Error"];
@@ -119,7 +119,7 @@ public sealed partial class TextFsmTemplate
     private void CountAttempts(long count)
     {
         var total = Interlocked.Add(ref attempts, count);
-        if (compilation != RegexCompilation.Adaptive || IsCompiled || total < (long)AttemptsPerRegexBeforeCompiling * Math.Max(1, ruleCount))
+        if (compilation != RegexCompilation.Adaptive || IsCompiled || total < (long)AttemptsPerRuleBeforeCompiling * Math.Max(1, ruleCount))
         {
             return;
         }

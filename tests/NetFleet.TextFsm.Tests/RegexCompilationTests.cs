@@ -29,7 +29,7 @@ public class RegexCompilationTests
             parses++;
         }
 
-        Assert.True(template.Attempts >= (long)TextFsmTemplate.AttemptsPerRegexBeforeCompiling * template.RuleCount);
+        Assert.True(template.Attempts >= (long)TextFsmTemplate.AttemptsPerRuleBeforeCompiling * template.RuleCount);
         Assert.True(parses > 1);
         Assert.Equal(first, Shared.Canonical(template.ParseText(Output)));
     }
@@ -44,7 +44,7 @@ public class RegexCompilationTests
             Assert.Equal(Shared.Canonical(always.ParseText(Output)), Shared.Canonical(never.ParseText(Output)));
         }
 
-        Assert.True(never.Attempts >= (long)TextFsmTemplate.AttemptsPerRegexBeforeCompiling * never.RuleCount);
+        Assert.True(never.Attempts >= (long)TextFsmTemplate.AttemptsPerRuleBeforeCompiling * never.RuleCount);
         Assert.False(never.IsCompiled);
         Assert.True(always.IsCompiled);
     }
