@@ -19,6 +19,9 @@ internal sealed class TextFsmRun
     private int state;
     private string stateName = "Start";
 
+    /// <summary>How many times a rule's regex was tried: what compiling the regexes would speed up.</summary>
+    public long Attempts { get; private set; }
+
     public TextFsmRun(TextFsmTemplate template)
     {
         this.template = template;
@@ -87,6 +90,7 @@ internal sealed class TextFsmRun
         var rules = template.States[state].Rules;
         foreach (var rule in rules)
         {
+            Attempts++;
             var match = rule.Regex.Match(text, start, length);
             if (!match.Success)
             {

@@ -41,7 +41,7 @@ public sealed class TextFsmValue
     internal bool IsFilldown { get; }
 
     /// <summary>For a List value whose regex has nested groups: matched against each item to make a dictionary.</summary>
-    internal Regex? ListRegex { get; }
+    internal Regex? ListRegex { get; set; }
 
     internal IReadOnlyList<string> ListGroupNames { get; }
 

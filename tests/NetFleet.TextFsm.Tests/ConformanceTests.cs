@@ -1,45 +1,78 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Xunit.Abstractions;
 using YamlDotNet.Serialization;
 
 namespace NetFleet.TextFsm.Tests;
 
-/// <summary>Every case of ../shared/textfsm-conformance (real ntc-templates templates, outputs and records).</summary>
-public class ConformanceTests
+/// <summary>
+/// The whole ntc-templates corpus in ../shared/textfsm-conformance: each case's output, parsed with
+/// the templates the corpus index picks for its platform and command, must give exactly its records.
+/// </summary>
+public class ConformanceTests(ITestOutputHelper output)
 {
-    /// <summary>Each case as tests/PLATFORM/COMMAND/NAME.raw, relative to the sample.</summary>
-    public static IReadOnlyList<string> RawCases() =>
+    private const int CorpusSize = 1885;
+
+    /// <summary>tests/PLATFORM/COMMAND/NAME.raw, the command with '_' for ' ' as ntc-templates names the folder.</summary>
+    public sealed record Case(string Name, string Platform, string Command, string RawPath);
+
+    private static readonly Lazy<IReadOnlyList<Case>> AllCases = new(() =>
         Directory.EnumerateFiles(Path.Combine(Shared.Conformance, "tests"), "*.raw", SearchOption.AllDirectories)
             .Select(raw => Path.GetRelativePath(Shared.Conformance, raw))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+            .Select(name => name.Split(Path.DirectorySeparatorChar))
+            // tests/mocks/PLATFORM/COMMAND/... sits one level deeper and is not a case.
+            .Where(parts => parts.Length == 4)
+            .Select(parts => new Case(string.Join('/', parts), parts[1], parts[2].Replace('_', ' '), Path.Combine([Shared.Conformance, .. parts])))
+            .OrderBy(c => c.Name, StringComparer.Ordinal)
+            .ToList());
 
-    public static TheoryData<string> Cases() => new(RawCases());
+    public static IReadOnlyList<Case> Cases => AllCases.Value;
 
-    /// <summary>tests/PLATFORM/COMMAND/NAME.raw is parsed by templates/PLATFORM_COMMAND.textfsm.</summary>
-    public static string TemplateFor(string rawCase)
+    public static string TemplatesDirectory => Path.Combine(Shared.Conformance, "templates");
+
+    /// <summary>The corpus index, read once; templates load as cases need them.</summary>
+    public static TextFsmIndex Index { get; } = TextFsmIndex.Load(Path.Combine(TemplatesDirectory, "index"));
+
+    public static IReadOnlyList<string> TemplatesFor(Case c) =>
+        Index.Find(c.Platform, c.Command)?.Templates ?? throw new InvalidOperationException($"{c.Name}: no index row for {c.Platform} '{c.Command}'");
+
+    public static string Expected(Case c)
     {
-        var parts = rawCase.Split(Path.DirectorySeparatorChar);
-        return Path.Combine(Shared.Conformance, "templates", $"{parts[1]}_{parts[2]}.textfsm");
-    }
-
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Ntc_templates_case_parses_to_the_expected_records(string rawCase)
-    {
-        var raw = Path.Combine(Shared.Conformance, rawCase);
-        var template = TextFsmTemplate.Load(TemplateFor(rawCase));
-
-        var records = template.ParseText(File.ReadAllText(raw));
-
-        var yaml = new DeserializerBuilder().Build().Deserialize<Dictionary<string, object?>>(File.ReadAllText(Path.ChangeExtension(raw, ".yml")));
-        var expected = Shared.Canonical(JsonSerializer.SerializeToNode(yaml["parsed_sample"] ?? new List<object>()));
-        Assert.Equal(expected, Shared.Canonical(records));
+        var yaml = new DeserializerBuilder().Build().Deserialize<Dictionary<string, object?>>(File.ReadAllText(Path.ChangeExtension(c.RawPath, ".yml")));
+        return Shared.Canonical(JsonSerializer.SerializeToNode(yaml["parsed_sample"] ?? new List<object>()));
     }
 
     [Fact]
-    public void The_sample_has_all_sixty_cases()
+    public void Every_ntc_templates_case_parses_to_its_records_through_the_index()
     {
-        Assert.Equal(60, RawCases().Count);
+        var library = TextFsmLibrary.Load(TemplatesDirectory);
+        var failures = new List<string>();
+        foreach (var c in Cases)
+        {
+            string actual;
+            try
+            {
+                var table = library.Find(c.Platform, c.Command);
+                actual = table is null ? "no index row" : Shared.Canonical(table.ParseText(File.ReadAllText(c.RawPath)));
+            }
+            catch (Exception e) when (e is TemplateException or TextFsmErrorException)
+            {
+                actual = $"{e.GetType().Name}: {e.Message}";
+            }
+            var expected = Expected(c);
+            if (actual != expected)
+            {
+                failures.Add($"{c.Name}\n  expected: {Shorten(expected)}\n  actual:   {Shorten(actual)}");
+            }
+        }
+        output.WriteLine($"ntc-templates corpus: {Cases.Count - failures.Count} of {Cases.Count} cases give exactly the expected records");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {Cases.Count} cases differ:\n" + string.Join("\n", failures));
     }
+
+    [Fact]
+    public void The_corpus_has_all_its_cases()
+    {
+        Assert.Equal(CorpusSize, Cases.Count);
+    }
+
+    private static string Shorten(string text) => text.Length <= 400 ? text : text[..400] + "…";
 }

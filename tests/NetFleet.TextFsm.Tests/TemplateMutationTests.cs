@@ -16,13 +16,8 @@ public sealed class TemplateMutationTests(ITestOutputHelper output)
     [Fact]
     public void Mutated_templates_fail_with_a_line_or_parse_never_crash()
     {
-        var cases = Directory.GetFiles(Path.Combine(Shared.Conformance, "tests"), "*.raw", SearchOption.AllDirectories)
-            .Select(raw =>
-            {
-                var dir = Path.GetDirectoryName(raw)!;
-                var name = $"{Path.GetFileName(Path.GetDirectoryName(dir))}_{Path.GetFileName(dir)}.textfsm";
-                return (Template: File.ReadAllText(Path.Combine(Shared.Conformance, "templates", name)), Output: File.ReadAllText(raw));
-            })
+        var cases = ConformanceTests.Cases
+            .Select(c => (Template: File.ReadAllText(Path.Combine(ConformanceTests.TemplatesDirectory, ConformanceTests.TemplatesFor(c)[0])), Output: File.ReadAllText(c.RawPath)))
             .ToArray();
         Assert.NotEmpty(cases);
         int tried = 0, rejected = 0, parsed = 0, errorAction = 0;

@@ -87,16 +87,18 @@ public sealed class CommandModule : Module, IDeviceModule
             return null;
         }
 
-        var template = args.Template ?? TextFsmLibrary.Builtin.Find(platform, command)
+        // A task's own template gives records of the same shape as the index's (clitable's) do.
+        var table = (args.Template is { } template ? new TextFsmTable([template]) : null)
+            ?? TextFsmLibrary.Builtin.Find(platform, command)
             ?? throw new CommandParseException(
                 $"no TextFSM template for '{command}' on {platform}; give one with 'template:'");
         try
         {
-            return template.ParseText(output);
+            return table.ParseText(output);
         }
         catch (TextFsmErrorException e)
         {
-            throw new CommandParseException($"TextFSM template {template.Name} rejected the output: {e.Message}");
+            throw new CommandParseException($"TextFSM template {table.Name} rejected the output: {e.Message}");
         }
     }
 
