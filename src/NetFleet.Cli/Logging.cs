@@ -23,7 +23,7 @@ internal static class Logging
         var config = new LoggerConfiguration()
             .MinimumLevel.Debug()
             .Enrich.FromLogContext()
-            .WriteTo.Logger(console => console.Filter.ByIncludingOnly(e => onConsole(e))
+            .WriteTo.Logger(console => console.MinimumLevel.Debug().Filter.ByIncludingOnly(e => onConsole(e))
                 .WriteTo.Console(restrictedToMinimumLevel: consoleLevel,
                     outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}",
                     standardErrorFromLevel: LogEventLevel.Verbose));

@@ -161,7 +161,7 @@ internal static class JobsCommands
         };
         command.SetAction(async (parse, ct) =>
         {
-            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var stderr = Consoles.Error();
             var jobId = parse.GetValue(id)!;
             var logPath = Path.Combine(".netfleet", "logs", $"resume-{jobId}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NetFleet.Actors;
 using NetFleet.Actors.Jobs;
+using NetFleet.Cli.Output;
 using NetFleet.Core.Inventory;
 using NetFleet.Core.Results;
 using NetFleet.Node;
@@ -30,7 +31,7 @@ internal static class RollbackCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var stderr = Consoles.Error();
             var of = parse.GetValue(id)!;
             var logPath = Path.Combine(".netfleet", "logs", $"rollback-{of}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);

@@ -62,7 +62,7 @@ internal static class RunCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var stderr = Consoles.Error();
             var file = parse.GetValue(playbook)!;
             var inventoryDir = parse.GetValue(inventory)!;
             var loaded = Load(file, inventoryDir, stderr);
@@ -144,7 +144,7 @@ internal static class RunCommand
         {
             if (outFile is null)
             {
-                Recap.WriteTable(StandardOutput.ForTables(), results, wholeDetail: !StandardOutput.IsTerminal);
+                Recap.WriteTable(Consoles.Output(), results, wholeDetail: !Consoles.OutputIsTerminal);
                 return;
             }
 

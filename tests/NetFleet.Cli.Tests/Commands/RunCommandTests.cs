@@ -112,6 +112,8 @@ public sealed class RunCommandTests : IClassFixture<RunCommandTests.Lab>
         Assert.True(message.Length > 80, message);
         Assert.Matches(@"(?m)^\s*ios-1\s+rejected\s+failed\s+[\d.]+ s\s+" + Regex.Escape(message) + @"\s*$", stdout);
         Assert.DoesNotContain("…", stdout);
+        // Standard error in a pipe is not wrapped at 80 columns either.
+        Assert.Matches(@"job \w+ recorded in \S+ \(if this process dies: netfleet jobs resume \w+\)", stderr);
     }
 
     /// <summary>A read-only playbook whose one command IOS rejects, with a message longer than a terminal is wide.</summary>
