@@ -151,7 +151,25 @@ public sealed class FailureTests(DeviceLab lab) : IDisposable
         Assert.Contains("REMOTE HOST IDENTIFICATION HAS CHANGED", error.Message);
         Assert.Contains(error.ExpectedFingerprint!, error.Message);
         Assert.Contains(error.PresentedFingerprint, error.Message);
+        Assert.Contains($"remove the old key (ssh-keygen -f {knownHosts} -R '{entry}') and run again with --trust-new-host-keys", error.Message);
         Assert.False(error.Retryable);
+    }
+
+    [Fact]
+    public async Task Revoked_host_key_is_refused_without_advice_to_trust_it_again()
+    {
+        var device = lab.Device("ios-1");
+        var entry = KnownHosts.HostEntry(device.Address, lab.Spec.Port);
+        var key = File.ReadAllText(lab.Paths.HostKey + ".pub").Split(' ');
+        var knownHosts = Path.Combine(scratch, "known_hosts");
+        await File.WriteAllTextAsync(knownHosts, $"@revoked {entry} {key[0]} {key[1]}\n");
+
+        var error = await Assert.ThrowsAsync<HostKeyVerificationException>(() =>
+            DeviceLab.OpenAsync(lab.Options(device) with { KnownHostsPath = knownHosts, TrustNewHostKeys = true }));
+
+        Assert.EndsWith($": host key {LabHostKeyFingerprint()} presented by {entry} is marked @revoked in {knownHosts}; the device needs a new host key",
+            error.Message);
+        Assert.DoesNotContain("--trust-new-host-keys", error.Message);
     }
 
     [Fact]

@@ -149,6 +149,7 @@ internal static class JobsCommands
         var output = new Option<string>("--output", "-o") { Description = "Results format: table, json, csv or xml", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json", "csv", "xml");
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the results to this file instead of standard output" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details to the console too, as run -v does" };
         var store = StoreOption.Create();
         var command = new Command("resume", """
             Continue a job whose process stopped (killed, crashed, machine restarted). Tasks that finished are not run
@@ -156,15 +157,15 @@ internal static class JobsCommands
             and the lines are applied only if they are not all there. The playbook and inventory must be unchanged.
             """)
         {
-            id, output, outFile, store,
+            id, output, outFile, verbose, store,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var stderr = Consoles.Error();
             var jobId = parse.GetValue(id)!;
             var logPath = Path.Combine(".netfleet", "logs", $"resume-{jobId}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-            await using var log = (Serilog.Core.Logger)Logging.Create(LogEventLevel.Warning, logPath);
+            await using var log = (Serilog.Core.Logger)Logging.ForJob(parse.GetValue(verbose), logPath);
             await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(parse.GetValue(store)), log, cancellationToken: ct);
             var submitted = await node.FindSubmissionAsync(jobId, ct);
             if (submitted is null)

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using NetFleet.Actors;
 using NetFleet.Actors.Jobs;
+using NetFleet.Cli.Output;
 using NetFleet.Core.Inventory;
 using NetFleet.Core.Results;
 using NetFleet.Node;
-using Serilog.Events;
 using Spectre.Console;
 
 namespace NetFleet.Cli.Commands;
@@ -18,6 +18,7 @@ internal static class RollbackCommand
         var output = new Option<string>("--output", "-o") { Description = "Results format: table, json, csv or xml", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("table", "json", "csv", "xml");
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the results to this file instead of standard output" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details to the console too, as run -v does" };
         var store = StoreOption.Create();
         var command = new Command("rollback", """
             Put every device a finished job changed back to the running configuration it had before the job's first
@@ -26,15 +27,15 @@ internal static class RollbackCommand
             and known_hosts; exit code 2 when a device could not be restored, 4 when one could not be reached.
             """)
         {
-            id, output, outFile, store,
+            id, output, outFile, verbose, store,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var stderr = Consoles.Error();
             var of = parse.GetValue(id)!;
             var logPath = Path.Combine(".netfleet", "logs", $"rollback-{of}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-            await using var log = (Serilog.Core.Logger)Logging.Create(LogEventLevel.Warning, logPath);
+            await using var log = (Serilog.Core.Logger)Logging.ForJob(parse.GetValue(verbose), logPath);
             await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(parse.GetValue(store)), log, cancellationToken: ct);
             var submitted = await node.FindSubmissionAsync(of, ct);
             if (submitted is null)

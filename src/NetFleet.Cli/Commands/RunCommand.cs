@@ -6,7 +6,6 @@ using NetFleet.Core.Diagnostics;
 using NetFleet.Core.Inventory;
 using NetFleet.Core.Playbooks;
 using NetFleet.Core.Results;
-using Serilog.Events;
 using Spectre.Console;
 
 namespace NetFleet.Cli.Commands;
@@ -47,7 +46,10 @@ internal static class RunCommand
         {
             Description = "Structured JSON log (one event per line); default .netfleet/logs/run-TIME.json",
         };
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log details to the console too" };
+        var verbose = new Option<bool>("--verbose", "-v")
+        {
+            Description = "Log details to the console too, including the warnings about each device that the results already show",
+        };
         var store = StoreOption.Create();
         var command = new Command("run", """
             Run a playbook against an inventory over SSH. Shows live progress on a terminal (plain lines
@@ -60,7 +62,7 @@ internal static class RunCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var stderr = Consoles.Error();
             var file = parse.GetValue(playbook)!;
             var inventoryDir = parse.GetValue(inventory)!;
             var loaded = Load(file, inventoryDir, stderr);
@@ -72,7 +74,7 @@ internal static class RunCommand
             var logPath = parse.GetValue(logFile)?.FullName
                 ?? Path.Combine(".netfleet", "logs", $"run-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-            await using var log = (Serilog.Core.Logger)Logging.Create(parse.GetValue(verbose) ? LogEventLevel.Information : LogEventLevel.Warning, logPath);
+            await using var log = (Serilog.Core.Logger)Logging.ForJob(parse.GetValue(verbose), logPath);
             await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(parse.GetValue(store)), log, cancellationToken: cancellationToken);
             node.Projector.Start();
             var options = new JobOptions(Environment.UserName)
@@ -142,7 +144,7 @@ internal static class RunCommand
         {
             if (outFile is null)
             {
-                Recap.WriteTable(AnsiConsole.Console, results);
+                Recap.WriteTable(Consoles.Output(), results, wholeDetail: !Consoles.OutputIsTerminal);
                 return;
             }
 

@@ -42,7 +42,7 @@ internal static class SubmitCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            var stderr = Consoles.Error();
             var apis = parse.GetValue(api)!.Select(u => new Uri(u)).ToList();
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             TokenCommands.Authorize(http, parse.GetValue(token));

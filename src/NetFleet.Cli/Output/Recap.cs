@@ -30,7 +30,9 @@ internal static class Recap
     /// <summary>Results beyond which the table keeps only what needs attention (changes and failures).</summary>
     private const int FullTableRows = 60;
 
-    public static void WriteTable(IAnsiConsole console, IReadOnlyList<TaskResult> results)
+    /// <summary>The results as a table; <paramref name="wholeDetail"/> keeps each failure's message whole instead of
+    /// its first line cut to fit a window.</summary>
+    public static void WriteTable(IAnsiConsole console, IReadOnlyList<TaskResult> results, bool wholeDetail)
     {
         var shown = results.Count <= FullTableRows
             ? results
@@ -40,7 +42,7 @@ internal static class Recap
         foreach (var r in shown)
         {
             table.AddRow(Markup.Escape(r.Device), Markup.Escape(r.Task + (r.Item is null ? "" : $" ({r.Item})")),
-                r.Outcome.ToString().ToLowerInvariant(), $"{r.Duration.TotalSeconds:0.00} s", Markup.Escape(Detail(r)));
+                r.Outcome.ToString().ToLowerInvariant(), $"{r.Duration.TotalSeconds:0.00} s", Markup.Escape(Detail(r, wholeDetail)));
         }
 
         console.Write(table);
@@ -50,11 +52,12 @@ internal static class Recap
         }
     }
 
-    /// <summary>One short line per result; the full output and diff are in the JSON, CSV and XML exports.</summary>
-    private static string Detail(TaskResult r)
+    /// <summary>One short line per result on a terminal; the full output and diff are in the JSON, CSV and XML exports.</summary>
+    private static string Detail(TaskResult r, bool whole)
     {
         if (r.Message is { Length: > 0 } message && r.Outcome is not (TaskOutcome.Ok or TaskOutcome.Changed))
         {
+            if (whole) return message.Trim().ReplaceLineEndings("\n");
             var line = message.Trim().Split('\n')[0].TrimEnd('\r');
             return line.Length > 60 ? line[..60] + "…" : line;
         }

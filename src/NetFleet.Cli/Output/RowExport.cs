@@ -40,7 +40,7 @@ internal static class RowExport
                 var table = new Table().Border(TableBorder.Simple);
                 foreach (var field in fields) table.AddColumn(field);
                 foreach (var row in list) table.AddRow(row.Select(v => Markup.Escape(Text(v) ?? "")).ToArray());
-                AnsiConsole.Console.Write(table);
+                Consoles.Output().Write(table);
                 break;
         }
     }

@@ -38,12 +38,37 @@ internal static partial class YamlLoader
             diagnostics.Error(new SourceLocation(file, at.Line, at.Column), DiagnosticCodes.YamlSyntax, "invalid YAML after this point");
             return null;
         }
+        catch (YamlException e) when (IsTabError(e) && TabInIndentation(text, builder.LastMark) is { } tab)
+        {
+            diagnostics.Error(new SourceLocation(file, tab.Line, tab.Column), DiagnosticCodes.YamlSyntax,
+                "tab character in indentation; YAML indents with spaces", "replace the tab with spaces");
+            return null;
+        }
         catch (YamlException e)
         {
             diagnostics.Error(new SourceLocation(file, (int)e.Start.Line, (int)e.Start.Column),
                 DiagnosticCodes.YamlSyntax, CleanMessage(e.Message));
             return null;
         }
+    }
+
+    // YamlDotNet reports a tab in indentation at 1:1 or at the start of the scalar before it, never at the tab.
+    private static bool IsTabError(YamlException e) => e.Message.Contains(" tab ", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The first tab in the leading whitespace of a line the parser had not yet consumed when it failed.</summary>
+    private static (int Line, int Column)? TabInIndentation(string text, (int Line, int Column) lastGood)
+    {
+        // Past column 1 the last good event's line began with indentation the parser already accepted.
+        var firstLine = lastGood.Column > 1 ? lastGood.Line + 1 : lastGood.Line;
+        var lines = text.Split('\n');
+        for (var i = firstLine - 1; i < lines.Length; i++)
+        {
+            for (var column = 0; column < lines[i].Length && lines[i][column] is (' ' or '\t'); column++)
+            {
+                if (lines[i][column] == '\t') return (i + 1, column + 1);
+            }
+        }
+        return null;
     }
 
     // YamlDotNet prefixes messages with "(Line: 1, Col: 2, Idx: 3) - (Line: ...): "; the diagnostic carries that already.

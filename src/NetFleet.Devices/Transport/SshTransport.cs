@@ -99,6 +99,8 @@ public sealed class SshTransport : IAsyncDisposable
         }
 
         var client = new SshClient(connection);
+        // Through a jump host the device is not reachable from here, so ssh-keyscan is no advice.
+        var direct = (host, port) == (keyHost, keyPort);
         HostKeyVerificationException? hostKeyFailure = null;
         byte[]? keyToRecord = null;
         // SSH.NET raises this synchronously during key exchange: only the in-memory check runs here;
@@ -114,7 +116,7 @@ public sealed class SshTransport : IAsyncDisposable
             }
             else if (!e.CanTrust)
             {
-                hostKeyFailure = HostKeyFailure(device, check, options.KnownHostsPath);
+                hostKeyFailure = HostKeyFailure(device, check, options.KnownHostsPath, direct);
             }
         };
 
@@ -126,7 +128,7 @@ public sealed class SshTransport : IAsyncDisposable
                 var recorded = await KnownHosts.TrustAsync(options.KnownHostsPath, keyHost, keyPort, keyToRecord, timeout);
                 if (recorded.Status != HostKeyStatus.Known)
                 {
-                    hostKeyFailure = HostKeyFailure(device, recorded, options.KnownHostsPath);
+                    hostKeyFailure = HostKeyFailure(device, recorded, options.KnownHostsPath, direct);
                     throw hostKeyFailure;
                 }
             }
@@ -206,14 +208,31 @@ public sealed class SshTransport : IAsyncDisposable
         return [.. methods];
     }
 
-    private static HostKeyVerificationException HostKeyFailure(string device, HostKeyCheck check, string knownHosts)
+    private static HostKeyVerificationException HostKeyFailure(string device, HostKeyCheck check, string knownHosts, bool direct)
     {
-        var message = check.Status == HostKeyStatus.Changed
-            ? $"REMOTE HOST IDENTIFICATION HAS CHANGED for {check.HostEntry}: {knownHosts} expects {check.ExpectedFingerprint}, "
-              + $"the server presented {check.PresentedFingerprint}. Someone could be eavesdropping, or the device was "
-              + "replaced; remove the old key from known_hosts if the change is expected."
-            : $"host key for {check.HostEntry} is not in {knownHosts} (presented {check.PresentedFingerprint}); "
-              + "add it, or allow trust on first use";
+        var message = check switch
+        {
+            { Status: HostKeyStatus.Unknown } =>
+                $"host key for {check.HostEntry} is not in {knownHosts} (presented {check.PresentedFingerprint}); "
+                + "to accept a device's key the first time it is seen, run again with --trust-new-host-keys"
+                + (direct ? $", or add it beforehand: {KeyScan(check.HostEntry)} >> {knownHosts}" : $", or add its key to {knownHosts}"),
+            { ExpectedFingerprint: { } expected } when expected.StartsWith("(revoked)", StringComparison.Ordinal) =>
+                $"host key {check.PresentedFingerprint} presented by {check.HostEntry} is marked @revoked in {knownHosts}; "
+                + "the device needs a new host key",
+            _ =>
+                $"REMOTE HOST IDENTIFICATION HAS CHANGED for {check.HostEntry}: {knownHosts} expects {check.ExpectedFingerprint}, "
+                + $"the server presented {check.PresentedFingerprint}. Someone could be eavesdropping, or the device was "
+                + $"replaced; if the change is expected, remove the old key (ssh-keygen -f {knownHosts} -R '{check.HostEntry}') "
+                + "and run again with --trust-new-host-keys",
+        };
         return new HostKeyVerificationException(device, check.HostEntry, check.ExpectedFingerprint, check.PresentedFingerprint, message);
+    }
+
+    /// <summary>The <c>ssh-keyscan</c> command that prints the keys of a known_hosts entry (<c>name</c> or <c>[name]:port</c>).</summary>
+    private static string KeyScan(string hostEntry)
+    {
+        if (!hostEntry.StartsWith('[')) return $"ssh-keyscan {hostEntry}";
+        var close = hostEntry.LastIndexOf("]:", StringComparison.Ordinal);
+        return $"ssh-keyscan -p {hostEntry[(close + 2)..]} {hostEntry[1..close]}";
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using NetFleet.Lab.Devices;
 using NetFleet.Lab.Hosting;
 using NetFleet.Testing;
@@ -64,6 +65,10 @@ public sealed class RunCommandTests : IClassFixture<RunCommandTests.Lab>
             "--known-hosts", knownHosts, "--limit", "junos-1");
         Assert.Equal(4, code);
         Assert.Contains("unreachable=1", stderr);
+        // The message names the option that fixes it, and the way to add the key without trusting blindly.
+        var address = lab.Fixture.Spec.Devices.Single(d => d.Name == "junos-1").Address;
+        Assert.Contains("to accept a device's key the first time it is seen, run again with --trust-new-host-keys, "
+            + $"or add it beforehand: ssh-keyscan -p {lab.Fixture.Spec.Port} {address} >> {knownHosts}", stderr);
 
         (code, _, stderr) = await NetfleetProcess.RunAsync("run", playbook, "-i", lab.Fixture.Paths.Inventory,
             "--known-hosts", knownHosts, "--limit", "junos-1", "--trust-new-host-keys");
@@ -71,6 +76,62 @@ public sealed class RunCommandTests : IClassFixture<RunCommandTests.Lab>
         Assert.Contains($"[{lab.Fixture.Spec.Devices.Single(d => d.Name == "junos-1").Address}]:{lab.Fixture.Spec.Port}",
             await File.ReadAllTextAsync(knownHosts));
     }
+
+    [Fact]
+    public async Task A_failure_is_printed_once_and_its_warning_goes_to_the_log_file_unless_verbose()
+    {
+        var playbook = await RejectedCommandPlaybook();
+        var logFile = Path.Combine(lab.Fixture.Paths.Root, "quiet-log.json");
+        var (code, _, stderr) = await NetfleetProcess.RunAsync("run", playbook, "-i", lab.Fixture.Paths.Inventory,
+            "--known-hosts", lab.Fixture.Paths.KnownHosts, "--limit", "ios-1", "--log-file", logFile);
+        Assert.True(code == 2, stderr);
+        var message = FailureMessage(stderr);
+        Assert.Equal(1, Occurrences(stderr, message));
+        Assert.DoesNotContain(" WRN ", stderr);
+        Assert.Contains(File.ReadLines(logFile), line =>
+        {
+            using var e = JsonDocument.Parse(line);
+            return e.RootElement.TryGetProperty("@l", out var level) && level.GetString() == "Warning"
+                && e.RootElement.TryGetProperty("Device", out var device) && device.GetString() == "ios-1"
+                && e.RootElement.EnumerateObject().Any(p => p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() == message);
+        });
+
+        (code, _, stderr) = await NetfleetProcess.RunAsync("run", playbook, "-i", lab.Fixture.Paths.Inventory,
+            "--known-hosts", lab.Fixture.Paths.KnownHosts, "--limit", "ios-1", "--log-file", logFile, "-v");
+        Assert.True(code == 2, stderr);
+        Assert.Contains(stderr.Split('\n'), line => line.Contains(" WRN ", StringComparison.Ordinal) && line.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Results_table_in_a_pipe_keeps_the_whole_detail_on_the_row()
+    {
+        var (code, stdout, stderr) = await NetfleetProcess.RunAsync("run", await RejectedCommandPlaybook(), "-i", lab.Fixture.Paths.Inventory,
+            "--known-hosts", lab.Fixture.Paths.KnownHosts, "--limit", "ios-1");
+        Assert.True(code == 2, stderr);
+        var message = FailureMessage(stderr);
+        Assert.True(message.Length > 80, message);
+        Assert.Matches(@"(?m)^\s*ios-1\s+rejected\s+failed\s+[\d.]+ s\s+" + Regex.Escape(message) + @"\s*$", stdout);
+        Assert.DoesNotContain("…", stdout);
+        // Standard error in a pipe is not wrapped at 80 columns either.
+        Assert.Matches(@"job \w+ recorded in \S+ \(if this process dies: netfleet jobs resume \w+\)", stderr);
+    }
+
+    /// <summary>A read-only playbook whose one command IOS rejects, with a message longer than a terminal is wide.</summary>
+    private async Task<string> RejectedCommandPlaybook()
+    {
+        var playbook = Path.Combine(lab.Fixture.Paths.Root, "rejected.yaml");
+        await File.WriteAllTextAsync(playbook,
+            "- hosts: all\n  tasks:\n    - name: rejected\n      command: show no-such-thing on this device ever at all\n");
+        return playbook;
+    }
+
+    /// <summary>The failure as the plain progress line on standard error gives it.</summary>
+    private static string FailureMessage(string stderr) =>
+        Regex.Match(stderr, @"failed: \[ios-1\] rejected \([\d.]+ s\): (.+)").Groups[1].Value.TrimEnd('\r') is { Length: > 0 } message
+            ? message
+            : throw new Xunit.Sdk.XunitException("no failure line in:\n" + stderr);
+
+    private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     [Fact]
     public async Task Textfsm_parsed_records_reach_results_and_asserts()
