@@ -36,6 +36,7 @@ public sealed class NetFleetNode : IAsyncDisposable
         await history.EnsureSchemaAsync(cancellationToken);
         var system = ActorSystem.Create("netfleet", PersistenceConfig(store).WithFallback(JobRunner.SystemConfig));
         var runner = JobRunner.Start(system, log, settings ?? DeviceActorSettings.Default);
+        await JournalStartup.WaitUntilReadyAsync(system, cancellationToken);
         return new NetFleetNode(store, runner, history, new HistoryProjector(system, history, log));
     }
 
