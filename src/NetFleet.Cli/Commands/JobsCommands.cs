@@ -181,7 +181,6 @@ internal static class JobsCommands
 
             var loaded = RunCommand.Load(new FileInfo(submitted.PlaybookPath), new DirectoryInfo(submitted.InventoryPath!), stderr);
             if (loaded is null) return 2;
-            node.Projector.Start();
             var options = JobOptions.Resuming(submitted, Environment.UserName);
             stderr.MarkupLine($"[grey]resuming job {jobId} ({Markup.Escape(submitted.PlaybookPath)}, started by {Markup.Escape(submitted.User)} at {submitted.At:u})[/]");
             var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);

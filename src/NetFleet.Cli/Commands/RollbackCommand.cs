@@ -49,7 +49,6 @@ internal static class RollbackCommand
                 return 2;
             }
 
-            node.Projector.Start();
             var options = new JobOptions(Environment.UserName)
             {
                 InventoryPath = inventoryPath,
