@@ -186,7 +186,7 @@ internal static class JobsCommands
             var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
             var summary = await display.RunAsync(node.Runner.ResumeAsync(submitted, loaded.Value.Playbook, loaded.Value.Inventory, options,
                 display.OnEvent, ct));
-            return await RunCommand.FinishAsync(node, summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
+            return RunCommand.Finish(summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
         });
         return command;
     }

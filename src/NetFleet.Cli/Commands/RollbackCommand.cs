@@ -72,7 +72,7 @@ internal static class RollbackCommand
                 return 2;
             }
 
-            return await RunCommand.FinishAsync(node, summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
+            return RunCommand.Finish(summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
         });
         return command;
     }

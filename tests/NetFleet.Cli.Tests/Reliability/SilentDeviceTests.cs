@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using NetFleet.Testing;
+using Xunit.Abstractions;
 
 namespace NetFleet.Cli.Tests.Reliability;
 
@@ -9,7 +10,7 @@ namespace NetFleet.Cli.Tests.Reliability;
 /// A device that accepts the TCP connection and never sends its SSH banner: `netfleet run` must wait for it on the
 /// socket, not by polling. The figure checked is the CPU time the netfleet process spends while it waits.
 /// </summary>
-public sealed class SilentDeviceTests : IAsyncLifetime
+public sealed class SilentDeviceTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TcpListener device = new(IPAddress.Loopback, 0);
     private readonly List<Socket> accepted = [];
@@ -47,17 +48,19 @@ public sealed class SilentDeviceTests : IAsyncLifetime
         {
             using var connected = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             accepted.Add(await device.AcceptSocketAsync(connected.Token));
-            // Past the connect itself and the JIT's background work it triggered, well within the connect timeout.
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            // Past the connect itself and the JIT's background work after start-up (longer on a loaded machine), and
+            // still within the first attempt's 10 s connect timeout.
+            await Task.Delay(TimeSpan.FromSeconds(3));
             var before = ProcessCpu(process);
             var window = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(4));
+            await Task.Delay(TimeSpan.FromSeconds(5));
             var spent = ProcessCpu(process) - before;
             window.Stop();
             Assert.False(process.HasExited, "netfleet gave up on the silent device before the measurement ended:\n" + await stderr);
-            // Polling every 100 ms cost 40-300 ms of CPU per second here; waiting on a socket costs a few ms.
-            // The budget (10 % of one core) leaves room for a loaded 2-core machine.
-            var budget = window.Elapsed * 0.10;
+            // Polling the journal every 100 ms cost 250-500 ms of CPU per second here; waiting on a socket costs
+            // 10-40 ms/s. The budget (15 % of one core) leaves room for a loaded 2-core machine.
+            var budget = window.Elapsed * 0.15;
+            output.WriteLine($"{spent.TotalMilliseconds:0} ms of CPU in {window.Elapsed.TotalSeconds:0.0} s of waiting");
             Assert.True(spent < budget, $"netfleet used {spent.TotalMilliseconds:0} ms of CPU in {window.Elapsed.TotalSeconds:0.0} s "
                 + $"while waiting on a device that never answers (budget {budget.TotalMilliseconds:0} ms)");
         }
