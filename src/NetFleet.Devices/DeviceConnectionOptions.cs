@@ -47,8 +47,9 @@ public sealed record DeviceConnectionOptions(string Host, string Platform, SshCr
 
     public JumpHostOptions? JumpHost { get; init; }
 
-    /// <summary>TCP connect, SSH handshake and login, and the first prompt.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>TCP connect, SSH handshake and login, and the first prompt. Ansible's connection plugins default to
+    /// 10 s as well; a device that needs longer than that to log in is the exception, not the rule.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Default time a command may take to return to a prompt.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -18,7 +18,9 @@ public sealed record DeviceActorSettings(
     TimeSpan MaxCircuitOpenFor)
 {
     public static DeviceActorSettings Default { get; } =
-        new(3, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
+        // Two attempts: one retry covers a dropped SYN or a busy sshd (MaxStartups); a device that stays silent fails
+        // after about 2 × the connect timeout (≈ 20 s), not minutes.
+        new(2, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
 
     /// <summary>The delay before attempt <paramref name="attempt"/> (2, 3, …), with ±20 % jitter so a fleet does not retry in step.</summary>
     public TimeSpan Backoff(int attempt)

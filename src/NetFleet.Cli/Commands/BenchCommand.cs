@@ -27,13 +27,18 @@ internal static class BenchCommand
             Description = "The playbook to run",
             DefaultValueFactory = _ => new FileInfo(Path.Combine("playbooks", "bench.yaml")),
         };
+        var forks = new Option<int>("--forks", "-f")
+        {
+            Description = "At most this many devices at once; 0 for no limit (default: as `run`)",
+            DefaultValueFactory = _ => RunCommand.DefaultForks,
+        };
         var soak = new Option<double>("--soak-minutes")
         {
             Description = "Instead of --rounds, repeat the playbook for this long and report whether memory stays flat",
         };
         var command = new Command("bench", "Measure a playbook run over a fresh lab: wall time, client CPU per device, peak memory")
         {
-            devices, rounds, playbookPath, soak,
+            devices, rounds, playbookPath, forks, soak,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -73,7 +78,12 @@ internal static class BenchCommand
                     process.Refresh();
                     var cpuBefore = process.TotalProcessorTime;
                     var wall = Stopwatch.StartNew();
-                    var options = new JobOptions(Environment.UserName) { KnownHostsPath = paths.KnownHosts, JobId = JobRunner.NewJobId() };
+                    var options = new JobOptions(Environment.UserName)
+                    {
+                        KnownHostsPath = paths.KnownHosts,
+                        JobId = JobRunner.NewJobId(),
+                        Forks = parse.GetValue(forks) is > 0 and var f ? f : null,
+                    };
                     var summary = await runner.RunAsync(parse.GetValue(playbookPath)!.FullName, playbook.Playbook,
                         inventory.Inventory, options, _ => { }, cancellationToken);
                     wall.Stop();

@@ -182,13 +182,12 @@ internal static class JobsCommands
 
             var loaded = RunCommand.Load(new FileInfo(submitted.PlaybookPath), new DirectoryInfo(submitted.InventoryPath!), stderr);
             if (loaded is null) return 2;
-            node.Projector.Start();
             var options = JobOptions.Resuming(submitted, Environment.UserName);
             stderr.MarkupLine($"[grey]resuming job {jobId} ({Markup.Escape(submitted.PlaybookPath)}, started by {Markup.Escape(submitted.User)} at {submitted.At:u})[/]");
             var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
             var summary = await display.RunAsync(node.Runner.ResumeAsync(submitted, loaded.Value.Playbook, loaded.Value.Inventory, options,
                 display.OnEvent, ct));
-            return await RunCommand.FinishAsync(node, summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
+            return RunCommand.Finish(summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
         });
         return command;
     }

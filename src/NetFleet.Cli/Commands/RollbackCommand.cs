@@ -50,7 +50,6 @@ internal static class RollbackCommand
                 return 2;
             }
 
-            node.Projector.Start();
             var options = new JobOptions(Environment.UserName)
             {
                 InventoryPath = inventoryPath,
@@ -74,7 +73,7 @@ internal static class RollbackCommand
                 return 2;
             }
 
-            return await RunCommand.FinishAsync(node, summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
+            return RunCommand.Finish(summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
         });
         return command;
     }

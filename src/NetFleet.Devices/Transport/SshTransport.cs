@@ -149,7 +149,8 @@ public sealed class SshTransport : IAsyncDisposable
                     $"authentication as '{credentials.Username}' failed at {host}:{port} ({e.Message})", e),
                 OperationCanceledException when caller.IsCancellationRequested => e,
                 OperationCanceledException or SshOperationTimeoutException => new DeviceUnreachableException(device,
-                    $"no SSH session with {host}:{port} within {options.ConnectTimeout.TotalSeconds:0.###} s", e),
+                    $"no SSH session with {host}:{port} within the connect timeout of {options.ConnectTimeout.TotalSeconds:0.###} s "
+                    + "(the TCP connection, the SSH banner or the login did not complete; check the address, port and that sshd answers)", e),
                 SocketException s => new DeviceUnreachableException(device, $"cannot connect to {host}:{port}: {s.SocketErrorCode}", e),
                 SshConnectionException or ProxyException or IOException => new DeviceUnreachableException(device,
                     $"SSH session with {host}:{port} failed: {e.Message}", e),

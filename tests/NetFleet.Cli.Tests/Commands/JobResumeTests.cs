@@ -74,6 +74,7 @@ public sealed partial class JobResumeTests : IClassFixture<PostgresFixture>, IAs
 
         // The history tells one coherent job: succeeded, resumed once, one result per device and task.
         var list = await NetfleetProcess.RunAsync("jobs", "list", "--store", store, "-o", "json");
+        Assert.True(list.ExitCode == 0, list.Stderr);
         using var jobs = JsonDocument.Parse(list.Stdout);
         var job = Assert.Single(jobs.RootElement.EnumerateArray());
         Assert.Equal(jobId, job.GetProperty("job_id").GetString());

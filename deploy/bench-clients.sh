@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Client cost of `show version` on a lab of IOS devices, three ways: netfleet, `parallel-ssh -p 50` and
+# `ansible-playbook -f 50` (network_cli, cisco.ios). Each tool runs in a cgroup of its own (cpuacct), so its
+# client CPU is the user+sys time of its whole process tree, daemonized helpers included (Ansible's persistent
+# ansible-connection processes, every ssh of parallel-ssh); the lab's sshd and device processes are not in it.
+# Prints one table: wall time, client CPU, CPU per device, devices answered.
+#
+#   deploy/bench-clients.sh [-n DEVICES] [-f "FORKS..."] [-r ROUNDS] [--lab-spec LAB.yaml] [--skip-ansible]
+#
+# -f takes a list of netfleet fork counts ("default" is netfleet's own default), each a row of the table.
+# --lab-spec serves a lab inventory instead of N standard IOS devices: the place for the IOS variants (an
+# archive-less IOS personality); for `show version` the standard IOS device answers the same.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+devices=100
+forks="default 50"
+rounds=1
+lab_spec=""
+ansible=true
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    -n) devices=$2; shift 2 ;;
+    -f) forks=$2; shift 2 ;;
+    -r) rounds=$2; shift 2 ;;
+    --lab-spec) lab_spec=$(realpath "$2"); shift 2 ;;
+    --skip-ansible) ansible=false; shift ;;
+    *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
+  esac
+done
+
+# The bench's own peers: not needed by the tests, so not in install-deps.sh's default list.
+deploy/install-deps.sh openssh-server openssh-client pssh ansible python3-paramiko
+[[ -x artifacts/netfleet/netfleet ]] || deploy/build.sh
+netfleet=$PWD/artifacts/netfleet/netfleet
+cgroot=/sys/fs/cgroup/cpuacct
+[[ -w $cgroot ]] || { echo "needs root and the cgroup v1 cpuacct controller at $cgroot" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/netfleet-bench-clients-XXXXXX)
+lab=$work/lab
+port=$((20000 + RANDOM % 20000))
+cleanup() {
+  "$netfleet" lab down --dir "$lab" >/dev/null 2>&1 || true
+  for cg in "$cgroot"/netfleet-bench-$$-*; do [[ -d $cg ]] && rmdir "$cg" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [[ -n $lab_spec ]]; then
+  "$netfleet" lab up --spec "$lab_spec" --port "$port" --dir "$lab" >/dev/null
+else
+  "$netfleet" lab up --devices "$devices" --platforms ios --port "$port" --dir "$lab" >/dev/null
+fi
+mapfile -t hosts < <(awk '/^[^ #].*:$/ {name=substr($1, 1, length($1)-1)} /hostname:/ {print name " " $2}' "$lab/inventory/hosts.yaml")
+devices=${#hosts[@]}
+
+cat > "$work/show.yaml" <<'EOF'
+- name: Show version
+  hosts: all
+  tasks:
+    - name: Read the software version
+      command: show version
+EOF
+for h in "${hosts[@]}"; do echo "${h#* }:$port"; done > "$work/pssh-hosts"
+{
+  echo "[ios]"
+  for h in "${hosts[@]}"; do echo "${h% *} ansible_host=${h#* }"; done
+  echo "[ios:vars]"
+  echo "ansible_connection=ansible.netcommon.network_cli"
+  echo "ansible_network_os=cisco.ios.ios"
+  echo "ansible_port=$port"
+  echo "ansible_user=nflab"
+  echo "ansible_ssh_private_key_file=$lab/keys/id_ed25519"
+  echo "ansible_python_interpreter=/usr/bin/python3"
+} > "$work/ansible-hosts.ini"
+cat > "$work/ansible-show.yaml" <<'EOF'
+- hosts: ios
+  gather_facts: false
+  tasks:
+    - cisco.ios.ios_command:
+        commands: [show version]
+EOF
+
+# measure NAME COMMAND...: runs COMMAND in a fresh cpuacct cgroup; prints "NAME wall cpu answered".
+measure() {
+  local name=$1; shift
+  local cg=$cgroot/netfleet-bench-$$-$RANDOM
+  mkdir "$cg"
+  local start end status=0
+  start=$(date +%s.%N)
+  (echo $BASHPID > "$cg/cgroup.procs"; exec "$@") > "$work/out" 2> "$work/err" || status=$?
+  end=$(date +%s.%N)
+  # Daemonized helpers (Ansible's persistent connections) may outlive the command; their CPU counts too.
+  for _ in $(seq 100); do [[ -s $cg/cgroup.procs ]] || break; sleep 0.1; done
+  local cpu_ns; cpu_ns=$(cat "$cg/cpuacct.usage")
+  rmdir "$cg" 2>/dev/null || true
+  local answered
+  case $name in
+    netfleet*) answered=$(grep -c ',ok,' "$work/out" || true) ;;
+    parallel-ssh*) answered=$(grep -c 'Cisco IOS Software' "$work/pssh-out"/* 2>/dev/null | awk -F: '$2 > 0' | wc -l) ;;
+    ansible*) answered=$(grep -cE '^ok: \[' "$work/out" || true) ;;
+  esac
+  [[ $status -eq 0 ]] || echo "$name exited with $status; its stderr ends with: $(tail -3 "$work/err")" >&2
+  echo "$name $(awk -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", e - s}') $(awk -v c="$cpu_ns" 'BEGIN {printf "%.2f", c / 1e9}') $answered"
+}
+
+# One untimed run first: the lab's devices and the page cache warm up, so no tool pays for being first.
+"$netfleet" run "$work/show.yaml" -i "$lab/inventory" --known-hosts "$lab/known_hosts" --store "sqlite:$work/warm.db" \
+  --log-file "$work/warm.json" -o csv > /dev/null 2>&1 || true
+results=()
+for round in $(seq "$rounds"); do
+  for f in $forks; do
+    args=(run "$work/show.yaml" -i "$lab/inventory" --known-hosts "$lab/known_hosts" --store "sqlite:$work/jobs.db"
+      --log-file "$work/run.json" -o csv)
+    [[ $f == default ]] || args+=(-f "$f")
+    results+=("$(measure "netfleet-f-$f" "$netfleet" "${args[@]}")")
+  done
+  rm -rf "$work/pssh-out"
+  results+=("$(measure parallel-ssh-p-50 parallel-ssh -p 50 -t 60 -h "$work/pssh-hosts" -l nflab -o "$work/pssh-out" \
+    -x "-i $lab/keys/id_ed25519 -o IdentitiesOnly=yes -o UserKnownHostsFile=$lab/known_hosts -o BatchMode=yes" "show version")")
+  if $ansible; then
+    # Host keys: paramiko would read ~/.ssh/known_hosts only; the lab's keys are in the lab's own file.
+    results+=("$(cd "$work" && measure ansible-playbook-f-50 env ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_NOCOLOR=1 \
+      /usr/bin/python3 /usr/bin/ansible-playbook -i "$work/ansible-hosts.ini" "$work/ansible-show.yaml" -f 50)")
+  fi
+done
+
+printf '\n%d IOS devices, show version, %d round(s), %d cores\n' "$devices" "$rounds" "$(nproc)"
+printf '%-22s %8s %14s %16s %9s\n' tool "wall s" "client CPU s" "CPU ms/device" answered
+for r in "${results[@]}"; do
+  read -r name wall cpu answered <<< "$r"
+  printf '%-22s %8s %14s %16s %9s\n' "$name" "$wall" "$cpu" "$(awk -v c="$cpu" -v n="$devices" 'BEGIN {printf "%.1f", c * 1000 / n}')" "$answered/$devices"
+done
