@@ -332,7 +332,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
     /// project approvals). A resumed job asks again at a gate it was waiting at, hence the gates are compared, not counts.</summary>
     private async Task<bool> WaitsForApprovalAsync(string jobId, CancellationToken ct)
     {
-        var journal = PersistenceQuery.Get(node.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = await JournalStartup.ReadJournalAsync(node.System, ct);
         var gates = await journal.CurrentEventsByPersistenceId(JobJournal.PersistenceId(jobId), 0, long.MaxValue)
             .Select(e => e.Event switch
             {
@@ -349,7 +349,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
     /// <summary>A job's recorded submission (its first event), or null when the journal has no such job.</summary>
     private async Task<JobJournal.JobSubmitted?> FindSubmissionAsync(string jobId, CancellationToken ct)
     {
-        var journal = PersistenceQuery.Get(node.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = await JournalStartup.ReadJournalAsync(node.System, ct);
         var first = await journal.CurrentEventsByPersistenceId(JobJournal.PersistenceId(jobId), 0, long.MaxValue)
             .Select(e => e.Event)
             .Where(e => e is JobJournal.JobSubmitted)

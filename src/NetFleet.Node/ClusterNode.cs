@@ -88,7 +88,6 @@ public sealed class ClusterNode : IAsyncDisposable
             jobManager = system.ActorOf(ClusterSingletonProxy.Props("/user/job-manager",
                 ClusterSingletonProxySettings.Create(system).WithRole(NodeSettings.Orchestrator)), "job-manager-proxy");
             captures = system.ActorOf(CaptureManager.Props(NodeSettings.Sensor), CaptureManager.Name);
-            await History.JournalStartup.WaitUntilReadyAsync(system, cancellationToken);
         }
 
         var node = new ClusterNode(settings, store, system, jobManager, captures);

@@ -36,7 +36,6 @@ public sealed class NetFleetNode : IAsyncDisposable
         await history.EnsureSchemaAsync(cancellationToken);
         var system = ActorSystem.Create("netfleet", PersistenceConfig(store).WithFallback(JobRunner.SystemConfig));
         var runner = JobRunner.Start(system, log, settings ?? DeviceActorSettings.Default);
-        await JournalStartup.WaitUntilReadyAsync(system, cancellationToken);
         return new NetFleetNode(store, runner, history, new HistoryProjector(system, history, log));
     }
 
@@ -81,8 +80,7 @@ public sealed class NetFleetNode : IAsyncDisposable
     /// <summary>A job's recorded submission (its first event), or null when the journal has no such job.</summary>
     public async Task<NetFleet.Actors.Jobs.JobJournal.JobSubmitted?> FindSubmissionAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var journal = Akka.Persistence.Query.PersistenceQuery.Get(Runner.System)
-            .ReadJournalFor<Akka.Persistence.Sql.Query.SqlReadJournal>(Akka.Persistence.Sql.Query.SqlReadJournal.Identifier);
+        var journal = await JournalStartup.ReadJournalAsync(Runner.System, cancellationToken);
         var first = await journal.CurrentEventsByPersistenceId(NetFleet.Actors.Jobs.JobJournal.PersistenceId(jobId), 0, long.MaxValue)
             .Select(e => e.Event)
             .Where(e => e is NetFleet.Actors.Jobs.JobJournal.JobSubmitted)

@@ -15,15 +15,13 @@ namespace NetFleet.Node.History;
 /// </summary>
 public sealed class HistoryProjector(ActorSystem system, HistoryStore store, Serilog.ILogger log) : IDisposable
 {
-    // Created on first use: the read journal starts an actor that queries the database every 100 ms from then on,
-    // which a process that only writes jobs (`netfleet run`) never needs until it catches up at the end.
-    private readonly Lazy<SqlReadJournal> journal = new(() => PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier));
     private UniqueKillSwitch? live;
 
     public async Task CatchUpAsync(CancellationToken ct = default)
     {
+        var journal = await JournalStartup.ReadJournalAsync(system, ct);
         var from = await store.OffsetAsync(ct);
-        await Apply(journal.Value.CurrentEventsByTag(JobJournal.Tag, Offset.Sequence(from)))
+        await Apply(journal.CurrentEventsByTag(JobJournal.Tag, Offset.Sequence(from)))
             .RunWith(Sink.Ignore<NotUsed>(), system.Materializer());
     }
 
@@ -31,8 +29,9 @@ public sealed class HistoryProjector(ActorSystem system, HistoryStore store, Ser
     public void Start()
     {
         if (live is not null) return;
-        var source = RestartSource.WithBackoff(() => Source.FromTask(store.OffsetAsync())
-                .ConcatMany(from => Apply(journal.Value.EventsByTag(JobJournal.Tag, Offset.Sequence(from)))),
+        var source = RestartSource.WithBackoff(() => Source.FromTask(JournalStartup.ReadJournalAsync(system))
+                .ConcatMany(journal => Source.FromTask(store.OffsetAsync())
+                    .ConcatMany(from => Apply(journal.EventsByTag(JobJournal.Tag, Offset.Sequence(from))))),
             RestartSettings.Create(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5), 0.2));
         live = source.ViaMaterialized(KillSwitches.Single<NotUsed>(), Keep.Right)
             .To(Sink.Ignore<NotUsed>())
