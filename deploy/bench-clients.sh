@@ -5,17 +5,18 @@
 # ansible-connection processes, every ssh of parallel-ssh); the lab's sshd and device processes are not in it.
 # Prints one table: wall time, client CPU, CPU per device, devices answered.
 #
-#   deploy/bench-clients.sh [-n DEVICES] [-f "FORKS..."] [-r ROUNDS] [--lab-spec LAB.yaml] [--skip-ansible]
+#   deploy/bench-clients.sh [-n DEVICES] [-f "FORKS..."] [-r ROUNDS] [--ios-variant NAME] [--lab-spec LAB.yaml] [--skip-ansible]
 #
 # -f takes a list of netfleet fork counts ("default" is netfleet's own default), each a row of the table.
-# --lab-spec serves a lab inventory instead of N standard IOS devices: the place for the IOS variants (an
-# archive-less IOS personality); for `show version` the standard IOS device answers the same.
+# --ios-variant picks the lab's IOS personality (default no-archive: an IOS without `archive`, as the devices
+# operators meet; see `netfleet lab up --help`); --lab-spec serves a hand-written lab inventory instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 devices=100
 forks="default 50"
 rounds=1
 lab_spec=""
+ios_variant=no-archive
 ansible=true
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -23,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     -f) forks=$2; shift 2 ;;
     -r) rounds=$2; shift 2 ;;
     --lab-spec) lab_spec=$(realpath "$2"); shift 2 ;;
+    --ios-variant) ios_variant=$2; shift 2 ;;
     --skip-ansible) ansible=false; shift ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -48,7 +50,7 @@ trap cleanup EXIT
 if [[ -n $lab_spec ]]; then
   "$netfleet" lab up --spec "$lab_spec" --port "$port" --dir "$lab" >/dev/null
 else
-  "$netfleet" lab up --devices "$devices" --platforms ios --port "$port" --dir "$lab" >/dev/null
+  "$netfleet" lab up --devices "$devices" --platforms ios --ios-variant "$ios_variant" --port "$port" --dir "$lab" >/dev/null
 fi
 mapfile -t hosts < <(awk '/^[^ #].*:$/ {name=substr($1, 1, length($1)-1)} /hostname:/ {print name " " $2}' "$lab/inventory/hosts.yaml")
 devices=${#hosts[@]}

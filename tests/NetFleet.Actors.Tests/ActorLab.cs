@@ -35,10 +35,7 @@ public sealed class ActorLab : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await fixture.InitializeAsync();
-        var dir = Path.Combine(Scratch, "inventory");
-        LabInventoryWriter.Write(fixture.Spec, fixture.Paths, dir);
-        var loaded = InventoryLoader.Load(dir);
-        Inventory = loaded.Inventory ?? throw new InvalidOperationException(string.Join("\n", loaded.Diagnostics));
+        Inventory = fixture.LoadInventory(Path.Combine(Scratch, "inventory"));
     }
 
     public async Task DisposeAsync()

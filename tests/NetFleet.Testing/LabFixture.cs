@@ -38,6 +38,14 @@ public sealed class LabFixture : IAsyncLifetime
         await Host.StartAsync();
     }
 
+    /// <summary>Writes the lab's inventory into <paramref name="directory"/>, as <c>lab up</c> does, and loads it.</summary>
+    public NetFleet.Core.Inventory.Inventory LoadInventory(string directory)
+    {
+        LabInventoryWriter.Write(Spec, Paths, directory);
+        var loaded = NetFleet.Core.Inventory.InventoryLoader.Load(directory);
+        return loaded.Inventory ?? throw new InvalidOperationException(string.Join("\n", loaded.Diagnostics));
+    }
+
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
