@@ -134,6 +134,8 @@ public sealed class TransactionMatrixTests(TransactionLab lab) : IClassFixture<T
         var pushed = Assert.Single(first.Results);
         Assert.True(pushed.Outcome == TaskOutcome.Changed, pushed.Message);
         Assert.Equal(strategy, pushed.Transaction);
+        // The diff is the change: the pushed lines, not the timestamps the device rewrites on every change.
+        Assert.Equal(["+  description to-core", "+ ntp server 192.0.2.31"], pushed.Diff!.Split('\n').Order(StringComparer.Ordinal));
         Assert.Equal(strategy, first.Recap.Single().Transactions);
         Assert.Contains("ntp server 192.0.2.31", lab.Running(device));
         Assert.Contains(" description to-core", lab.Running(device));

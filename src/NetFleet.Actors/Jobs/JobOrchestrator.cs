@@ -3,7 +3,6 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
-using DiffPlex;
 using NetFleet.Actors.Devices;
 using NetFleet.Core.Inventory;
 using NetFleet.Core.Playbooks;
@@ -952,18 +951,9 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
     private static IReadOnlyList<string> Missing(HostRun run, IReadOnlyList<string> lines, string config) =>
         PlatformCatalog.Find(run.Host.Platform ?? "")?.PendingLines(lines, config) ?? ConfigText.IndentedPending(lines, config);
 
-    private static string LineDiff(string before, string after)
-    {
-        var diff = Differ.Instance.CreateLineDiffs(before, after, ignoreWhitespace: true);
-        var lines = new List<string>();
-        foreach (var block in diff.DiffBlocks)
-        {
-            lines.AddRange(diff.PiecesOld.Skip(block.DeleteStartA).Take(block.DeleteCountA).Select(l => "- " + l));
-            lines.AddRange(diff.PiecesNew.Skip(block.InsertStartB).Take(block.InsertCountB).Select(l => "+ " + l));
-        }
-
-        return string.Join('\n', lines);
-    }
+    /// <summary>The change between two reads of the running configuration, without the lines the device changes by
+    /// itself (timestamps, sizes); empty when they hold the same configuration.</summary>
+    private static string LineDiff(string before, string after) => ConfigText.LineDiff(before, after) ?? "";
 
     /// <summary>A step the journal says finished before the restart: its result and facts count, the device is not asked.</summary>
     private void Replay(HostRun run, JobJournal.TaskFinished recorded)
