@@ -123,13 +123,13 @@ public sealed class DeviceDriver : IDeviceDriver, IConfigSession
         // change that is all there enters no configuration mode at all.
         var before = transaction.Backup ?? (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
         var pending = Platform.PendingLines(lines, before);
-        Capabilities ??= await Platform.ProbeAsync(this, cancellationToken);
-        var strategy = transaction.Strategy ?? Capabilities.Strongest;
         if (pending.Count == 0)
         {
-            return new ConfigResult(false, null) { Strategy = strategy };
+            return new ConfigResult(false, null) { Strategy = transaction.Strategy };
         }
 
+        Capabilities ??= await Platform.ProbeAsync(this, cancellationToken);
+        var strategy = transaction.Strategy ?? Capabilities.Strongest;
         if (!Capabilities.Supports(strategy))
         {
             throw new TransactionUnsupportedException(Device, strategy, Capabilities.Missing[strategy]);

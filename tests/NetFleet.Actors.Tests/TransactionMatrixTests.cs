@@ -185,6 +185,7 @@ public sealed class TransactionMatrixTests(TransactionLab lab) : IClassFixture<T
         Assert.Contains("post-check 'version says 99' failed", result.Message);
         Assert.Contains("rolled back to the backup (verified", result.Message);
         Assert.Contains("transaction 'merge'", result.Message);
+        Assert.Equal("+ ntp server 192.0.2.33\n+ interface GigabitEthernet0/2\n+  description checked", result.Diff);
         Assert.Equal(before, lab.Running(device));
     }
 

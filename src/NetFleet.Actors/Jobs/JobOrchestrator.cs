@@ -588,7 +588,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
                 run.RestorePoint = done.Output;
                 run.Strategy = done.Strategy;
                 Record(new JobJournal.ChangeApplied(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
-                    run.Transaction, done.Diff ?? "", done.Output, Play.ConfirmMinutes, run.ConfigBefore ?? "") { Strategy = done.Strategy },
+                    run.Transaction, done.Diff ?? PlannedDiff(run), done.Output, Play.ConfirmMinutes, run.ConfigBefore ?? "") { Strategy = done.Strategy },
                     () => NextCheck(run, 0));
                 break;
             case Phase.PostCheck:
@@ -772,7 +772,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
 
         var key = Key(run);
         var reason = $"{run.Failure}; NetFleet could not restore the backup ({failed.Message})";
-        if (run.Strategy is "merge" or "none")
+        if (run.Strategy == "merge")
         {
             // A merged change has no timer on the device: it stays until someone restores the backup.
             Record(new JobJournal.DeviceRolledBack(spec.JobId, DateTimeOffset.UtcNow, key.Device, key.PlayIndex, key.TaskIndex, key.ItemIndex,
@@ -791,8 +791,9 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
     {
         var data = new Dictionary<string, object?>(StringComparer.Ordinal) { ["rolled_back"] = rolledBack, ["rollback_verified"] = verified };
         if (run.Strategy is { } strategy) data["transaction"] = strategy;
-        if (run.Applied?.Diff is { } diff) data["diff"] = diff;
-        StepFinished(run.StepId, ModuleResult.Fail(message, data), TaskOutcome.Failed, null, run.Applied?.Diff);
+        var diff = run.Applied is null ? null : run.Applied.Diff ?? PlannedDiff(run);
+        if (diff is not null) data["diff"] = diff;
+        StepFinished(run.StepId, ModuleResult.Fail(message, data), TaskOutcome.Failed, null, diff);
     }
 
     /// <summary>On a halt with <c>rollback: batch</c> or <c>job</c>, the confirmed changes of the failed batch (or of the
@@ -946,6 +947,11 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         var result = ModuleResult.Ok("reconciled after a restart: the configuration was already on the device", data, changed: changed);
         StepFinished(run.StepId, result, TaskOutcomeOf(result), null, diff);
     }
+
+    /// <summary>What a change sent, for a platform without a diff of its own (IOS) before the configuration is read back:
+    /// the lines the backup lacked.</summary>
+    private string PlannedDiff(HostRun run) =>
+        string.Join('\n', Missing(run, CurrentRequest(run).Lines, run.ConfigBefore ?? "").Select(l => "+ " + l.TrimEnd()));
 
     /// <summary>The lines the configuration lacks, compared the way the host's platform compares them (section-aware).</summary>
     private static IReadOnlyList<string> Missing(HostRun run, IReadOnlyList<string> lines, string config) =>
