@@ -38,13 +38,15 @@ public sealed partial class CiscoIos : PlatformDefinition
                 await session.SendAsync(line, cancellationToken);
             }
         }
-        finally
+        catch (CommandRejectedException)
         {
-            // The lines before a rejected one stay applied (there is no candidate to discard): leave configuration mode
-            // either way, so the caller can restore or report from a known prompt.
+            // The lines before a rejected one stay applied (there is no candidate to discard): leave configuration mode,
+            // so the caller can restore or report from a known prompt. A drop or a timeout leaves no usable session.
             await session.EnterLevelAsync("privileged_exec", cancellationToken);
+            throw;
         }
 
+        await session.EnterLevelAsync("privileged_exec", cancellationToken);
         return new ConfigResult(true, null);
     }
 
