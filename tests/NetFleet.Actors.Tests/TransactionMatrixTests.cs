@@ -38,6 +38,8 @@ public sealed class TransactionLab : IAsyncLifetime
         Ios("reject-noarchive", 11, Variant(IosVariants.NoArchive), new DeviceFaults { RejectConfig = [@"^ntp server 198\.51\.100\."] }),
         Ios("none-legacy", 12, Variant(IosVariants.Legacy)),
         Ios("merge-classic", 13, Variant(IosVariants.Classic)),
+        // Thirty lines span the 31st command of a session: the connection drops half-way through the merge.
+        Ios("drop-noarchive", 14, Variant(IosVariants.NoArchive), new DeviceFaults { DropAfterCommands = 30 }),
         Ios("sample-classic", 21, Variant(IosVariants.Classic)),
         Ios("sample-noarchive", 22, Variant(IosVariants.NoArchive)),
         Ios("sample-legacy", 23, Variant(IosVariants.Legacy)),
@@ -214,6 +216,28 @@ public sealed class TransactionMatrixTests(TransactionLab lab) : IClassFixture<T
         Assert.Equal(ConfigText.Significant(before), ConfigText.Significant(lab.Running(device)));
         Assert.DoesNotContain("192.0.2.34", lab.Running(device));
         Assert.DoesNotContain("snmp-server contact noc", lab.Running(device));
+    }
+
+    [Fact]
+    public async Task Merge_cut_short_by_a_drop_is_taken_back_to_the_verified_backup()
+    {
+        const string device = "drop-noarchive";
+        var before = lab.Running(device);
+        var lines = string.Join("\n", Enumerable.Range(1, 30).Select(i => $"              - ntp server 198.18.1.{i}"));
+
+        var summary = await RunAsync($"""
+            - hosts: all
+              tasks:
+                - config:
+                    lines:
+            {lines}
+            """, device);
+
+        var result = Assert.Single(summary.Results);
+        Assert.Equal(TaskOutcome.Failed, result.Outcome);
+        Assert.Contains("cut short", result.Message);
+        Assert.Contains("rolled back to the backup (verified", result.Message);
+        Assert.Equal(ConfigText.Significant(before), ConfigText.Significant(lab.Running(device)));
     }
 
     [Fact]
