@@ -75,18 +75,7 @@ public sealed class TextFsmTable
     /// <exception cref="TextFsmErrorException">An <c>Error</c> action fired in one of the templates.</exception>
     public IReadOnlyList<IReadOnlyDictionary<string, object>> ParseText(string output)
     {
-        var rows = ParseTextToRows(output);
-        var records = new List<IReadOnlyDictionary<string, object>>(rows.Count);
-        foreach (var row in rows)
-        {
-            var record = new Dictionary<string, object>(row.Length, StringComparer.Ordinal);
-            for (var i = 0; i < row.Length; i++)
-            {
-                record[Keys[i]] = row[i];
-            }
-            records.Add(record);
-        }
-        return records;
+        return TextFsmTemplate.Records(Keys, ParseTextToRows(output));
     }
 
     /// <summary>The merged records as rows in <see cref="Header"/> order.</summary>

@@ -83,14 +83,19 @@ public sealed partial class TextFsmTemplate
     /// <exception cref="TextFsmErrorException">An <c>Error</c> action fired.</exception>
     public IReadOnlyList<IReadOnlyDictionary<string, object>> ParseText(string output, bool eof = true)
     {
-        var rows = ParseTextToRows(output, eof);
+        return Records(Keys, ParseTextToRows(output, eof));
+    }
+
+    /// <summary>Rows as records keyed by <paramref name="keys"/> (the lower-cased value names), in column order.</summary>
+    internal static IReadOnlyList<IReadOnlyDictionary<string, object>> Records(IReadOnlyList<string> keys, IReadOnlyList<object[]> rows)
+    {
         var records = new List<IReadOnlyDictionary<string, object>>(rows.Count);
         foreach (var row in rows)
         {
             var record = new Dictionary<string, object>(row.Length, StringComparer.Ordinal);
             for (var i = 0; i < row.Length; i++)
             {
-                record[Keys[i]] = row[i];
+                record[keys[i]] = row[i];
             }
             records.Add(record);
         }
