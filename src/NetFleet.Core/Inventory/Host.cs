@@ -18,8 +18,8 @@ public sealed record InventoryEntry(
     IReadOnlyList<string> Groups,
     IReadOnlyDictionary<string, object?> Data)
 {
-    /// <summary>The <c>transaction:</c> strategy name (auto, replace, merge, none), already checked.</summary>
-    public string? Transaction { get; init; }
+    /// <summary>The <c>transaction:</c> strategy; null when not set here.</summary>
+    public Playbooks.TransactionMode? Transaction { get; init; }
 
     public static InventoryEntry Empty(string name, SourceLocation location) =>
         new(name, location, null, null, null, null, null, null, [], new Dictionary<string, object?>());
@@ -42,8 +42,7 @@ public sealed class Host
         Platform = chain.Select(e => e.Platform).FirstOrDefault(v => v is not null);
         Password = chain.Select(e => e.Password).FirstOrDefault(v => v is not null)?.For(Name, "password");
         EnableSecret = chain.Select(e => e.EnableSecret).FirstOrDefault(v => v is not null)?.For(Name, "enable_secret");
-        Transaction = chain.Select(e => e.Transaction).FirstOrDefault(v => v is not null) is { } mode
-            ? Playbooks.TransactionModes.Parse(mode) : null;
+        Transaction = chain.Select(e => e.Transaction).FirstOrDefault(v => v is not null);
         var data = new Dictionary<string, object?>(StringComparer.Ordinal);
         // Key by key, nearest wins: like Nornir, a nested map is one value and is not merged deeper.
         foreach (var entry in chain)

@@ -115,13 +115,7 @@ public static class InventoryLoader
             else
                 port = p;
         }
-        string? transaction = null;
-        if (map["transaction"] is { } tr && reader.String(tr, "auto, replace, merge or none") is { } trs)
-        {
-            if (Playbooks.TransactionModes.Parse(trs.Value) is not null) transaction = trs.Value;
-            else reader.Diagnostics.Error(trs.Start, DiagnosticCodes.InvalidValue, $"'{trs.Value}' is not a transaction strategy",
-                DidYouMean.Hint(trs.Value, Playbooks.TransactionModes.Names) ?? "expected one of: " + string.Join(", ", Playbooks.TransactionModes.Names));
-        }
+        var transaction = Playbooks.TransactionModes.Read(map["transaction"], reader);
         var groupNodes = map["groups"] is { } g ? reader.StringList(g, "a list of group names") ?? [] : [];
         var data = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (map["data"] is { } dataNode && !(dataNode is YScalar { IsNull: true }) && reader.Mapping(dataNode) is { } dataMap)

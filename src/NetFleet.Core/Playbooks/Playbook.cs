@@ -69,6 +69,16 @@ public static class TransactionModes
         Names.Contains(value) ? Enum.Parse<TransactionMode>(value, ignoreCase: true) : null;
 
     public static string Name(this TransactionMode mode) => Names[(int)mode];
+
+    /// <summary>A <c>transaction:</c> value of a play or an inventory entry; a wrong one is reported at its place.</summary>
+    internal static TransactionMode? Read(Yaml.YNode? node, Yaml.YamlReader reader)
+    {
+        if (node is null || reader.String(node, "auto, replace, merge or none") is not { } scalar) return null;
+        if (Parse(scalar.Value) is { } mode) return mode;
+        reader.Diagnostics.Error(scalar.Start, Diagnostics.DiagnosticCodes.InvalidValue, $"'{scalar.Value}' is not a transaction strategy",
+            Diagnostics.DidYouMean.Hint(scalar.Value, Names) ?? "expected one of: " + string.Join(", ", Names));
+        return null;
+    }
 }
 
 public sealed record PlaybookTask(

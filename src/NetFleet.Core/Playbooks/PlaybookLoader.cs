@@ -103,14 +103,7 @@ public static class PlaybookLoader
             if (Enum.TryParse<RollbackScope>(rbs.Value, ignoreCase: true, out var scope) && rbs.Value.All(char.IsLetter)) rollback = scope;
             else bag.Error(rbs.Start, DiagnosticCodes.InvalidValue, $"'{rbs.Value}' is not a rollback scope", "expected one of: device, batch, job");
         }
-        TransactionMode? transaction = null;
-        if (map["transaction"] is { } tr && reader.String(tr, "auto, replace, merge or none") is { } trs)
-        {
-            transaction = TransactionModes.Parse(trs.Value);
-            if (transaction is null)
-                bag.Error(trs.Start, DiagnosticCodes.InvalidValue, $"'{trs.Value}' is not a transaction strategy",
-                    DidYouMean.Hint(trs.Value, TransactionModes.Names) ?? "expected one of: " + string.Join(", ", TransactionModes.Names));
-        }
+        var transaction = TransactionModes.Read(map["transaction"], reader);
         TimeSpan? pause = null;
         if (map["pause_between_batches"] is { } pb && reader.String(pb, "a duration such as 30s or 2m") is { } pbs)
         {
