@@ -83,7 +83,7 @@ public sealed class DeviceDriver : IDeviceDriver, IConfigSession
     {
         var started = Stopwatch.GetTimestamp();
         EnsureUsable();
-        var before = (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
+        var before = await ReadLineConfigAsync(cancellationToken);
         var pending = Platform.PendingLines(lines, before);
         if (pending.Count == 0)
         {
@@ -94,12 +94,16 @@ public sealed class DeviceDriver : IDeviceDriver, IConfigSession
         if (result.Diff is null)
         {
             // A platform without a diff of its own (IOS): the running configuration before and after is the diff.
-            var diff = ConfigText.LineDiff(before, (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output);
+            var diff = ConfigText.LineDiff(before, await ReadLineConfigAsync(cancellationToken));
             result = new ConfigResult(diff is not null, diff);
         }
 
         return result with { Elapsed = Stopwatch.GetElapsedTime(started) };
     }
+
+    /// <summary>The running configuration in the form config lines are written in (the backup, and what is compared).</summary>
+    private async Task<string> ReadLineConfigAsync(CancellationToken cancellationToken) =>
+        (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
 
     public async Task<string> GetRunningConfigAsync(CancellationToken cancellationToken = default) =>
         (await RunCommandAsync(Platform.RunningConfigCommand, null, cancellationToken)).Output;
@@ -121,7 +125,7 @@ public sealed class DeviceDriver : IDeviceDriver, IConfigSession
     {
         // The backup, and what the change still lacks: a line already in the running configuration is not sent, and a
         // change that is all there enters no configuration mode at all.
-        var before = transaction.Backup ?? (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
+        var before = transaction.Backup ?? await ReadLineConfigAsync(cancellationToken);
         var pending = Platform.PendingLines(lines, before);
         if (pending.Count == 0)
         {
@@ -160,7 +164,7 @@ public sealed class DeviceDriver : IDeviceDriver, IConfigSession
             // Lines before the rejected one are live (configure terminal has no candidate): put the backup back and
             // say whether the device now holds it, so the device is never left half-configured without a word.
             await Platform.RestoreAsync(this, before, null, cancellationToken);
-            var now = (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
+            var now = await ReadLineConfigAsync(cancellationToken);
             var restored = ConfigText.Same(now, before)
                 ? "restored the backup taken before the change (verified: the running configuration equals it)"
                 : "restored the backup taken before the change, but the running configuration differs from it:\n" + ConfigText.LineDiff(before, now);
@@ -184,7 +188,7 @@ public sealed class DeviceDriver : IDeviceDriver, IConfigSession
     {
         EnsureUsable();
         await Platform.RestoreAsync(this, backup, restorePoint, cancellationToken);
-        return (await RunCommandAsync(Platform.LineConfigCommand, null, cancellationToken)).Output;
+        return await ReadLineConfigAsync(cancellationToken);
     }
 
     public Task CloseAsync(CancellationToken cancellationToken = default) => DisposeAsync().AsTask();
