@@ -8,11 +8,7 @@ namespace NetFleet.Actors.Tests;
 
 /// <summary>One lab for the actor tests: faulty devices first (so serial batches meet them first), then clean
 /// devices that each test takes for itself, so tests do not disturb each other's device state.</summary>
-public sealed class ActorLab : IAsyncLifetime
-{
-    private static readonly string[] RejectNtp = [@"^ntp server 10\."];
-
-    private readonly LabFixture fixture = new(port => new LabSpec(port, TimeSpan.FromMilliseconds(200),
+public sealed class ActorLab() : JobLab("netfleet-actors-test-", port => new LabSpec(port, TimeSpan.FromMilliseconds(200),
     [
         new LabDevice("ios-reject", "127.0.8.1", "cisco_ios", new DeviceFaults { RejectConfig = RejectNtp }),
         new LabDevice("eos-refuse", "127.0.8.2", "arista_eos", new DeviceFaults { RefuseAuth = true }),
@@ -26,37 +22,21 @@ public sealed class ActorLab : IAsyncLifetime
         new LabDevice("ios-3", "127.0.8.10", "cisco_ios", DeviceFaults.None),
         new LabDevice("eos-2", "127.0.8.11", "arista_eos", DeviceFaults.None),
         new LabDevice("ios-4", "127.0.8.12", "cisco_ios", DeviceFaults.None),
-    ]));
-
-    public LabHost Host => fixture.Host;
-    public Inventory Inventory { get; private set; } = null!;
-    public string Scratch { get; } = Directory.CreateTempSubdirectory("netfleet-actors-test-").FullName;
-
-    public async Task InitializeAsync()
-    {
-        await fixture.InitializeAsync();
-        Inventory = fixture.LoadInventory(Path.Combine(Scratch, "inventory"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await fixture.DisposeAsync();
-        Directory.Delete(Scratch, recursive: true);
-    }
-
-    public string KnownHosts => fixture.Paths.KnownHosts;
+    ]))
+{
+    private static readonly string[] RejectNtp = [@"^ntp server 10\."];
 
     /// <summary>Options as the orchestrator builds them, with key auth and short timeouts.</summary>
     public DeviceConnectionOptions Options(string name, string? address = null)
     {
-        var device = fixture.Spec.Devices.SingleOrDefault(d => d.Name == name);
+        var device = Fixture.Spec.Devices.SingleOrDefault(d => d.Name == name);
         return new DeviceConnectionOptions(address ?? device!.Address, device?.Platform ?? "cisco_ios",
-            new SshCredentials(LabDefaults.Username) { PrivateKeyPath = fixture.Paths.ClientKey })
+            new SshCredentials(LabDefaults.Username) { PrivateKeyPath = Fixture.Paths.ClientKey })
         {
             Name = name,
-            Port = fixture.Spec.Port,
+            Port = Fixture.Spec.Port,
             EnableSecret = LabDefaults.EnableSecret,
-            KnownHostsPath = fixture.Paths.KnownHosts,
+            KnownHostsPath = Fixture.Paths.KnownHosts,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             CommandTimeout = TimeSpan.FromSeconds(5),
         };

@@ -12,11 +12,7 @@ namespace NetFleet.Actors.Tests;
 
 /// <summary>A lab of its own for the transaction tests: a device minute of 1.5 s, so a two-minute confirm window
 /// outlasts the post-checks but a device left unconfirmed reverts within seconds.</summary>
-public sealed class RolloutLab : IAsyncLifetime
-{
-    public static readonly TimeSpan DeviceMinute = TimeSpan.FromMilliseconds(1500);
-
-    private readonly LabFixture fixture = new(port => new LabSpec(port, DeviceMinute,
+public sealed class RolloutLab() : JobLab("netfleet-rollout-test-", port => new LabSpec(port, DeviceMinute,
     [
         new LabDevice("ios-t", "127.0.10.1", "cisco_ios", DeviceFaults.None),
         new LabDevice("eos-t", "127.0.10.2", "arista_eos", DeviceFaults.None),
@@ -36,28 +32,9 @@ public sealed class RolloutLab : IAsyncLifetime
         new LabDevice("ios-rv", "127.0.10.51", "cisco_ios", DeviceFaults.None),
         new LabDevice("eos-rv", "127.0.10.52", "arista_eos", DeviceFaults.None),
         new LabDevice("junos-rv", "127.0.10.53", "juniper_junos", DeviceFaults.None),
-    ]));
-
-    public LabHost Host => fixture.Host;
-    public LabSpec Spec => fixture.Spec;
-    public Inventory Inventory { get; private set; } = null!;
-    public string Scratch { get; } = Directory.CreateTempSubdirectory("netfleet-rollout-test-").FullName;
-    public string KnownHosts => fixture.Paths.KnownHosts;
-    public LabPaths Paths => fixture.Paths;
-
-    public async Task InitializeAsync()
-    {
-        await fixture.InitializeAsync();
-        Inventory = fixture.LoadInventory(Path.Combine(Scratch, "inventory"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await fixture.DisposeAsync();
-        Directory.Delete(Scratch, recursive: true);
-    }
-
-    public string Running(string device) => Host.StateOf(device).Read(s => s.RunningConfig);
+    ]))
+{
+    public static readonly TimeSpan DeviceMinute = TimeSpan.FromMilliseconds(1500);
 }
 
 public sealed class RolloutTests(RolloutLab lab) : IClassFixture<RolloutLab>, IAsyncLifetime

@@ -13,17 +13,7 @@ namespace NetFleet.Actors.Tests;
 /// <summary>IOS devices as operators meet them (no archive, no configure replace, enable without a secret, an old
 /// image with a MOTD, a privilege-15 login with a slow show running-config), one device per test, plus an EOS and a
 /// Junos device for the sample playbooks.</summary>
-public sealed class TransactionLab : IAsyncLifetime
-{
-    private static IosCapabilities Variant(string name) => IosVariants.Find(name)!;
-
-    private static LabDevice Ios(string name, int octet, IosCapabilities capabilities, DeviceFaults? faults = null) =>
-        new(name, $"127.0.12.{octet}", "cisco_ios", faults ?? DeviceFaults.None) { Capabilities = capabilities };
-
-    /// <summary>An image whose archive works but that predates <c>configure replace</c> (12.3(4)T): the probe cannot tell.</summary>
-    private static readonly IosCapabilities ArchiveWithoutReplace = new() { Archive = true, ConfigureReplace = false };
-
-    private readonly LabFixture fixture = new(port => new LabSpec(port, TimeSpan.FromMilliseconds(1500),
+public sealed class TransactionLab() : JobLab("netfleet-transaction-test-", port => new LabSpec(port, TimeSpan.FromMilliseconds(1500),
     [
         Ios("auto-classic", 1, Variant(IosVariants.Classic)),
         Ios("auto-noarchive", 2, Variant(IosVariants.NoArchive)),
@@ -46,26 +36,15 @@ public sealed class TransactionLab : IAsyncLifetime
         Ios("sample-privileged", 24, Variant(IosVariants.Privileged)),
         new LabDevice("sample-eos", "127.0.12.25", "arista_eos", DeviceFaults.None),
         new LabDevice("sample-junos", "127.0.12.26", "juniper_junos", DeviceFaults.None),
-    ]));
+    ]))
+{
+    private static IosCapabilities Variant(string name) => IosVariants.Find(name)!;
 
-    public LabHost Host => fixture.Host;
-    public Inventory Inventory { get; private set; } = null!;
-    public string Scratch { get; } = Directory.CreateTempSubdirectory("netfleet-transaction-test-").FullName;
-    public string KnownHosts => fixture.Paths.KnownHosts;
+    private static LabDevice Ios(string name, int octet, IosCapabilities capabilities, DeviceFaults? faults = null) =>
+        new(name, $"127.0.12.{octet}", "cisco_ios", faults ?? DeviceFaults.None) { Capabilities = capabilities };
 
-    public async Task InitializeAsync()
-    {
-        await fixture.InitializeAsync();
-        Inventory = fixture.LoadInventory(Path.Combine(Scratch, "inventory"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await fixture.DisposeAsync();
-        Directory.Delete(Scratch, recursive: true);
-    }
-
-    public string Running(string device) => Host.StateOf(device).Read(s => s.RunningConfig);
+    /// <summary>An image whose archive works but that predates <c>configure replace</c> (12.3(4)T): the probe cannot tell.</summary>
+    private static readonly IosCapabilities ArchiveWithoutReplace = new() { Archive = true, ConfigureReplace = false };
 
     public IReadOnlyList<CommandLogEntry> ConfigurationLines(string device) =>
         [.. Host.CommandLog(device).Where(e => e.InConfigurationMode)];
