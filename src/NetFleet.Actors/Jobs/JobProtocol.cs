@@ -28,25 +28,11 @@ public static class JobProtocol
     /// <param name="User">Who cancelled, for the journal's <see cref="JobJournal.JobCancelled"/>.</param>
     public sealed record CancelJob(string User = "netfleet");
 
-    /// <summary>What a device request was for: the task itself, or reading the configuration around a change.</summary>
-    internal enum Phase
-    {
-        Run,
-        ReadBefore,
-        Apply,
-        ReadAfter,
-        Reconcile,
-        PostCheck,
-        Confirm,
-        Restore,
-    }
-
     /// <summary>A local post-check (TCP, SNMP) ended; <paramref name="Failure"/> says why it failed, if it did.</summary>
     internal sealed record PostCheckDone(long StepId, int Index, string? Failure);
 
-    internal sealed record RetryRestore(long StepId);
-
-    internal sealed record RetryApply(long StepId);
+    /// <summary>A step's <see cref="ConfigChange"/> asked to try its restore, or the change, again now.</summary>
+    internal sealed record RetryChange(long StepId);
 
     /// <summary>The pause between batches is over.</summary>
     internal sealed record ResumeBatches;

@@ -74,6 +74,22 @@ public sealed class CommandModule : Module, IDeviceModule
         return new SendCommand(command.Command.Render(scope), command.Parse, command.Expect);
     }
 
+    /// <summary>Adds the records the task asked for (<c>parse: textfsm</c>) as <c>parsed</c>; output the template cannot take
+    /// fails the task with the reason, like any other device answer it cannot use.</summary>
+    public ModuleResult Interpret(ModuleArgs args, DeviceRequest sent, string platform, string? output, ModuleResult result)
+    {
+        if (args is not CommandArgs { Parse: not null } command || output is null || sent is not SendCommand send) return result;
+        try
+        {
+            var records = ParseOutput(command, platform, send.Command, output);
+            return result with { Data = new Dictionary<string, object?>(result.Data, StringComparer.Ordinal) { ["parsed"] = records } };
+        }
+        catch (CommandParseException e)
+        {
+            return ModuleResult.Fail(e.Message, result.Data);
+        }
+    }
+
     /// <summary>
     /// Parses a command's output as the task asked: records from the task's template, or from the
     /// built-in index's template for the platform and command. Null when the task has no parser.

@@ -57,12 +57,18 @@ public interface ILocalModule
 }
 
 /// <summary>
-/// Needs a device. Core renders the request for one host; the runner hands it to that host's driver,
-/// pattern-matching the <see cref="DeviceRequest"/> subtypes. Adding a device module adds a request type.
+/// Needs a device. Core renders the request for one host; the actor layer carries it out through the one
+/// registration of its <see cref="DeviceRequest"/> type (<c>NetFleet.Actors.Devices.DeviceOperations</c>), and hands the
+/// answer back to <see cref="Interpret"/>. Adding a device module is this class plus that one registration.
 /// </summary>
 public interface IDeviceModule
 {
     DeviceRequest Prepare(ModuleArgs args, VariableScope scope);
+
+    /// <summary>What the task's result is, given the device's answer to <paramref name="sent"/> (its
+    /// <paramref name="output"/>, if any, and the result made of it); by default that result unchanged.</summary>
+    /// <param name="platform">The host's platform (e.g. for a parser's template index).</param>
+    ModuleResult Interpret(ModuleArgs args, DeviceRequest sent, string platform, string? output, ModuleResult result) => result;
 }
 
 /// <summary>What a device module asks a driver to do, with every template already rendered.</summary>
