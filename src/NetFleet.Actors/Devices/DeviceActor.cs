@@ -192,10 +192,10 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     private void Common()
     {
         // SNMP needs no SSH session: in every state it goes to the SNMP child, ahead of the session's queue.
-        Receive<RunDeviceRequest>(run => run.Request is Core.Playbooks.Modules.SnmpRequest, run => Snmp().Forward(run));
+        Receive<RunDeviceRequest>(run => DeviceOperations.LaneOf(run.Request) == DeviceLane.Snmp, run => Snmp().Forward(run));
         // Work done from this node rather than on the device (probes) runs beside the session's queue and pipes its reply
         // straight to the asker; the actor never waits for it.
-        Receive<RunDeviceRequest>(run => run.Request is Core.Playbooks.Modules.LocalRequest, RunLocal);
+        Receive<RunDeviceRequest>(run => DeviceOperations.LaneOf(run.Request) == DeviceLane.Local, RunLocal);
         Receive<GetSessionStatus>(_ => Sender.Tell(new SessionStatus(device, session is not null && sessionOptions is not null && attempts == 0,
             brokenWith is not null && DateTime.UtcNow < circuitOpenUntil, queue.Count)));
         Receive<CloseSession>(_ =>
@@ -212,11 +212,9 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         var started = Stopwatch.GetTimestamp();
         // The request's own timeout bounds it; the orchestrator enforces the task's and stops waiting anyway.
         var deadline = run.Timeout is { } timeout ? new CancellationTokenSource(timeout) : new CancellationTokenSource();
-        Task<object> work = run.Request switch
-        {
-            Core.Playbooks.Modules.ProbeTargets probes => DeviceProbes.RunAsync(run, probes, deadline.Token),
-            _ => Task.FromException<object>(new NotSupportedException($"no local runner for {run.Request.GetType().Name}")),
-        };
+        var work = DeviceOperations.For(run.Request) is DeviceOperations.LocalOperation operation
+            ? operation.Run(run, deadline.Token)
+            : Task.FromException<object>(new NotSupportedException($"no local runner for {run.Request.GetType().Name}"));
         work.ContinueWith(_ => deadline.Dispose(), TaskScheduler.Default);
         work.PipeTo(replyTo, failure: e => Failure(run, e is OperationCanceledException ? FailureKind.TimedOut : FailureKind.Rejected,
             (e is AggregateException { InnerException: { } inner } ? inner : e).Message, 0) with { Elapsed = Stopwatch.GetElapsedTime(started) });

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Akka.Actor;
-using DiffPlex;
 using NetFleet.Core.Playbooks.Modules;
 using NetFleet.Devices;
 using static NetFleet.Actors.Devices.DeviceProtocol;
@@ -89,18 +87,12 @@ internal sealed class DeviceSessionActor : ReceiveActor
         using var cts = request.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
         try
         {
-            var (output, changed, diff, strategy) = request.Request switch
+            if (DeviceOperations.For(request.Request) is not DeviceOperations.SessionOperation operation)
             {
-                SendCommand send => await SendAsync(driver, send, request.Timeout, cts.Token),
-                ApplyConfig apply when request.Check => await CompareAsync(driver, apply, cts.Token),
-                ApplyConfig { ConfirmMinutes: { } minutes, Transaction: { } name } apply => await ApplyTransactionAsync(driver, apply,
-                    new ConfigTransaction(name, minutes) { Strategy = ConfigStrategies.Parse(apply.Strategy), Backup = apply.Backup }, cts.Token),
-                ApplyConfig apply => await ApplyAsync(driver, apply, cts.Token),
-                ConfirmConfig confirm => await ConfirmAsync(driver, confirm, cts.Token),
-                RestoreConfig restore => (await driver.RestoreConfigAsync(restore.Backup, restore.RestorePoint, cts.Token), false, null, null),
-                ReadConfig => ((await driver.RunCommandAsync(driver.Platform.LineConfigCommand, request.Timeout, cts.Token)).Output, false, null, null),
-                _ => throw new NotSupportedException($"no device support for {request.Request.GetType().Name}"),
-            };
+                throw new NotSupportedException($"no device support for {request.Request.GetType().Name}");
+            }
+
+            var (output, changed, diff, strategy) = await operation.Run(driver, request, cts.Token);
             return new Executed(request.RequestId, new DeviceRequestCompleted(request.Device, request.RequestId, output, changed, diff,
                 Stopwatch.GetElapsedTime(started), TimeSpan.Zero) { Strategy = strategy }, SessionUsable: true);
         }
@@ -125,71 +117,10 @@ internal sealed class DeviceSessionActor : ReceiveActor
             new DeviceRequestFailed(request.Device, request.RequestId, kind, message, Stopwatch.GetElapsedTime(started), 1), usable);
     }
 
-    private static async Task<(string?, bool, string?, string?)> SendAsync(IDeviceDriver driver, SendCommand send, TimeSpan? timeout, CancellationToken ct)
-    {
-        var result = await driver.RunCommandAsync(send.Command, timeout, ct);
-        if (send.Expect is { } expect && !Regex.IsMatch(result.Output, expect, RegexOptions.Multiline, TimeSpan.FromSeconds(1)))
-        {
-            throw new ExpectationFailedException($"{driver.Device}: output of '{send.Command}' does not match '{expect}'");
-        }
-
-        return (result.Output, false, null, null);
-    }
-
-    private static async Task<(string?, bool, string?, string?)> ApplyAsync(IDeviceDriver driver, ApplyConfig apply, CancellationToken ct)
-    {
-        var result = await driver.ApplyConfigAsync(apply.Lines, ct);
-        string? output = null;
-        if (apply.Save && driver.Platform.SaveConfigCommand is { } save)
-        {
-            output = (await driver.RunCommandAsync(save, null, ct)).Output;
-        }
-
-        return (output, result.Changed, result.Diff, null);
-    }
-
-    /// <summary>The change under its transaction (with <c>replace</c>, live but unconfirmed); the output is where the
-    /// device keeps the configuration from before, if it does.</summary>
-    private static async Task<(string?, bool, string?, string?)> ApplyTransactionAsync(IDeviceDriver driver, ApplyConfig apply,
-        ConfigTransaction transaction, CancellationToken ct)
-    {
-        var result = await driver.ApplyTransactionAsync(apply.Lines, transaction, ct);
-        return (result.RestorePoint, result.Changed, result.Diff, result.Strategy?.Name());
-    }
-
-    private static async Task<(string?, bool, string?, string?)> ConfirmAsync(IDeviceDriver driver, ConfirmConfig confirm, CancellationToken ct)
-    {
-        await driver.ConfirmConfigAsync(new ConfigTransaction(confirm.Transaction, 0) { Strategy = ConfigStrategies.Parse(confirm.Strategy) }, ct);
-        string? output = null;
-        if (confirm.Save && driver.Platform.SaveConfigCommand is { } save)
-        {
-            output = (await driver.RunCommandAsync(save, null, ct)).Output;
-        }
-
-        return (output, true, null, confirm.Strategy);
-    }
-
-    /// <summary>Check mode: the lines missing from the running configuration (compared the platform's way, section-aware)
-    /// are the change the task would make.</summary>
-    private static async Task<(string?, bool, string?, string?)> CompareAsync(IDeviceDriver driver, ApplyConfig apply, CancellationToken ct)
-    {
-        var running = (await driver.RunCommandAsync(driver.Platform.LineConfigCommand, null, ct)).Output;
-        var missing = driver.Platform.PendingLines(apply.Lines, running);
-        if (missing.Count == 0) return (null, false, null, null);
-
-        var before = string.Join('\n', running.Split('\n').Select(l => l.TrimEnd()));
-        var after = before + "\n" + string.Join('\n', missing);
-        var diff = Differ.Instance.CreateLineDiffs(before, after, ignoreWhitespace: true);
-        var added = diff.DiffBlocks.SelectMany(b => diff.PiecesNew.Skip(b.InsertStartB).Take(b.InsertCountB)).Select(l => "+ " + l);
-        return (null, true, string.Join('\n', added), null);
-    }
-
     private static DeviceException AsDeviceException(string device, Exception e, string operation, TimeSpan? timeout) => e switch
     {
         DeviceException d => d,
         OperationCanceledException => new DeviceTimeoutException(device, operation, timeout ?? TimeSpan.Zero, ""),
         _ => new DeviceStateException(device, e.Message),
     };
-
-    private sealed class ExpectationFailedException(string message) : Exception(message);
 }

@@ -74,13 +74,9 @@ public sealed class DeviceSnmpActor : ReceiveActor, IWithTimers
             return;
         }
 
-        Task<(IReadOnlyList<Variable> Variables, bool Changed)> work = request switch
-        {
-            SnmpGet get => GetAsync(target, get),
-            SnmpWalk walk => WalkAsync(target, walk),
-            SnmpSet set => SetAsync(target, set, run.Check),
-            _ => Task.FromException<(IReadOnlyList<Variable>, bool)>(new InvalidOperationException($"unknown SNMP request {request.GetType().Name}")),
-        };
+        var work = DeviceOperations.For(request) is DeviceOperations.SnmpOperation { Run: { } operation }
+            ? operation(manager, target, run)
+            : Task.FromException<(IReadOnlyList<Variable> Variables, bool Changed)>(new InvalidOperationException($"unknown SNMP request {request.GetType().Name}"));
         work.PipeTo(replyTo,
             success: result => Completed(run, started, result.Variables, result.Changed),
             failure: e => Failed(run, started, e));
@@ -152,40 +148,6 @@ public sealed class DeviceSnmpActor : ReceiveActor, IWithTimers
         if (rate.BitsPerSecond is { } bits) map["bits_per_second"] = bits;
         return map;
     }
-
-    private async Task<(IReadOnlyList<Variable> Variables, bool Changed)> GetAsync(SnmpTarget target, SnmpGet get) =>
-        (await manager.GetAsync(target, get.Oids.Select(Oid.Parse).ToList()).ConfigureAwait(false), false);
-
-    private async Task<(IReadOnlyList<Variable> Variables, bool Changed)> WalkAsync(SnmpTarget target, SnmpWalk walk)
-    {
-        var root = Oid.Parse(walk.Oid);
-        var variables = new List<Variable>();
-        var walked = walk.Bulk ? manager.BulkWalkAsync(target, root) : manager.WalkAsync(target, root);
-        await foreach (var variable in walked.ConfigureAwait(false)) variables.Add(variable);
-        return (variables, false);
-    }
-
-    /// <summary>Reads first and writes only what differs, so a rerun changes nothing; check mode stops after the read.</summary>
-    private async Task<(IReadOnlyList<Variable> Variables, bool Changed)> SetAsync(SnmpTarget target, SnmpSet set, bool check)
-    {
-        var wanted = set.Values.Select(v => new Variable(Oid.Parse(v.Oid), ValueOf(v))).ToList();
-        var current = await manager.GetAsync(target, wanted.Select(w => w.Oid).ToList()).ConfigureAwait(false);
-        var differing = wanted.Where((w, i) => !Equals(w.Value, current[i].Value)).ToList();
-        if (differing.Count == 0) return (current, false);
-        if (check) return (wanted, true);
-        await manager.SetAsync(target, differing).ConfigureAwait(false);
-        return (await manager.GetAsync(target, wanted.Select(w => w.Oid).ToList()).ConfigureAwait(false), true);
-    }
-
-    private static SnmpValue ValueOf(SnmpSetValue value) =>
-        (value.Type, SnmpSetModule.Invalid(value.Type, value.Value)) switch
-        {
-            (_, { } problem) => throw new FormatException($"{MibNames.Format(Oid.Parse(value.Oid))}: {problem}"),
-            ("integer", _) => new Integer32(int.Parse(value.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
-            ("ipaddress", _) => new Snmp.IpAddress(IPAddress.Parse(value.Value)),
-            ("oid", _) => new ObjectIdentifier(MibNames.Parse(value.Value)),
-            _ => SnmpValue.FromString(value.Value),
-        };
 
     private SnmpTarget TargetFor(SnmpRequest request)
     {
