@@ -110,36 +110,36 @@ public sealed class JobRunner : IAsyncDisposable
 
     public ActorSystem System => system;
 
-    /// <summary>Runs a job to its end. <paramref name="onEvent"/> is called in order, from any thread.
-    /// Cancelling stops starting work; in-flight device work finishes or times out, then the summary is
+    /// <summary>Runs a job to its end (a playbook, or a rollback). <paramref name="onEvent"/> is called in order, from any
+    /// thread. Cancelling stops starting work; in-flight device work finishes or times out, then the summary is
     /// <see cref="JobOutcome.Cancelled"/>.</summary>
+    public Task<JobSummary> RunAsync(PreparedJob job, JobOptions options, Action<JobEvent> onEvent, CancellationToken cancellationToken) =>
+        RunAsync(job, options, resume: false, onEvent, cancellationToken);
+
+    /// <summary>A playbook this process loaded itself (tests, the benchmark), run as <see cref="RunAsync(PreparedJob, JobOptions, Action{JobEvent}, CancellationToken)"/>.</summary>
     public async Task<JobSummary> RunAsync(string playbookPath, Playbook playbook, Inventory inventory, JobOptions options,
         Action<JobEvent> onEvent, CancellationToken cancellationToken)
     {
-        var jobId = options.JobId ?? NewJobId();
-        var submission = await JobSubmission.CaptureAsync(jobId, playbookPath, options, cancellationToken).ConfigureAwait(false);
-        return await RunAsync(jobId, playbookPath, playbook, inventory, options, submission, resume: false, onEvent, cancellationToken)
-            .ConfigureAwait(false);
+        var job = await JobLauncher.FromLoadedAsync(playbookPath, playbook, inventory, options, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(job, options with { JobId = job.JobId }, resume: false, onEvent, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Continues a job from its journal: what finished is not run again, what was in flight is reconciled.
-    /// <paramref name="submitted"/> is the job's recorded submission; the playbook and inventory must match it.</summary>
-    public Task<JobSummary> ResumeAsync(JobJournal.JobSubmitted submitted, Playbook playbook, Inventory inventory, JobOptions options,
-        Action<JobEvent> onEvent, CancellationToken cancellationToken) =>
-        RunAsync(submitted.JobId, submitted.PlaybookPath, playbook, inventory, options, submitted, resume: true, onEvent, cancellationToken);
+    /// <paramref name="job"/> is the job's recorded submission, loaded (<see cref="JobLauncher.Load"/>).</summary>
+    public Task<JobSummary> ResumeAsync(PreparedJob job, JobOptions options, Action<JobEvent> onEvent, CancellationToken cancellationToken) =>
+        RunAsync(job, options, resume: true, onEvent, cancellationToken);
 
-    private async Task<JobSummary> RunAsync(string jobId, string playbookPath, Playbook playbook, Inventory inventory, JobOptions options,
-        JobJournal.JobSubmitted submission, bool resume, Action<JobEvent> onEvent, CancellationToken cancellationToken)
+    private async Task<JobSummary> RunAsync(PreparedJob job, JobOptions options, bool resume, Action<JobEvent> onEvent,
+        CancellationToken cancellationToken)
     {
         var completion = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var spec = new JobProtocol.JobSpec(jobId, playbookPath, playbook, inventory, options, Devices, onEvent, completion, submission, resume);
-        // Under the user guardian a crashed orchestrator restarts: it reads its journal again and continues.
-        var job = system.ActorOf(JobOrchestrator.Props(spec, log), "job-" + jobId);
-        await using var registration = cancellationToken.Register(() => job.Tell(new JobProtocol.CancelJob()));
+        // Under the user guardian a crashed job actor restarts: it reads its journal again and continues.
+        var actor = JobLauncher.Start(system, job, options, Devices, onEvent, completion, log, resume);
+        await using var registration = cancellationToken.Register(() => actor.Tell(new JobProtocol.CancelJob()));
         return await completion.Task.ConfigureAwait(false);
     }
 
-    public static string NewJobId() => Guid.NewGuid().ToString("N")[..12];
+    public static string NewJobId() => JobLauncher.NewJobId();
 
     /// <summary>Closes every device session, then stops the actor system.</summary>
     public async ValueTask DisposeAsync()

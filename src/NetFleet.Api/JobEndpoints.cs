@@ -53,7 +53,7 @@ public sealed record JobAccepted(string JobId);
 /// The job endpoints of the API: read-side from the job history (caught up with the journal first), writes through the
 /// job manager singleton or the store; every write is recorded in the job's audit trail with the token's name.
 /// </summary>
-internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, HistoryProjector projector, Serilog.ILogger log)
+internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, HistoryProjector projector)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
     private static readonly string[] PlaybookExtensions = [".yaml", ".yml"];
@@ -212,17 +212,14 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
             return Results.BadRequest(new ApiError("a job needs a playbook (a name under the playbooks folder, or a path) or playbookText"));
         }
 
-        var jobId = JobRunner.NewJobId();
+        var jobId = JobLauncher.NewJobId();
         var inventory = Path.GetFullPath(Blank(request.Inventory) ?? node.Settings.Inventory);
         if (!Directory.Exists(inventory)) return Results.BadRequest(new ApiError($"{inventory}: no such inventory folder"));
         string playbook;
         if (!string.IsNullOrWhiteSpace(request.PlaybookText))
         {
-            // The orchestrator loads the playbook by path (and a resume checks its hash), so a body is kept as a file.
-            var folder = Path.GetFullPath(Path.Combine(".netfleet", "api-playbooks"));
-            Directory.CreateDirectory(folder);
-            playbook = Path.Combine(folder, jobId + ".yaml");
-            await File.WriteAllTextAsync(playbook, request.PlaybookText, ct);
+            // Posted text is the job's playbook as it is (the journal keeps it); the name only labels it.
+            playbook = Blank(request.Playbook) ?? $"posted/{jobId}.yaml";
         }
         else if (ResolvePlaybook(request.Playbook!) is { } found)
         {
@@ -231,12 +228,6 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         else
         {
             return Results.BadRequest(new ApiError($"{request.Playbook}: no such playbook (neither a file nor a playbook in {Path.GetFullPath(node.Settings.Playbooks)})"));
-        }
-
-        var diagnostics = PlaybookValidator.Validate(playbook, inventory);
-        if (diagnostics.Any(d => d.IsError))
-        {
-            return Results.BadRequest(new ApiError(DiagnosticFormatter.FormatAll(diagnostics) + "\n" + DiagnosticFormatter.Summary(diagnostics)));
         }
 
         var name = user.Identity!.Name!;
@@ -250,13 +241,21 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
             TrustNewHostKeys = request.TrustNewHostKeys,
             KnownHostsPath = Blank(request.KnownHosts) ?? node.Settings.KnownHosts,
         };
-        var submitted = await JobSubmission.CaptureAsync(jobId, playbook, options, ct);
-        var answer = await node.JobManager!.Ask<object>(submitted, AskTimeout, ct);
+        var (job, check) = await JobLauncher.PrepareAsync(new JobRequest(playbook, options) { PlaybookText = Blank(request.PlaybookText) }, ct);
+        if (job is null) return Results.BadRequest(new ApiError(check.Report));
+        return await SubmitToManagerAsync(job, name, "submit", playbook, ct) is { } refused ? refused
+            : Results.Json(new SubmitResponse(job.JobId, $"/api/jobs/{job.JobId}/events"), NetFleetApi.Json, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Hands a prepared job to the job manager singleton, which records it and runs it (and resumes it after a
+    /// failover); null once accepted and audited, else the answer to give.</summary>
+    private async Task<IResult?> SubmitToManagerAsync(PreparedJob job, string user, string action, string? detail, CancellationToken ct)
+    {
+        var answer = await node.JobManager!.Ask<object>(job.Submission, AskTimeout, ct);
         if (answer is JobManagerProtocol.JobRejected rejected) return Results.BadRequest(new ApiError(rejected.Reason));
-        if (answer is not JobManagerProtocol.JobAccepted accepted) return Results.Problem("unexpected answer from the job manager");
-        await Audit(accepted.JobId, name, "submit", playbook, ct);
-        return Results.Json(new SubmitResponse(accepted.JobId, $"/api/jobs/{accepted.JobId}/events"), NetFleetApi.Json,
-            statusCode: StatusCodes.Status202Accepted);
+        if (answer is not JobManagerProtocol.JobAccepted) return Results.Problem("unexpected answer from the job manager");
+        await Audit(job.Submission.RollbackOf ?? job.JobId, user, action, detail, ct);
+        return null;
     }
 
     private string? ResolvePlaybook(string playbook)
@@ -300,32 +299,12 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         if (await history.GetJobAsync(jobId, ct) is not { } job) return NoJob(jobId);
         if (job.Status == "running") return Conflict($"job {jobId} is still running; roll it back once it has finished");
         if (await FindSubmissionAsync(jobId, ct) is not { } submitted) return NoJob(jobId);
-        if (submitted.InventoryPath is not { } inventoryPath || InventoryLoader.Load(inventoryPath) is not { Inventory: { } inventory })
-        {
-            return Conflict($"job {jobId}: its inventory ({submitted.InventoryPath ?? "none recorded"}) cannot be loaded");
-        }
-
         var name = user.Identity!.Name!;
-        var rollbackId = JobRunner.NewJobId();
-        var options = new JobOptions(name)
-        {
-            JobId = rollbackId,
-            InventoryPath = inventoryPath,
-            TrustNewHostKeys = submitted.TrustNewHostKeys,
-            KnownHostsPath = submitted.KnownHostsPath,
-        };
-        // The rollback runs on this node, its device requests routed to the workers like any job's.
-        var devices = node.System.ActorOf(DeviceRouter.Props(inventory, log), "rollback-devices-" + rollbackId);
-        var completion = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
-        node.System.ActorOf(JobRollback.Props(new JobRollback.RollbackSpec(rollbackId, jobId, inventory, options, devices, completion), log),
-            "job-" + rollbackId);
-        _ = completion.Task.ContinueWith(t =>
-        {
-            node.System.Stop(devices);
-            if (t.IsFaulted) log.Error(t.Exception, "Rollback {JobId} of job {Of} failed", rollbackId, jobId);
-        }, TaskScheduler.Default);
-        await Audit(jobId, name, "rollback", $"rollback job {rollbackId}", ct);
-        return Results.Json(new JobAccepted(rollbackId), NetFleetApi.Json, statusCode: StatusCodes.Status202Accepted);
+        var (rollback, error) = JobLauncher.Rollback(submitted, new JobOptions(name));
+        if (rollback is null) return Conflict(error!);
+        // Through the job manager like any job: recorded there first, so a failover resumes it.
+        return await SubmitToManagerAsync(rollback, name, "rollback", $"rollback job {rollback.JobId}", ct) is { } refused ? refused
+            : Results.Json(new JobAccepted(rollback.JobId), NetFleetApi.Json, statusCode: StatusCodes.Status202Accepted);
     }
 
     /// <summary>Whether a gate of the job was asked for and not yet approved, from the job's journal (the history does not

@@ -104,7 +104,7 @@ public sealed class NetFleetApi : IAsyncDisposable
         app.MapGet("/api/health", () => Results.Ok(new { status = "ok", node = settings.SelfAddress })).AllowAnonymous();
         var viewer = app.MapGroup("").RequireAuthorization(BearerTokenHandler.ViewerPolicy);
         viewer.MapGet("/api/cluster", async (CancellationToken ct) => Results.Json(await node.StatusAsync(ct), Json)).Produces<ClusterStatus>();
-        new JobEndpoints(node, history, projector, log).Map(viewer);
+        new JobEndpoints(node, history, projector).Map(viewer);
         CaptureEndpoints.Map(viewer, node.Captures!);
         viewer.MapGet("/api/jobs/{jobId}/events", async (string jobId, HttpContext context, CancellationToken ct) =>
         {

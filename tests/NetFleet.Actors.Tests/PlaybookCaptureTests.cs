@@ -302,10 +302,11 @@ public sealed class PlaybookCaptureTests(PlaybookCaptureTests.Lab lab) : IClassF
         await File.WriteAllTextAsync(path, playbook);
         var options = new JobOptions("capture-test")
         {
-            JobId = JobRunner.NewJobId(), InventoryPath = lab.InventoryDirectory, KnownHostsPath = lab.KnownHosts,
+            JobId = JobLauncher.NewJobId(), InventoryPath = lab.InventoryDirectory, KnownHostsPath = lab.KnownHosts,
         };
-        var submitted = await JobSubmission.CaptureAsync(options.JobId, path, options, CancellationToken.None);
-        var answer = await node.JobManager!.Ask<object>(submitted, TimeSpan.FromSeconds(30));
+        var (prepared, check) = await JobLauncher.PrepareAsync(new JobRequest(path, options), CancellationToken.None);
+        Assert.True(prepared is not null, check.Report);
+        var answer = await node.JobManager!.Ask<object>(prepared.Submission, TimeSpan.FromSeconds(30));
         Assert.True(answer is JobManagerProtocol.JobAccepted, (answer as JobManagerProtocol.JobRejected)?.Reason);
 
         var clock = Stopwatch.StartNew();

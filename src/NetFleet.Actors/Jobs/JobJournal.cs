@@ -42,7 +42,12 @@ public static class JobJournal
         bool Check,
         int? Forks,
         bool TrustNewHostKeys,
-        string? KnownHostsPath) : IEvent;
+        string? KnownHostsPath) : IEvent
+    {
+        /// <summary>Set when the job is the rollback of that finished job rather than a playbook run (a later field: older
+        /// journals read it as null).</summary>
+        public string? RollbackOf { get; init; }
+    }
 
     /// <summary>A process took the job up again after the one running it stopped.</summary>
     public sealed record JobResumed(string JobId, DateTimeOffset At, string User) : IEvent;

@@ -2,9 +2,6 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Persistence;
 using NetFleet.Actors.Devices;
-using NetFleet.Core.Diagnostics;
-using NetFleet.Core.Inventory;
-using NetFleet.Core.Playbooks;
 using NetFleet.Core.Results;
 
 namespace NetFleet.Actors.Jobs;
@@ -30,8 +27,8 @@ public static class JobManagerProtocol
 }
 
 /// <summary>
-/// The cluster singleton of the <c>orchestrator</c> role: accepts jobs, starts one <see cref="JobOrchestrator"/> per
-/// job (with a <see cref="DeviceRouter"/> in front of the device shard regions) and records which jobs are open
+/// The cluster singleton of the <c>orchestrator</c> role: accepts jobs (playbook runs and rollbacks), starts one job
+/// actor per job through the <see cref="JobLauncher"/> (with a <see cref="DeviceRouter"/> in front of the device shard regions) and records which jobs are open
 /// (persistence id <see cref="PersistenceIdValue"/>). When the node holding it dies the singleton starts again on
 /// the next-oldest orchestrator node, reads that record and resumes every open job from its own journal: finished
 /// tasks are not run again and in-flight configuration is reconciled against the device.
@@ -78,10 +75,10 @@ public sealed class JobManager : ReceivePersistentActor
                 return;
             }
 
-            var loaded = Load(submitted);
-            if (loaded.Error is { } error)
+            var (loaded, error) = JobLauncher.Load(submitted);
+            if (loaded is null)
             {
-                Sender.Tell(new JobManagerProtocol.JobRejected(submitted.JobId, error));
+                Sender.Tell(new JobManagerProtocol.JobRejected(submitted.JobId, error ?? "the job cannot be loaded"));
                 return;
             }
 
@@ -137,44 +134,22 @@ public sealed class JobManager : ReceivePersistentActor
 
     public static Props Props(Serilog.ILogger log) => Akka.Actor.Props.Create(() => new JobManager(log));
 
-    private (Playbook? Playbook, Inventory? Inventory, string? Error) Load(JobJournal.JobSubmitted submitted)
+    /// <summary>Starts the job's router and actor (loading its files unless given them loaded); an error when they no
+    /// longer load.</summary>
+    private string? Start(JobJournal.JobSubmitted submitted, PreparedJob? loaded = null)
     {
-        if (submitted.InventoryPath is null) return (null, null, "the job names no inventory");
-        // The playbook as it was submitted, from the journal: the node that picks the job up after a failover need not
-        // have the file (a playbook posted to the API lives only on the node that took it).
-        var playbook = submitted.PlaybookText.Length > 0
-            ? PlaybookLoader.LoadText(submitted.PlaybookText, submitted.PlaybookPath)
-            : PlaybookLoader.Load(submitted.PlaybookPath);
-        var inventory = InventoryLoader.Load(submitted.InventoryPath);
-        var diagnostics = playbook.Diagnostics.Concat(inventory.Diagnostics).ToList();
-        if (playbook.Playbook is null || inventory.Inventory is null || diagnostics.Any(d => d.IsError))
-        {
-            return (null, null, DiagnosticFormatter.FormatAll(diagnostics) + "\n" + DiagnosticFormatter.Summary(diagnostics));
-        }
+        var (job, error) = loaded is null ? JobLauncher.Load(submitted) : (loaded, null);
+        if (job is null) return error;
 
-        return (playbook.Playbook, inventory.Inventory, null);
-    }
-
-    /// <summary>Starts the job's router and orchestrator (loading its files unless given them loaded); an error when
-    /// they no longer load.</summary>
-    private string? Start(JobJournal.JobSubmitted submitted, (Playbook? Playbook, Inventory? Inventory, string? Error)? loaded = null)
-    {
-        var (playbook, inventory, error) = loaded ?? Load(submitted);
-        if (error is not null) return error;
-
-        var options = JobOptions.Resuming(submitted, submitted.User);
-        var devices = Context.ActorOf(DeviceRouter.Props(inventory!, log), "devices-" + submitted.JobId);
+        var devices = Context.ActorOf(DeviceRouter.Props(job.Inventory, log), "devices-" + submitted.JobId);
         var completion = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
         var mediatorRef = mediator;
         void Publish(JobEvent e) => mediatorRef.Tell(new Publish(JobManagerProtocol.EventsTopic, e));
 
-        // Resume is left off: the orchestrator resumes by itself when its journal already holds the job, and starts it
-        // otherwise (a singleton that died between recording the job here and the orchestrator's first event).
-        var spec = new JobProtocol.JobSpec(submitted.JobId, submitted.PlaybookPath, playbook!, inventory!, options, devices, Publish,
-            completion, submitted);
-
-        // Default supervision (restart): a crashed orchestrator reads its journal again and continues.
-        Context.ActorOf(JobOrchestrator.Props(spec, log), "job-" + submitted.JobId);
+        // Resume is left off: the job resumes by itself when its journal already holds it, and starts it otherwise (a
+        // singleton that died between recording the job here and the job's first event). Default supervision (restart):
+        // a crashed job actor reads its journal again and continues.
+        JobLauncher.Start(Context, job, JobOptions.Resuming(submitted, submitted.User), devices, Publish, completion, log);
         var jobId = submitted.JobId;
         completion.Task.PipeTo(Self,
             success: summary => new JobManagerProtocol.OrchestratorEnded(jobId, summary, null),

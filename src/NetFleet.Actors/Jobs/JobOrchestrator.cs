@@ -164,14 +164,14 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         else
         {
             log.Information("Job {JobId} started by {User}: {Playbook} on {DeviceCount} device(s)",
-                spec.JobId, spec.Options.User, spec.PlaybookPath, allDevices.Count);
+                spec.JobId, spec.Options.User, spec.Submission.PlaybookPath, allDevices.Count);
             Record(spec.Submission with
             {
                 At = DateTimeOffset.UtcNow, Devices = allDevices, TaskCount = spec.Playbook.Plays.Sum(p => p.Tasks.Count),
             });
         }
 
-        Emit(new JobStarted(spec.JobId, DateTimeOffset.UtcNow, spec.PlaybookPath, allDevices,
+        Emit(new JobStarted(spec.JobId, DateTimeOffset.UtcNow, spec.Submission.PlaybookPath, allDevices,
             spec.Playbook.Plays.Sum(p => p.Tasks.Count)));
         NextPlay();
     }

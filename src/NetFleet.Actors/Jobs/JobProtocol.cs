@@ -14,7 +14,6 @@ public static class JobProtocol
     /// <param name="Resume">Continue a job from its journal instead of starting a new one.</param>
     public sealed record JobSpec(
         string JobId,
-        string PlaybookPath,
         Playbook Playbook,
         Inventory Inventory,
         JobOptions Options,

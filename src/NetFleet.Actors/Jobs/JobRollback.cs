@@ -14,15 +14,23 @@ namespace NetFleet.Actors.Jobs;
 /// <c>netfleet rollback JOB</c>: a job of its own (journal <c>job-ID</c>, in the history like any job) that puts every
 /// device a finished job changed back to the configuration it had before the job's first confirmed change to it,
 /// using the backups the job recorded. A device already on its backup is left alone (<c>ok</c>); every other one is
-/// restored and read back to verify (<c>changed</c>, or <c>failed</c> when the read-back differs).
+/// restored and read back to verify (<c>changed</c>, or <c>failed</c> when the read-back differs). Restarted (a crash,
+/// a failover of the job manager), it goes on from its journal: devices it finished are not asked again, the others are
+/// read and restored if they still need it.
 /// </summary>
 public sealed class JobRollback : ReceivePersistentActor
 {
     public const string Module = "rollback";
 
-    /// <param name="Of">The job whose changes are taken back.</param>
-    public sealed record RollbackSpec(string JobId, string Of, Inventory Inventory, JobOptions Options, IActorRef Devices,
-        TaskCompletionSource<JobSummary> Completion);
+    /// <param name="Submission">The rollback's submission, <see cref="JobJournal.JobSubmitted.RollbackOf"/> naming the job.</param>
+    public sealed record RollbackSpec(JobJournal.JobSubmitted Submission, Inventory Inventory, JobOptions Options, IActorRef Devices,
+        Action<JobEvent> OnEvent, TaskCompletionSource<JobSummary> Completion)
+    {
+        public string JobId => Submission.JobId;
+
+        /// <summary>The job whose changes are taken back.</summary>
+        public string Of => Submission.RollbackOf!;
+    }
 
     private sealed record Recovered(JobJournal.State State);
 
@@ -34,8 +42,10 @@ public sealed class JobRollback : ReceivePersistentActor
     /// <summary>Requests in flight: the change they take back and, once read, the configuration found on the device.</summary>
     private readonly Dictionary<long, (JobJournal.ChangeApplied Change, string? Found, DateTimeOffset At)> pending = [];
     private readonly List<TaskResult> results = [];
+    private readonly JobJournal.State own = new();
     private List<string> devices = [];
     private long nextRequest;
+    private bool finished;
     private string Task => $"roll back job {spec.Of}";
 
     public JobRollback(RollbackSpec spec, Serilog.ILogger log)
@@ -43,7 +53,20 @@ public sealed class JobRollback : ReceivePersistentActor
         this.spec = spec;
         this.log = log.ForContext("JobId", spec.JobId);
         PersistenceId = JobJournal.PersistenceId(spec.JobId);
-        Recover<RecoveryCompleted>(_ => Context.ActorOf(Akka.Actor.Props.Create(() => new JournalReader(spec.Of, Self))));
+        Recover<JobJournal.IEvent>(e => own.Apply(e));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (own.Ended is { } ended)
+            {
+                finished = true;
+                results.AddRange(own.Finished.Values.OrderBy(f => f.At).Select(ResultOf));
+                spec.Completion.TrySetResult(Summary(Enum.Parse<JobOutcome>(ended.Outcome, ignoreCase: true), own.Submitted?.Devices ?? []));
+                Context.Stop(Self);
+                return;
+            }
+
+            Context.ActorOf(Akka.Actor.Props.Create(() => new JournalReader(spec.Of, Self)));
+        });
         Command<Recovered>(r => Begin(r.State));
         Command<DeviceRequestCompleted>(done => Replied(done.RequestId, done));
         Command<DeviceRequestFailed>(failed => Replied(failed.RequestId, failed));
@@ -65,18 +88,55 @@ public sealed class JobRollback : ReceivePersistentActor
 
         var changes = of.StandingChanges();
         devices = [.. changes.Select(c => c.Device)];
-        var submitted = new JobJournal.JobSubmitted(spec.JobId, DateTimeOffset.UtcNow, spec.Options.User, $"rollback of job {spec.Of}", "", "",
-            of.Submitted.InventoryPath, of.Submitted.InventoryHash, new Dictionary<string, string>(), devices, devices.Count, null, false,
-            null, spec.Options.TrustNewHostKeys, spec.Options.KnownHostsPath);
-        Record(submitted);
-        log.Information("Job {JobId}: rolling back job {Of} on {Count} device(s)", spec.JobId, spec.Of, devices.Count);
+        if (own.Submitted is null)
+        {
+            Record(spec.Submission with { At = DateTimeOffset.UtcNow, Devices = devices, TaskCount = devices.Count });
+            log.Information("Job {JobId}: rolling back job {Of} on {Count} device(s)", spec.JobId, spec.Of, devices.Count);
+        }
+        else
+        {
+            Record(new JobJournal.JobResumed(spec.JobId, DateTimeOffset.UtcNow, spec.Options.User));
+            log.Information("Job {JobId}: rollback of job {Of} resumed, {Done} of {Count} device(s) done", spec.JobId, spec.Of,
+                own.Finished.Count, devices.Count);
+        }
+
+        Emit(new JobStarted(spec.JobId, DateTimeOffset.UtcNow, spec.Submission.PlaybookPath, devices, devices.Count));
         foreach (var change in changes)
         {
-            Record(new JobJournal.TaskStarted(spec.JobId, DateTimeOffset.UtcNow, change.Device, 0, 0, 0, Task, Module));
+            if (own.Finished.TryGetValue(new JobJournal.StepKey(change.Device, 0, 0, 0), out var done))
+            {
+                results.Add(ResultOf(done));
+                continue;
+            }
+
+            if (!own.InFlight.ContainsKey(new JobJournal.StepKey(change.Device, 0, 0, 0)))
+            {
+                Record(new JobJournal.TaskStarted(spec.JobId, DateTimeOffset.UtcNow, change.Device, 0, 0, 0, Task, Module));
+            }
+
             Send(change, new ReadConfig(), found: null, DateTimeOffset.UtcNow);
         }
 
         FinishIfDone();
+    }
+
+    private TaskResult ResultOf(JobJournal.TaskFinished f) =>
+        new(spec.JobId, f.Device, 0, 0, f.Task, f.Module, Enum.Parse<TaskOutcome>(f.Status, ignoreCase: true), f.StartedAt,
+            TimeSpan.FromMilliseconds(f.DurationMs)) { Output = f.Output, Message = f.Message };
+
+    private JobSummary Summary(JobOutcome outcome, IReadOnlyList<string> all) =>
+        new(spec.JobId, outcome, results, HostRecap.From(results, all), own.Submitted?.At ?? startedAt, Stopwatch.GetElapsedTime(startedTicks));
+
+    private void Emit(JobEvent e)
+    {
+        try
+        {
+            spec.OnEvent(e);
+        }
+        catch (Exception error)
+        {
+            log.Error(error, "Job {JobId}: the event handler failed on {Event}", spec.JobId, e.GetType().Name);
+        }
     }
 
     private void Send(JobJournal.ChangeApplied change, DeviceRequest request, string? found, DateTimeOffset at)
@@ -131,6 +191,7 @@ public sealed class JobRollback : ReceivePersistentActor
             Output = outcome is TaskOutcome.Ok or TaskOutcome.Changed ? message : null,
         };
         results.Add(result);
+        Emit(new Core.Results.TaskFinished(spec.JobId, DateTimeOffset.UtcNow, result));
         if (outcome != TaskOutcome.Ok)
         {
             Record(new JobJournal.DeviceRolledBack(spec.JobId, DateTimeOffset.UtcNow, change.Device, change.PlayIndex, change.TaskIndex,
@@ -145,13 +206,15 @@ public sealed class JobRollback : ReceivePersistentActor
 
     private void FinishIfDone()
     {
-        if (pending.Count > 0 || results.Count < devices.Count) return;
+        if (finished || pending.Count > 0 || results.Count < devices.Count) return;
         var outcome = results.Any(r => r.Outcome is TaskOutcome.Failed or TaskOutcome.Unreachable) ? JobOutcome.Failed : JobOutcome.Succeeded;
         int Count(TaskOutcome o) => results.Count(r => r.Outcome == o);
-        var summary = new JobSummary(spec.JobId, outcome, results, HostRecap.From(results, devices), startedAt, Stopwatch.GetElapsedTime(startedTicks));
+        var summary = Summary(outcome, devices);
+        finished = true;
         Record(new JobJournal.JobFinished(spec.JobId, DateTimeOffset.UtcNow, outcome.ToString().ToLowerInvariant(), null,
             Count(TaskOutcome.Ok), Count(TaskOutcome.Changed), Count(TaskOutcome.Failed), Count(TaskOutcome.Unreachable), 0), () =>
         {
+            Emit(new JobFinished(spec.JobId, DateTimeOffset.UtcNow, summary));
             spec.Completion.TrySetResult(summary);
             Context.Stop(Self);
         });
@@ -159,8 +222,10 @@ public sealed class JobRollback : ReceivePersistentActor
 
     private void Record(JobJournal.IEvent e, Action? then = null) => PersistAsync(new Tagged(e, Tags), _ => then?.Invoke());
 
-    protected override void PostStop() =>
-        spec.Completion.TrySetException(new InvalidOperationException($"rollback job {spec.JobId} stopped before it finished"));
+    protected override void PostStop()
+    {
+        if (!finished) spec.Completion.TrySetException(new InvalidOperationException($"rollback job {spec.JobId} stopped before it finished"));
+    }
 
     /// <summary>Reads a job's journal as it is now into its state, reports it to the parent and stops.</summary>
     private sealed class JournalReader : ReceivePersistentActor

@@ -8,18 +8,6 @@ namespace NetFleet.Actors.Jobs;
 /// (<c>password: s3cret</c> is allowed, and lab inventories carry SNMP passwords), which the journal would keep in clear.</summary>
 public static class JobSubmission
 {
-    public static async Task<JobJournal.JobSubmitted> CaptureAsync(string jobId, string playbookPath, JobOptions options,
-        CancellationToken cancellationToken)
-    {
-        var playbookText = File.Exists(playbookPath) ? await File.ReadAllTextAsync(playbookPath, cancellationToken).ConfigureAwait(false) : "";
-        var files = options.InventoryPath is { } dir ? await InventoryFilesAsync(dir, cancellationToken).ConfigureAwait(false)
-            : new Dictionary<string, string>();
-        return new JobJournal.JobSubmitted(jobId, DateTimeOffset.UtcNow, options.User, playbookPath, Hash(playbookText), playbookText,
-            options.InventoryPath, options.InventoryPath is null ? null : Hash(files),
-            files.ToDictionary(f => f.Key, f => Hash(f.Value), StringComparer.Ordinal), [], 0, options.Limit, options.Check,
-            options.Forks, options.TrustNewHostKeys, options.KnownHostsPath);
-    }
-
     public static async Task<Dictionary<string, string>> InventoryFilesAsync(string directory, CancellationToken cancellationToken)
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -180,12 +180,17 @@ internal static class JobsCommands
                 return 2;
             }
 
-            var loaded = RunCommand.Load(new FileInfo(submitted.PlaybookPath), new DirectoryInfo(submitted.InventoryPath!), stderr);
-            if (loaded is null) return 2;
+            var (job, error) = JobLauncher.Load(submitted);
+            if (job is null)
+            {
+                stderr.WriteLine($"job {jobId} cannot be resumed: {error}");
+                return 2;
+            }
+
             var options = JobOptions.Resuming(submitted, Environment.UserName);
             stderr.MarkupLine($"[grey]resuming job {jobId} ({Markup.Escape(submitted.PlaybookPath)}, started by {Markup.Escape(submitted.User)} at {submitted.At:u})[/]");
             var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
-            var summary = await display.RunAsync(node.Runner.ResumeAsync(submitted, loaded.Value.Playbook, loaded.Value.Inventory, options,
+            var summary = await display.RunAsync(node.Runner.ResumeAsync(job, options,
                 display.OnEvent, ct));
             return RunCommand.Finish(summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
         });

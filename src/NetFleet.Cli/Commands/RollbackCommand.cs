@@ -2,7 +2,6 @@ using System.CommandLine;
 using NetFleet.Actors;
 using NetFleet.Actors.Jobs;
 using NetFleet.Cli.Output;
-using NetFleet.Core.Inventory;
 using NetFleet.Core.Results;
 using NetFleet.Node;
 using Spectre.Console;
@@ -44,28 +43,20 @@ internal static class RollbackCommand
                 return 1;
             }
 
-            if (submitted.InventoryPath is not { } inventoryPath || InventoryLoader.Load(inventoryPath) is not { Inventory: { } inventory })
+            var options = new JobOptions(Environment.UserName) { JobId = JobLauncher.NewJobId() };
+            var (job, error) = JobLauncher.Rollback(submitted, options);
+            if (job is null)
             {
-                stderr.WriteLine($"job {of}: its inventory ({submitted.InventoryPath ?? "none recorded"}) cannot be loaded");
+                stderr.WriteLine($"cannot roll back job {of}: {error}");
                 return 2;
             }
 
-            var options = new JobOptions(Environment.UserName)
-            {
-                InventoryPath = inventoryPath,
-                TrustNewHostKeys = submitted.TrustNewHostKeys,
-                KnownHostsPath = submitted.KnownHostsPath,
-            };
-            var jobId = JobRunner.NewJobId();
-            await node.History.RecordAuditAsync(new NetFleet.Node.History.AuditRow(of, DateTimeOffset.UtcNow, options.User, "rollback", $"rollback job {jobId}"), ct);
-            stderr.MarkupLine($"[grey]job {jobId} rolls back job {of}, recorded in {Markup.Escape(node.Store.Display)}[/]");
-            var completion = new TaskCompletionSource<JobSummary>(TaskCreationOptions.RunContinuationsAsynchronously);
-            node.Runner.System.ActorOf(JobRollback.Props(new JobRollback.RollbackSpec(jobId, of, inventory, options, node.Runner.Devices, completion),
-                log), "job-" + jobId);
+            await node.History.RecordAuditAsync(new NetFleet.Node.History.AuditRow(of, DateTimeOffset.UtcNow, options.User, "rollback", $"rollback job {job.JobId}"), ct);
+            stderr.MarkupLine($"[grey]job {job.JobId} rolls back job {of}, recorded in {Markup.Escape(node.Store.Display)}[/]");
             JobSummary summary;
             try
             {
-                summary = await completion.Task.WaitAsync(ct);
+                summary = await node.Runner.RunAsync(job, JobOptions.Resuming(job.Submission, options.User), _ => { }, ct);
             }
             catch (InvalidOperationException e)
             {

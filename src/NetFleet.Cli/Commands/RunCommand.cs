@@ -1,10 +1,9 @@
 using System.CommandLine;
 using NetFleet.Actors;
+using NetFleet.Actors.Jobs;
 using NetFleet.Cli.Output;
 using NetFleet.Node;
 using NetFleet.Core.Diagnostics;
-using NetFleet.Core.Inventory;
-using NetFleet.Core.Playbooks;
 using NetFleet.Core.Results;
 using Spectre.Console;
 
@@ -69,8 +68,18 @@ internal static class RunCommand
             var stderr = Consoles.Error();
             var file = parse.GetValue(playbook)!;
             var inventoryDir = parse.GetValue(inventory)!;
-            var loaded = Load(file, inventoryDir, stderr);
-            if (loaded is null)
+            var options = new JobOptions(Environment.UserName)
+            {
+                JobId = JobLauncher.NewJobId(),
+                InventoryPath = Path.GetRelativePath(Environment.CurrentDirectory, inventoryDir.FullName),
+                Limit = parse.GetValue(limit),
+                Check = parse.GetValue(check),
+                Forks = parse.GetValue(forks) is > 0 and var f ? f : null,
+                TrustNewHostKeys = parse.GetValue(trustNew),
+                KnownHostsPath = parse.GetValue(knownHosts)?.FullName,
+            };
+            var job = await PrepareAsync(file, inventoryDir, options, stderr, cancellationToken);
+            if (job is null)
             {
                 return 2;
             }
@@ -80,20 +89,9 @@ internal static class RunCommand
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
             await using var log = (Serilog.Core.Logger)Logging.ForJob(parse.GetValue(verbose), logPath);
             await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(parse.GetValue(store)), log, cancellationToken: cancellationToken);
-            var options = new JobOptions(Environment.UserName)
-            {
-                JobId = JobRunner.NewJobId(),
-                InventoryPath = inventoryDir.FullName,
-                Limit = parse.GetValue(limit),
-                Check = parse.GetValue(check),
-                Forks = parse.GetValue(forks) is > 0 and var f ? f : null,
-                TrustNewHostKeys = parse.GetValue(trustNew),
-                KnownHostsPath = parse.GetValue(knownHosts)?.FullName,
-            };
             stderr.MarkupLine($"[grey]job {options.JobId} recorded in {Markup.Escape(node.Store.Display)} (if this process dies: netfleet jobs resume {options.JobId})[/]");
             var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
-            var summary = await display.RunAsync(node.Runner.RunAsync(file.FullName, loaded.Value.Playbook, loaded.Value.Inventory,
-                options, display.OnEvent, cancellationToken));
+            var summary = await display.RunAsync(node.Runner.RunAsync(job, options, display.OnEvent, cancellationToken));
             return Finish(summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
         });
         return command;
@@ -119,7 +117,9 @@ internal static class RunCommand
         return ExitCode(summary);
     }
 
-    internal static (Playbook Playbook, Inventory Inventory)? Load(FileInfo file, DirectoryInfo inventoryDir, IAnsiConsole stderr)
+    /// <summary>The job, or null once its problems (file:line:col) are written.</summary>
+    internal static async Task<PreparedJob?> PrepareAsync(FileInfo file, DirectoryInfo inventoryDir, JobOptions options, IAnsiConsole stderr,
+        CancellationToken cancellationToken)
     {
         if (!file.Exists)
         {
@@ -133,21 +133,19 @@ internal static class RunCommand
             return null;
         }
 
-        var playbookResult = PlaybookLoader.Load(Path.GetRelativePath(Environment.CurrentDirectory, file.FullName));
-        var inventoryResult = InventoryLoader.Load(Path.GetRelativePath(Environment.CurrentDirectory, inventoryDir.FullName));
-        var diagnostics = playbookResult.Diagnostics.Concat(inventoryResult.Diagnostics).ToList();
-        if (diagnostics.Count > 0)
+        var request = new JobRequest(Path.GetRelativePath(Environment.CurrentDirectory, file.FullName), options);
+        var (job, check) = await JobLauncher.PrepareAsync(request, cancellationToken);
+        if (check.Diagnostics.Count > 0)
         {
-            stderr.WriteLine(DiagnosticFormatter.FormatAll(diagnostics));
+            stderr.WriteLine(DiagnosticFormatter.FormatAll(check.Diagnostics));
         }
 
-        if (playbookResult.Playbook is null || inventoryResult.Inventory is null || diagnostics.Any(d => d.IsError))
+        if (job is null)
         {
-            stderr.WriteLine(DiagnosticFormatter.Summary(diagnostics));
-            return null;
+            stderr.WriteLine(DiagnosticFormatter.Summary(check.Diagnostics));
         }
 
-        return (playbookResult.Playbook, inventoryResult.Inventory);
+        return job;
     }
 
     internal static void WriteResults(string format, FileInfo? outFile, IReadOnlyList<TaskResult> results)

@@ -3,22 +3,36 @@ using NetFleet.Core.Inventory;
 
 namespace NetFleet.Core.Playbooks;
 
+/// <summary>A playbook and its inventory, loaded and checked together; both are null when either has an error.</summary>
+public sealed record PlaybookCheck(Playbook? Playbook, Inventory.Inventory? Inventory, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public bool HasErrors => Playbook is null || Diagnostics.Any(d => d.IsError);
+
+    /// <summary>Every diagnostic at its place, then the count: what a user is shown when a job is refused.</summary>
+    public string Report => DiagnosticFormatter.FormatAll(Diagnostics) + "\n" + DiagnosticFormatter.Summary(Diagnostics);
+}
+
 /// <summary>
 /// Checks a playbook without connecting to anything: YAML, keys and types, module arguments, templates and
 /// conditions, referenced template files, and (given an inventory) that every play's hosts pattern names real
-/// hosts and groups. Backs <c>netfleet validate</c>.
+/// hosts and groups. Backs <c>netfleet validate</c> and every job's start.
 /// </summary>
 public static class PlaybookValidator
 {
-    public static IReadOnlyList<Diagnostic> Validate(string playbookPath, string? inventoryDirectory = null)
+    public static IReadOnlyList<Diagnostic> Validate(string playbookPath, string? inventoryDirectory = null) =>
+        Check(playbookPath, null, inventoryDirectory).Diagnostics;
+
+    /// <summary>Loads the playbook (from <paramref name="text"/> when given, as if read from <paramref name="playbookPath"/>)
+    /// and the inventory, and checks them against each other.</summary>
+    public static PlaybookCheck Check(string playbookPath, string? text, string? inventoryDirectory)
     {
         var bag = new DiagnosticBag();
-        var playbook = PlaybookLoader.Load(playbookPath, bag);
-        if (inventoryDirectory is null) return bag.ToList();
+        var playbook = PlaybookLoader.Load(playbookPath, bag, text);
+        if (inventoryDirectory is null) return new PlaybookCheck(bag.HasErrors ? null : playbook, null, bag.ToList());
 
         var inventory = InventoryLoader.Load(inventoryDirectory);
         bag.AddRange(inventory.Diagnostics);
-        if (playbook is null || inventory.Inventory is null) return bag.ToList();
+        if (playbook is null || inventory.Inventory is null) return new PlaybookCheck(null, null, bag.ToList());
         foreach (var play in playbook.Plays)
         {
             var problems = play.Hosts.Evaluate(inventory.Inventory, out var hosts);
@@ -31,6 +45,7 @@ public static class PlaybookValidator
                 bag.Warning(play.HostsNode?.Start ?? play.Location, DiagnosticCodes.NoHostsMatched,
                     $"play '{play.Name}' matches no hosts");
         }
-        return bag.ToList();
+
+        return bag.HasErrors ? new PlaybookCheck(null, null, bag.ToList()) : new PlaybookCheck(playbook, inventory.Inventory, bag.ToList());
     }
 }
