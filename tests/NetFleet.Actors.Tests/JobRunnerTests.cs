@@ -98,6 +98,33 @@ public sealed class JobRunnerTests(ActorLab lab) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_skipped_task_registers_that_it_was_skipped_over_an_earlier_result_as_ansible_does()
+    {
+        var path = Playbook("""
+            - name: register
+              hosts: all
+              tasks:
+                - name: read
+                  command: show version
+                  register: found
+                - name: read again on junos only
+                  command: show version
+                  register: found
+                  when: host.platform == "juniper_junos"
+                - name: the second task's skip is what found holds
+                  assert:
+                    that:
+                      - found.skipped
+                      - found.skip_reason | string.contains "juniper_junos"
+                      - found.stdout == null
+            """);
+        var summary = await RunAsync(path, "ios-2");
+
+        Assert.Equal(JobOutcome.Succeeded, summary.Outcome);
+        Assert.Equal(TaskOutcome.Ok, summary.Results.Single(r => r.TaskIndex == 2).Outcome);
+    }
+
+    [Fact]
     public async Task Max_fail_percentage_halts_before_the_next_batch()
     {
         var path = Playbook("""

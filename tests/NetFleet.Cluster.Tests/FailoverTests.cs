@@ -172,6 +172,54 @@ public sealed class FailoverTests(ClusterLab cluster, ITestOutputHelper output) 
         Assert.Contains("devices@site=lon", Member(status, lon).Roles);
     }
 
+    [Fact]
+    public async Task A_rollback_asked_of_the_api_is_resumed_on_a_survivor_when_the_node_that_took_it_dies()
+    {
+        var (a, apiA) = await StartNodeAsync("a", "orchestrator", seed: null);
+        var (_, apiB) = await StartNodeAsync("b", "orchestrator,worker", seed: a);
+        await StartNodeAsync("c", "worker", seed: a);
+        await WaitForMembersAsync(apiB, 3);
+        Assert.True(Member(await StatusAsync(apiB), a).Orchestrating, "a should hold the job manager");
+
+        var server = "192.0.2.55";
+        var submit = Submit(server, apiA);
+        Assert.Equal(0, await submit.WaitForExitAsync(TimeSpan.FromMinutes(3)));
+        Assert.Equal(ClusterLab.Devices, ChangedDevices(server));
+        using var results = JsonDocument.Parse(submit.Stdout);
+        var jobId = results.RootElement[0].GetProperty("job_id").GetString()!;
+
+        // Asked of the node holding the job manager, which dies at once: only a rollback the job manager recorded survives.
+        using var asked = await http.PostAsync(new Uri(apiA, $"/api/jobs/{jobId}/rollback"), null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, asked.StatusCode);
+        var rollbackId = (await asked.Content.ReadFromJsonAsync<JobAccepted>(NetFleetApi.Json))!.JobId;
+        await a.Process.KillAsync();
+        var changedAtKill = ChangedDevices(server);
+        output.WriteLine($"rollback {rollbackId} asked of a; a killed with {ClusterLab.Devices - changedAtKill} device(s) restored");
+        Assert.True(changedAtKill > 0, "the rollback finished before the kill; the test needs it in flight");
+
+        var clock = Stopwatch.StartNew();
+        JobDetail? rollback = null;
+        while (clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            try
+            {
+                rollback = await http.GetFromJsonAsync<JobDetail>(new Uri(apiB, $"/api/jobs/{rollbackId}"), NetFleetApi.Json);
+                if (rollback is { Status: not "running" }) break;
+            }
+            catch (HttpRequestException)
+            {
+                // Not in the history yet: the survivor has not taken the job manager over.
+            }
+
+            await Task.Delay(250);
+        }
+
+        output.WriteLine($"rollback finished {clock.Elapsed.TotalSeconds:0.0} s after the kill: {rollback?.Status}");
+        Assert.True(rollback?.Status == "succeeded", $"rollback {rollbackId}: {rollback?.Status}, {ClusterLab.Devices - ChangedDevices(server)} device(s) restored\n"
+            + string.Join("\n", processes.Select(p => p.Name + ":\n" + string.Join("\n", p.Stderr.Split('\n').Where(l => l.Contains(rollbackId, StringComparison.Ordinal) || l.Contains("rror", StringComparison.Ordinal)).TakeLast(40)))));
+        Assert.Equal(0, ChangedDevices(server));
+    }
+
     private async Task<(NodeInfo Node, Uri Api)> StartNodeAsync(string name, string roles, NodeInfo? seed, params string[] extra)
     {
         var port = Loopback.FreePort();

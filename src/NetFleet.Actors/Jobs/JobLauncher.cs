@@ -101,3 +101,10 @@ public static class JobLauncher
         return parent.ActorOf(props, "job-" + job.JobId);
     }
 }
+
+/// <summary>Where a job actor's device request ids start.</summary>
+internal static class DeviceRequestIds
+{
+    /// <summary>A random multiple of 2^32: two incarnations share ids only if they draw the same one (1 in 2^31).</summary>
+    public static long Start() => Random.Shared.NextInt64(1, int.MaxValue) << 32;
+}

@@ -115,8 +115,10 @@ public sealed partial class JobOrchestrator
             {
                 if (task.When is { } when && !when.IsTrue(itemScope))
                 {
-                    StepFinished(run.StepId, new ModuleResult(false, false, $"condition is false: {when.Source}",
-                        new Dictionary<string, object?> { ["skipped"] = true }, new Dictionary<string, object?>()), TaskOutcome.Skipped, null, null);
+                    var reason = $"condition is false: {when.Source}";
+                    StepFinished(run.StepId, new ModuleResult(false, false, reason,
+                        new Dictionary<string, object?> { ["skipped"] = true, ["skip_reason"] = reason }, new Dictionary<string, object?>()),
+                        TaskOutcome.Skipped, null, null);
                     continue;
                 }
 
@@ -373,21 +375,29 @@ public sealed partial class JobOrchestrator
         run.Items = null;
     }
 
+    /// <summary>What <c>register</c> stores, as Ansible does: the result (or, for a loop, every item's result under
+    /// <c>results</c>); a skipped task registers <c>skipped: true</c> with the reason too, so a later task sees that it
+    /// did not run rather than what an earlier task left under the same name.</summary>
     private void Register(HostRun run, PlaybookTask task)
     {
-        if (task.Register is not { } name) return;
-        var ran = run.ItemResults.Where(r => !r.Data.ContainsKey("skipped")).ToList();
-        // A skipped task does not overwrite what an earlier task registered under the same name, so two tasks
-        // with opposite conditions can share one name (the sample playbook does this).
-        if (ran.Count == 0) return;
-        FactsOf(run.Host.Name)[name] = run.Looping
-            ? new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                ["results"] = run.ItemResults.Select(r => (object?)r.ToRegistered()).ToList(),
-                ["changed"] = ran.Any(r => r.Changed),
-                ["failed"] = ran.Any(r => r.Failed),
-                ["msg"] = ran.LastOrDefault(r => r.Failed)?.Message ?? "all items completed",
-            }
-            : ran[^1].ToRegistered();
+        if (task.Register is not { } name || run.ItemResults.Count == 0) return;
+        var ran = run.ItemResults.Where(r => !Skipped(r)).ToList();
+        if (!run.Looping)
+        {
+            FactsOf(run.Host.Name)[name] = run.ItemResults[^1].ToRegistered();
+            return;
+        }
+
+        var registered = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["results"] = run.ItemResults.Select(r => (object?)r.ToRegistered()).ToList(),
+            ["changed"] = ran.Any(r => r.Changed),
+            ["failed"] = ran.Any(r => r.Failed),
+            ["msg"] = ran.Count == 0 ? "all items skipped" : ran.LastOrDefault(r => r.Failed)?.Message ?? "all items completed",
+        };
+        if (ran.Count == 0) registered["skipped"] = true;
+        FactsOf(run.Host.Name)[name] = registered;
     }
+
+    private static bool Skipped(ModuleResult result) => result.Data.TryGetValue("skipped", out var skipped) && skipped is true;
 }

@@ -58,7 +58,9 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
     private readonly long startedTicks = Stopwatch.GetTimestamp();
     private readonly TimeSpan idleTimeout;
     private long nextStep;
-    private long nextRequest;
+    /// <summary>Device entities drop a (job, request id) they have seen, so a job's next incarnation (after a crash or a
+    /// failover) must not count from where its last one did: each starts at its own random point.</summary>
+    private long nextRequest = DeviceRequestIds.Start();
     private int devicesInFlight;
     private int playIndex = -1;
     private IReadOnlyList<IReadOnlyList<Host>> batches = [];

@@ -44,7 +44,9 @@ public sealed class JobRollback : ReceivePersistentActor
     private readonly List<TaskResult> results = [];
     private readonly JobJournal.State own = new();
     private List<string> devices = [];
-    private long nextRequest;
+    /// <summary>Device entities drop a (job, request id) they have seen, so a job's next incarnation (after a crash or a
+    /// failover) must not count from where its last one did: each starts at its own random point.</summary>
+    private long nextRequest = DeviceRequestIds.Start();
     private bool finished;
     private string Task => $"roll back job {spec.Of}";
 

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Akka.Actor;
+using NetFleet.Actors.Jobs;
+using NetFleet.Node;
+using NetFleet.Node.History;
+using NetFleet.Testing;
+
+namespace NetFleet.Actors.Tests.Jobs;
+
+/// <summary>The job manager singleton of a one-node cluster (orchestrator and worker) on a SQLite store of its own,
+/// running jobs on the actor tests' lab.</summary>
+[Collection(ActorLabCollection.Name)]
+public sealed class JobManagerTests(ActorLab lab) : IAsyncLifetime
+{
+    private const string Device = "ios-4";
+    private readonly string folder = Directory.CreateTempSubdirectory("netfleet-job-manager-").FullName;
+    private ClusterNode node = null!;
+
+    public async Task InitializeAsync()
+    {
+        var settings = NodeSettings.Resolve("orchestrator,worker", "127.0.0.1", Loopback.FreePort(), null, null, null,
+            $"sqlite:{Path.Combine(folder, "netfleet.db")}", null, _ => null);
+        node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await node.DisposeAsync();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_job_submitted_again_while_its_first_submission_is_being_written_is_accepted_twice_and_runs_once()
+    {
+        var playbook = Path.Combine(folder, "clock.yaml");
+        await File.WriteAllTextAsync(playbook, $"""
+            - hosts: {Device}
+              tasks:
+                - command: show clock
+            """);
+        var options = new JobOptions("tester")
+        {
+            JobId = JobLauncher.NewJobId(), InventoryPath = Path.Combine(lab.Scratch, "inventory"), KnownHostsPath = lab.KnownHosts,
+        };
+        var (job, check) = await JobLauncher.PrepareAsync(new JobRequest(playbook, options), CancellationToken.None);
+        Assert.True(job is not null, check.Report);
+        var clocksBefore = Clocks();
+
+        // Both are in the mailbox before the first is written: the second finds it being persisted (a client retrying).
+        var first = node.JobManager!.Ask<object>(job.Submission, TimeSpan.FromSeconds(30));
+        var second = node.JobManager!.Ask<object>(job.Submission, TimeSpan.FromSeconds(30));
+        var answers = await Task.WhenAll(first, second);
+
+        Assert.All(answers, a => Assert.Equal(new JobManagerProtocol.JobAccepted(job.JobId), a));
+        var history = new HistoryStore(node.Store);
+        using var projector = new HistoryProjector(node.System, history, Serilog.Core.Logger.None);
+        var clock = Stopwatch.StartNew();
+        JobRow? row;
+        while ((row = await WaitedAsync()) is null or { Status: "running" })
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"job {job.JobId} did not finish");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("succeeded", row.Status);
+        Assert.Single(await history.TaskResultsAsync(job.JobId));
+        Assert.Equal(clocksBefore + 1, Clocks());
+
+        async Task<JobRow?> WaitedAsync()
+        {
+            await projector.CatchUpAsync();
+            return await history.GetJobAsync(job.JobId);
+        }
+    }
+
+    private int Clocks() => lab.Host.CommandLog(Device).Count(e => e.Line == "show clock");
+}
