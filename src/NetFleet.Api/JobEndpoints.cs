@@ -120,7 +120,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         var batchRows = await history.BatchesAsync(jobId, ct);
         var audit = await history.AuditAsync(jobId, ct);
         var running = job.Status == "running";
-        var waitingForApproval = running && await WaitsForApprovalAsync(jobId, ct);
+        var waitingForApproval = running && await history.WaitsForApprovalAsync(jobId, ct);
 
         var batches = batchRows.Select((b, i) =>
         {
@@ -305,24 +305,6 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         // Through the job manager like any job: recorded there first, so a failover resumes it.
         return await SubmitToManagerAsync(rollback, name, "rollback", $"rollback job {rollback.JobId}", ct) is { } refused ? refused
             : Results.Json(new JobAccepted(rollback.JobId), NetFleetApi.Json, statusCode: StatusCodes.Status202Accepted);
-    }
-
-    /// <summary>Whether a gate of the job was asked for and not yet approved, from the job's journal (the history does not
-    /// project approvals). A resumed job asks again at a gate it was waiting at, hence the gates are compared, not counts.</summary>
-    private async Task<bool> WaitsForApprovalAsync(string jobId, CancellationToken ct)
-    {
-        var journal = await JournalStartup.ReadJournalAsync(node.System, ct);
-        var gates = await journal.CurrentEventsByPersistenceId(JobJournal.PersistenceId(jobId), 0, long.MaxValue)
-            .Select(e => e.Event switch
-            {
-                JobJournal.ApprovalRequested r => (Asked: true, r.PlayIndex, r.BatchIndex),
-                JobJournal.BatchApproved a => (Asked: false, a.PlayIndex, a.BatchIndex),
-                _ => (Asked: false, PlayIndex: -1, BatchIndex: -1),
-            })
-            .Where(g => g.PlayIndex >= 0)
-            .RunWith(Sink.Seq<(bool Asked, int PlayIndex, int BatchIndex)>(), node.System.Materializer()).WaitAsync(ct);
-        var approved = gates.Where(g => !g.Asked).Select(g => (g.PlayIndex, g.BatchIndex)).ToHashSet();
-        return gates.Any(g => g.Asked && !approved.Contains((g.PlayIndex, g.BatchIndex)));
     }
 
     /// <summary>A job's recorded submission (its first event), or null when the journal has no such job.</summary>

@@ -62,6 +62,11 @@ public sealed class HistoryStore(JobStore store)
           job_id TEXT NOT NULL, play_index INTEGER NOT NULL, batch_index INTEGER NOT NULL, started_at BIGINT NOT NULL, device_list TEXT NOT NULL,
           PRIMARY KEY (job_id, play_index, batch_index))
         """,
+        """
+        CREATE TABLE IF NOT EXISTS nf_approval_gates (
+          job_id TEXT NOT NULL, play_index INTEGER NOT NULL, batch_index INTEGER NOT NULL, requested_at BIGINT NOT NULL,
+          approved_by TEXT, approved_at BIGINT, PRIMARY KEY (job_id, play_index, batch_index))
+        """,
         "CREATE TABLE IF NOT EXISTS nf_audit (job_id TEXT NOT NULL, at BIGINT NOT NULL, user_name TEXT NOT NULL, action TEXT NOT NULL, detail TEXT)",
         "CREATE INDEX IF NOT EXISTS ix_nf_audit_job ON nf_audit (job_id, at)",
     ];
@@ -130,6 +135,14 @@ public sealed class HistoryStore(JobStore store)
         JobJournal.JobResumed r => ExecuteAsync(c, tx, "UPDATE nf_jobs SET resumes = resumes + 1, status = 'running' WHERE job_id = @id",
             ct, ("id", r.JobId)),
         JobJournal.TaskFinished t => TaskFinishedAsync(c, tx, t, ct),
+        // A resumed job asks again at a gate it was waiting at: the gate stays one row, still unapproved.
+        JobJournal.ApprovalRequested a => ExecuteAsync(c, tx, """
+            INSERT INTO nf_approval_gates (job_id, play_index, batch_index, requested_at) VALUES (@id, @play, @batch, @at)
+            ON CONFLICT (job_id, play_index, batch_index) DO UPDATE SET requested_at = excluded.requested_at
+            """, ct, ("id", a.JobId), ("play", a.PlayIndex), ("batch", a.BatchIndex), ("at", Ms(a.At))),
+        JobJournal.BatchApproved a => ExecuteAsync(c, tx, """
+            UPDATE nf_approval_gates SET approved_by = @user, approved_at = @at WHERE job_id = @id AND play_index = @play AND batch_index = @batch
+            """, ct, ("id", a.JobId), ("play", a.PlayIndex), ("batch", a.BatchIndex), ("user", a.User), ("at", Ms(a.At))),
         JobJournal.DeviceChanged d => ExecuteAsync(c, tx, """
             INSERT INTO nf_device_changes (job_id, device, play_index, task_index, item_index, task, at, before_config, after_config, diff)
             VALUES (@id, @device, @play, @task_index, @item_index, @task, @at, @before, @after, @diff)
@@ -219,6 +232,11 @@ public sealed class HistoryStore(JobStore store)
             SELECT job_id, status, playbook, user_name, playbook_hash, submitted_at, finished_at, devices, ok, changed, failed,
               unreachable, skipped, resumes, halt_reason FROM nf_jobs WHERE job_id = @id
             """, ReadJob, ct, ("id", jobId))).SingleOrDefault();
+
+    /// <summary>Whether one of the job's <c>approval: true</c> gates was asked for and not yet approved.</summary>
+    public async Task<bool> WaitsForApprovalAsync(string jobId, CancellationToken ct = default) =>
+        (await QueryAsync("SELECT COUNT(*) FROM nf_approval_gates WHERE job_id = @id AND approved_by IS NULL", r => r.GetInt64(0), ct,
+            ("id", jobId))).Single() > 0;
 
     public Task<IReadOnlyList<TaskRow>> TaskResultsAsync(string jobId, CancellationToken ct = default) =>
         QueryAsync("""
