@@ -276,7 +276,7 @@ public sealed partial class LabHost : IAsyncDisposable
                 dirty[name] = 0;
             }
 
-            platform.OnLoaded(device, store, clock);
+            RevertTimers.Resume(store, clock, platform.Revert);
         }
     }
 

@@ -98,9 +98,7 @@ public sealed class LabHostTests : IClassFixture<LabHostTests.EchoLab>
         public string Name => "echo";
         public string ShortName => "echo";
         public DeviceState CreateFactoryState(LabDevice device) => new();
-        public void OnLoaded(LabDevice device, DeviceStateStore state, LabClock clock)
-        {
-        }
+        public void Revert(DeviceState state, PendingRevert pending) => state.RunningConfig = pending.RestoreConfig;
 
         public async Task RunSessionAsync(DeviceSession session, CancellationToken cancellationToken)
         {
