@@ -1,4 +1,3 @@
-using System.Globalization;
 using NetFleet.Lab.Config;
 using NetFleet.Lab.Devices;
 using static NetFleet.Lab.Config.CliNode;
