@@ -185,6 +185,9 @@ public sealed partial class AristaEos : LabPlatform
 
     private protected override LabCli CreateCli(DeviceSession session) => new Cli(session, this);
 
+    internal override IEnumerable<(CliGrammar Grammar, IEnumerable<string> Commands)> CommandTables =>
+        [(Exec, ExecCommands), (Global, ConfigCommands)];
+
     private static bool IsTimer(string text) =>
         text.Split(':') is [var h, var m, var s] && IsNumber(h) && IsNumber(m) && IsNumber(s);
 

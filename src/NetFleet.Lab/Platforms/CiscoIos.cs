@@ -232,6 +232,9 @@ public sealed partial class CiscoIos : LabPlatform
 
     private protected override LabCli CreateCli(DeviceSession session) => new Cli(session, this);
 
+    internal override IEnumerable<(CliGrammar Grammar, IEnumerable<string> Commands)> CommandTables =>
+        [(Full.Exec, ExecCommands), (Full.Global, ConfigCommands)];
+
     private sealed partial class Cli : IndentedCli<Cli>
     {
         private readonly IosCapabilities capabilities;

@@ -85,7 +85,7 @@ public sealed partial class JuniperJunos : LabPlatform
             return cli.ShowAsync(cli.Store.Read(s => ShowConfiguration(s, within, call.Pipes)), call.Pipes, ct);
         } },
         { ["show interfaces", "show interfaces terse"], (cli, call, ct) => cli.ShowAsync(cli.Store.Read(s => Terse(s.RunningConfig, null)), call.Pipes, ct) },
-        { ["show interfaces <interface> terse", "show interfaces <interface>"], (cli, call, ct) =>
+        { "show interfaces <interface> terse", (cli, call, ct) =>
             cli.ShowAsync(cli.Store.Read(s => Terse(s.RunningConfig, call.Args[0])), call.Pipes, ct) },
         { "show system commit", (cli, call, ct) => cli.ShowAsync(cli.Store.Read(ShowCommits), call.Pipes, ct) },
         { "show system uptime", (cli, call, ct) => cli.ShowAsync(cli.ShowUptime(), call.Pipes, ct) },
@@ -140,7 +140,7 @@ public sealed partial class JuniperJunos : LabPlatform
         } },
         { ["rollback", "rollback <0-49>"], (cli, call, ct) =>
             cli.RollbackAsync(call.Args.Count > 0 ? int.Parse(call.Args[0], CultureInfo.InvariantCulture) : 0, ct) },
-        { "run LINE", (cli, call, ct) => cli.RunAsync(Operational, OperationalCommands, call.Args[0], call.Column + call.Tokens[1].Offset, ct) },
+        { "run LINE", (cli, call, ct) => cli.AnswerAsync(Operational, OperationalCommands, call.Args[0], call.Column + call.Tokens[1].Offset, ct) },
         { "status", (cli, _, ct) => cli.WriteAsync(cli.Status(), ct) },
     };
 
@@ -168,6 +168,9 @@ public sealed partial class JuniperJunos : LabPlatform
 
     private protected override LabCli CreateCli(DeviceSession session) => new Cli(session, this);
 
+    internal override IEnumerable<(CliGrammar Grammar, IEnumerable<string> Commands)> CommandTables =>
+        [(Operational, OperationalCommands), (Configuration, ConfigurationCommands)];
+
     private enum Database { Shared, Private, Exclusive }
 
     private sealed partial class Cli(DeviceSession session, JuniperJunos platform) : LabCli(session, platform, Pager.Junos)
@@ -184,12 +187,12 @@ public sealed partial class JuniperJunos : LabPlatform
         protected override string Greeting() => $"--- JUNOS {Release} Kernel 64-bit  JNPR-15.0-20230613.2e5f2d6_buil\n";
 
         protected override Task ExecChannelAsync(string command, CancellationToken ct) =>
-            RunAsync(Operational, OperationalCommands, command, 0, ct);
+            AnswerAsync(Operational, OperationalCommands, command, 0, ct);
 
         protected override Task LineAsync(string line, int column, CancellationToken ct) =>
             line == "\u0003" ? Task.CompletedTask
-            : configuring ? RunAsync(Configuration, ConfigurationCommands, line, column, ct)
-            : RunAsync(Operational, OperationalCommands, line, column, ct);
+            : configuring ? AnswerAsync(Configuration, ConfigurationCommands, line, column, ct)
+            : AnswerAsync(Operational, OperationalCommands, line, column, ct);
 
         // Junos leaves a blank line between a command's output and the next prompt; Ctrl-C only prompts again.
         protected override string NextPrompt(string line) =>
@@ -203,7 +206,7 @@ public sealed partial class JuniperJunos : LabPlatform
             ? $"{Banner()}\n{Session.Username}@{Hostname()}# "
             : $"{Session.Username}@{Hostname()}> ";
 
-        public async Task RunAsync(CliGrammar grammar, CommandTable<Cli> commands, string line, int column, CancellationToken ct)
+        public async Task AnswerAsync(CliGrammar grammar, CommandTable<Cli> commands, string line, int column, CancellationToken ct)
         {
             var (command, pipes) = SplitPipes(line);
             var tokens = CliToken.Split(command);

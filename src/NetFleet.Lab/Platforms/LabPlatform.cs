@@ -1,3 +1,4 @@
+using NetFleet.Lab.Config;
 using NetFleet.Lab.Devices;
 
 namespace NetFleet.Lab.Platforms;
@@ -21,4 +22,8 @@ public abstract class LabPlatform : ILabPlatform
         CreateCli(session).RunAsync(cancellationToken);
 
     private protected abstract LabCli CreateCli(DeviceSession session);
+
+    /// <summary>Each grammar with the commands of the table that answers its lines, so that every row can be held to
+    /// a command the grammar has (a row the grammar never produces would leave its command unanswered).</summary>
+    internal abstract IEnumerable<(CliGrammar Grammar, IEnumerable<string> Commands)> CommandTables { get; }
 }
