@@ -16,6 +16,7 @@ public sealed partial class JuniperJunos : LabPlatform
 {
     private const string Release = "23.2R1.13";
     private const int MaxCommits = 50;
+    /// <summary>What Junos answers a command that it has but the lab does not model.</summary>
     private const string Unsupported = "error: this command is not supported by the NetFleet lab\n";
 
     public override string Name => "juniper_junos";

@@ -18,6 +18,9 @@ internal sealed record ConfigMode(string Name, string? Header, CliGrammar Gramma
 internal abstract class IndentedCli<TCli>(DeviceSession session, LabPlatform platform) : LabCli(session, platform, Pager.Cisco)
     where TCli : IndentedCli<TCli>
 {
+    /// <summary>What the device answers a command that it has but the lab does not model.</summary>
+    public const string Unsupported = "% This command is not supported by the NetFleet lab.\n";
+
     public bool Privileged { get; set; }
 
     /// <summary>The configuration mode; null in EXEC.</summary>
@@ -162,9 +165,6 @@ internal abstract class IndentedCli<TCli>(DeviceSession session, LabPlatform pla
     public static Func<TCli, CliCall, CancellationToken, Task> Show(Func<DeviceState, string> render) =>
         (cli, call, ct) => cli.OutputAsync(cli.Store.Read(render), call.Filter, ct);
 
-    /// <summary>Prints fixed text.</summary>
-    public static Func<TCli, CliCall, CancellationToken, Task> Print(string text) => (cli, _, ct) => cli.WriteAsync(text, ct);
-
     /// <summary>Copies the running configuration to the startup configuration and says so.</summary>
     public static Func<TCli, CliCall, CancellationToken, Task> SaveConfig(string message) => (cli, _, ct) =>
     {
@@ -181,9 +181,6 @@ internal abstract class IndentedCli<TCli>(DeviceSession session, LabPlatform pla
     public static void Close(TCli cli, CliCall call) => cli.Closed = true;
 
     public static void SetScreenLength(TCli cli, CliCall call) => cli.ScreenLength = int.Parse(call.Args[0], CultureInfo.InvariantCulture);
-
-    /// <summary>Configuration mode on the running configuration.</summary>
-    public static void Configure(TCli cli, CliCall call) => cli.Mode = cli.Top;
 
     public static void End(TCli cli, CliCall call) => cli.Mode = null;
 

@@ -10,9 +10,6 @@ namespace NetFleet.Lab.Platforms;
 /// </summary>
 internal abstract class LabCli(DeviceSession session, LabPlatform platform, Pager pager)
 {
-    /// <summary>What a device answers a command that it has but the lab does not model.</summary>
-    public const string Unsupported = "% This command is not supported by the NetFleet lab.\n";
-
     public DeviceSession Session { get; } = session;
     public DeviceStateStore Store { get; } = session.State;
     public ITerminal Terminal { get; } = session.Terminal;
