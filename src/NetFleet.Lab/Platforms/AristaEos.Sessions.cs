@@ -23,16 +23,16 @@ public sealed partial class AristaEos
                     s.Sessions.Add(new ConfigSession { Name = name, Config = s.RunningConfig, User = Session.Username });
                 }
             });
-            ConfigSession = name;
+            SessionName = name;
             Mode = TopMode;
         }
 
         public void Abort(string name)
         {
             Store.Update(s => s.Sessions.RemoveAll(x => x.Name == name && x.State == "pending"));
-            if (ConfigSession == name)
+            if (SessionName == name)
             {
-                (ConfigSession, Mode) = (null, null);
+                (SessionName, Mode) = (null, null);
             }
         }
 
@@ -80,9 +80,9 @@ public sealed partial class AristaEos
             {
                 RevertTimers.Disarm(confirmed);
             }
-            if (ConfigSession == name)
+            if (SessionName == name)
             {
-                (ConfigSession, Mode) = (null, null);
+                (SessionName, Mode) = (null, null);
             }
         }
 

@@ -144,10 +144,10 @@ public sealed partial class AristaEos : LabPlatform
         { "show hostname", Cli.Show(ShowHostname) },
         { "show users", (cli, call, ct) => cli.OutputAsync(ShowUsers(cli.Session.Username), call.Filter, ct) },
         { ["show configuration sessions", "show configuration sessions detail"],
-            (cli, call, ct) => cli.OutputAsync(cli.Store.Read(s => ShowSessions(s, cli.ConfigSession)), call.Filter, ct) },
-        { ["show session-config", "show session-config diffs"], (cli, call, ct) => cli.ShowSessionAsync(cli.ConfigSession, call, ct) },
+            (cli, call, ct) => cli.OutputAsync(cli.Store.Read(s => ShowSessions(s, cli.SessionName)), call.Filter, ct) },
+        { ["show session-config", "show session-config diffs"], (cli, call, ct) => cli.ShowSessionAsync(cli.SessionName, call, ct) },
         { ["show session-config named WORD", "show session-config named WORD diffs"], (cli, call, ct) => cli.ShowSessionAsync(call.Args[0], call, ct) },
-        { ["configure", "configure terminal"], (cli, _) => (cli.Mode, cli.ConfigSession) = (TopMode, null) },
+        { ["configure", "configure terminal"], (cli, _) => (cli.Mode, cli.SessionName) = (TopMode, null) },
         { ["configure session", "configure session WORD"], (cli, call) =>
             cli.EnterSession(call.Args.Count > 0 ? call.Args[0] : $"session{cli.Session.Clock.Time.GetTimestamp() % 100000000:D8}") },
         { "configure session WORD commit", (cli, call, ct) => cli.CommitAsync(call.Args[0], null, ct) },
@@ -197,7 +197,7 @@ public sealed partial class AristaEos : LabPlatform
     private sealed partial class Cli(DeviceSession session, AristaEos platform) : IndentedCli<Cli>(session, platform)
     {
         /// <summary>The configuration session being edited; null on the running configuration.</summary>
-        public string? ConfigSession { get; set; }
+        public string? SessionName { get; set; }
 
         public override ConfigMode Top => TopMode;
         protected override CliGrammar ExecGrammar => Exec;
@@ -211,7 +211,7 @@ public sealed partial class AristaEos : LabPlatform
         /// <summary>The mode as the prompt names it: exec, privileged, config, config-s-NAME, config-if-Et1, ….</summary>
         public override string ModeName => Mode is null
             ? Privileged ? "privileged" : "exec"
-            : "config" + (ConfigSession is null ? "" : "-s-" + ConfigSession) + Mode.Name;
+            : "config" + (SessionName is null ? "" : "-s-" + SessionName) + Mode.Name;
 
         public override string Prompt()
         {
@@ -221,7 +221,7 @@ public sealed partial class AristaEos : LabPlatform
                 return hostname + (Privileged ? "#" : ">");
             }
             // EOS shows the first five characters of a session's name.
-            var sessionPart = ConfigSession is null ? "" : "-s-" + ConfigSession[..Math.Min(5, ConfigSession.Length)];
+            var sessionPart = SessionName is null ? "" : "-s-" + SessionName[..Math.Min(5, SessionName.Length)];
             return $"{hostname}(config{sessionPart}{Mode.Name})#";
         }
 
@@ -259,7 +259,7 @@ public sealed partial class AristaEos : LabPlatform
 
         protected override void Edit(Func<string, string> apply)
         {
-            var name = ConfigSession;
+            var name = SessionName;
             Store.Update(s =>
             {
                 var target = name is null ? null : s.Sessions.Find(x => x.Name == name);
@@ -279,7 +279,7 @@ public sealed partial class AristaEos : LabPlatform
 
         /// <summary>A session's own command outside a session is invalid at its first word.</summary>
         public Task InSessionAsync(CliCall call, Func<string, Task> action, CancellationToken ct) =>
-            ConfigSession is { } name ? action(name) : WriteAsync(Invalid(call.Tokens, 0), ct);
+            SessionName is { } name ? action(name) : WriteAsync(Invalid(call.Tokens, 0), ct);
 
         public async Task EnableAsync(CancellationToken ct)
         {
