@@ -28,7 +28,6 @@ public sealed class ClusterLab : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Task.WhenAll(Lab.InitializeAsync(), Postgres.InitializeAsync());
-        LabInventoryWriter.Write(Lab.Spec, Lab.Paths, Lab.Paths.Inventory);
     }
 
     public async Task DisposeAsync()

@@ -8,11 +8,7 @@ namespace NetFleet.Devices.Tests;
 
 /// <summary>One lab for the driver tests: a clean device per platform plus one device per fault or
 /// per state-changing test, so tests do not disturb each other.</summary>
-public sealed class DeviceLab : IAsyncLifetime
-{
-    private static readonly string[] RejectNtp = [@"^(set system )?ntp server 10\."];
-
-    private readonly LabFixture fixture = new(port => new LabSpec(port, TimeSpan.FromMilliseconds(200),
+public sealed class DeviceLab() : LabFixture(port => new LabSpec(port, TimeSpan.FromMilliseconds(200),
     [
         new LabDevice("ios-1", "127.0.7.1", "cisco_ios", DeviceFaults.None),
         new LabDevice("eos-1", "127.0.7.2", "arista_eos", DeviceFaults.None),
@@ -29,13 +25,9 @@ public sealed class DeviceLab : IAsyncLifetime
         new LabDevice("ios-noarchive", "127.0.7.13", "cisco_ios", DeviceFaults.None) { Capabilities = IosVariants.Find(IosVariants.NoArchive)! },
         new LabDevice("ios-legacy", "127.0.7.14", "cisco_ios", DeviceFaults.None) { Capabilities = IosVariants.Find(IosVariants.Legacy)! },
         new LabDevice("ios-privileged", "127.0.7.15", "cisco_ios", DeviceFaults.None) { Capabilities = IosVariants.Find(IosVariants.Privileged)! },
-    ]));
-
-    public LabPaths Paths => fixture.Paths;
-    public LabSpec Spec => fixture.Spec;
-
-    public Task InitializeAsync() => fixture.InitializeAsync();
-    public Task DisposeAsync() => fixture.DisposeAsync();
+    ]))
+{
+    private static readonly string[] RejectNtp = [@"^(set system )?ntp server 10\."];
 
     public LabDevice Device(string name) => Spec.Devices.Single(d => d.Name == name);
 

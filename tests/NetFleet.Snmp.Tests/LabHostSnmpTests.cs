@@ -7,17 +7,7 @@ using NetFleet.Testing;
 namespace NetFleet.Snmp.Tests;
 
 /// <summary>A six-device lab: Debian's sshd and the lab host, started for these tests.</summary>
-public sealed class SnmpLabFixture : IAsyncLifetime
-{
-    private readonly LabFixture lab = new();
-
-    public LabSpec Spec => lab.Spec;
-    public LabPaths Paths => lab.Paths;
-
-    public Task InitializeAsync() => lab.InitializeAsync();
-
-    public Task DisposeAsync() => lab.DisposeAsync();
-}
+public sealed class SnmpLabFixture : LabFixture;
 
 /// <summary>The real lab also answers SNMP on every device's address.</summary>
 public sealed class LabHostSnmpTests(SnmpLabFixture lab) : IClassFixture<SnmpLabFixture>

@@ -98,6 +98,22 @@ internal sealed class CliGrammar(params CliNode[] roots)
 {
     public IReadOnlyList<CliNode> Roots { get; } = roots;
 
+    /// <summary>Every command the grammar accepts, named as <see cref="CliMatch.Command"/> names it.</summary>
+    public IEnumerable<string> Commands() => Roots.SelectMany(root => Commands(root, ""));
+
+    private static IEnumerable<string> Commands(CliNode node, string before)
+    {
+        var path = before.Length == 0 ? node.Word : before + " " + node.Word;
+        if (node.IsComplete)
+        {
+            yield return path;
+        }
+        foreach (var command in node.Next.SelectMany(next => Commands(next, path)))
+        {
+            yield return command;
+        }
+    }
+
     /// <param name="partial">Accept lines that stop before a complete command (the tail of a <c>no</c>).</param>
     public CliMatch Match(string line, IReadOnlyList<CliToken> tokens, bool privileged, int first = 0, bool partial = false)
     {

@@ -41,6 +41,16 @@ internal static class RevertTimers
         }
     }
 
+    /// <summary>Re-arms the revert a device had pending when its state was saved (an unconfirmed change
+    /// reverts even across a lab restart).</summary>
+    public static void Resume(DeviceStateStore store, LabClock clock, Action<DeviceState, PendingRevert> revert)
+    {
+        if (store.Read(s => s.PendingRevert) is { } pending)
+        {
+            Arm(store, clock, pending, revert);
+        }
+    }
+
     /// <summary>Stops the timer of a confirmed change early (firing would do nothing anyway).</summary>
     public static void Disarm(string id)
     {

@@ -5,7 +5,8 @@ namespace NetFleet.Lab.Platforms;
 
 /// <summary>
 /// A platform personality: how one vendor's CLI looks and behaves. Adding a platform to the lab
-/// is one class implementing this, registered in <see cref="LabPlatforms"/>.
+/// is one class deriving from <see cref="LabPlatform"/>, registered in <see cref="LabPlatforms"/>
+/// (docs/lab-platforms.md).
 /// </summary>
 public interface ILabPlatform
 {
@@ -18,9 +19,11 @@ public interface ILabPlatform
     /// <summary>The configuration a device of this platform boots with after a lab reset.</summary>
     DeviceState CreateFactoryState(LabDevice device);
 
-    /// <summary>Called once when the lab loads a device's saved state: re-arms timers that were
-    /// pending when the lab stopped (an unconfirmed commit reverts even across a lab restart).</summary>
-    void OnLoaded(LabDevice device, DeviceStateStore state, LabClock clock);
+    /// <summary>What a timed revert (Junos <c>commit confirmed</c>, EOS <c>commit timer</c>, IOS
+    /// <c>configure replace … time</c>) does to the device when its deadline passes unconfirmed.
+    /// The lab host re-arms pending reverts with it when it loads saved state, so an unconfirmed
+    /// change reverts even across a lab restart.</summary>
+    void Revert(DeviceState state, PendingRevert pending);
 
     /// <summary>Runs one SSH session (an interactive CLI, or one exec'd command) to its end.</summary>
     Task RunSessionAsync(DeviceSession session, CancellationToken cancellationToken);

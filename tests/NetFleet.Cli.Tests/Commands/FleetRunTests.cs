@@ -10,11 +10,7 @@ public sealed partial class FleetRunTests : IAsyncLifetime
 {
     private readonly LabFixture lab = new(port => LabSpec.Generate(200, LabPlatforms.All, port, TimeSpan.FromSeconds(1)));
 
-    public async Task InitializeAsync()
-    {
-        await lab.InitializeAsync();
-        LabInventoryWriter.Write(lab.Spec, lab.Paths, lab.Paths.Inventory);
-    }
+    public Task InitializeAsync() => lab.InitializeAsync();
 
     public Task DisposeAsync() => lab.DisposeAsync();
 

@@ -24,11 +24,7 @@ public sealed partial class JobResumeTests : IClassFixture<PostgresFixture>, IAs
 
     public JobResumeTests(PostgresFixture postgres) => this.postgres = postgres;
 
-    public async Task InitializeAsync()
-    {
-        await lab.InitializeAsync();
-        LabInventoryWriter.Write(lab.Spec, lab.Paths, lab.Paths.Inventory);
-    }
+    public Task InitializeAsync() => lab.InitializeAsync();
 
     public Task DisposeAsync() => lab.DisposeAsync();
 

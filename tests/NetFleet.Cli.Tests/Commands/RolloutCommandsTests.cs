@@ -23,11 +23,7 @@ public sealed partial class RolloutCommandsTests : IAsyncLifetime
         new LabDevice("junos-g3", "127.0.11.3", "juniper_junos", DeviceFaults.None),
     ]));
 
-    public async Task InitializeAsync()
-    {
-        await lab.InitializeAsync();
-        LabInventoryWriter.Write(lab.Spec, lab.Paths, lab.Paths.Inventory);
-    }
+    public Task InitializeAsync() => lab.InitializeAsync();
 
     public Task DisposeAsync() => lab.DisposeAsync();
 

@@ -185,11 +185,7 @@ public sealed class RunCommandTests : IClassFixture<RunCommandTests.Lab>
 
         public string Playbook => Path.Combine(RepositoryPaths.Root(), "playbooks", "sample.yaml");
 
-        public async Task InitializeAsync()
-        {
-            await Fixture.InitializeAsync();
-            LabInventoryWriter.Write(Fixture.Spec, Fixture.Paths, Fixture.Paths.Inventory);
-        }
+        public Task InitializeAsync() => Fixture.InitializeAsync();
 
         public Task DisposeAsync() => Fixture.DisposeAsync();
     }

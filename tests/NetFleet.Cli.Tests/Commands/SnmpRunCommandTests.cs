@@ -51,11 +51,7 @@ public sealed class SnmpRunCommandTests(SnmpRunCommandTests.Lab lab) : IClassFix
             new LabDevice("junos-c1", "127.0.12.2", "juniper_junos", DeviceFaults.None),
         ]));
 
-        public async Task InitializeAsync()
-        {
-            await Fixture.InitializeAsync();
-            LabInventoryWriter.Write(Fixture.Spec, Fixture.Paths, Fixture.Paths.Inventory);
-        }
+        public Task InitializeAsync() => Fixture.InitializeAsync();
 
         public Task DisposeAsync() => Fixture.DisposeAsync();
     }

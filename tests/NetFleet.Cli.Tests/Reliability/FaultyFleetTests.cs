@@ -32,11 +32,7 @@ public sealed class FaultyFleetTests(ITestOutputHelper output) : IAsyncLifetime
         };
     });
 
-    public async Task InitializeAsync()
-    {
-        await lab.InitializeAsync();
-        LabInventoryWriter.Write(lab.Spec, lab.Paths, lab.Paths.Inventory);
-    }
+    public Task InitializeAsync() => lab.InitializeAsync();
 
     public Task DisposeAsync() => lab.DisposeAsync();
 

@@ -61,7 +61,7 @@ public class DeviceStateTests
         var saved = JsonSerializer.Deserialize<DeviceState>(JsonSerializer.Serialize(state))!;
         var store = new DeviceStateStore(saved);
 
-        platform.OnLoaded(device, store, clock);
+        RevertTimers.Resume(store, clock, platform.Revert);
         time.Advance(TimeSpan.FromMinutes(2));
         Assert.Contains("host-name vmx2;", store.Read(s => s.RunningConfig));
         time.Advance(TimeSpan.FromMinutes(2));

@@ -5,12 +5,8 @@ using NetFleet.Testing;
 namespace NetFleet.Lab.Tests.Hosting;
 
 /// <summary>The <c>mixed</c> IOS preset (classic, no-archive, legacy, privileged-slow) driven by the OpenSSH client.</summary>
-public sealed class IosVariantsOverOpenSshTests : IClassFixture<IosVariantsOverOpenSshTests.MixedLab>
+public sealed class IosVariantsOverOpenSshTests(IosVariantsOverOpenSshTests.MixedLab lab) : IClassFixture<IosVariantsOverOpenSshTests.MixedLab>
 {
-    private readonly LabFixture lab;
-
-    public IosVariantsOverOpenSshTests(MixedLab lab) => this.lab = lab.Fixture;
-
     private LabDevice Device(string variant) => lab.Spec.Devices.Single(d => d.Variant == variant);
 
     private async Task<string> SessionAsync(LabDevice device, string input)
@@ -92,10 +88,5 @@ public sealed class IosVariantsOverOpenSshTests : IClassFixture<IosVariantsOverO
         Assert.DoesNotContain(lab.Host.CommandLog(device.Name), e => e.InConfigurationMode);
     }
 
-    public sealed class MixedLab : IAsyncLifetime
-    {
-        public LabFixture Fixture { get; } = LabFixture.IosVariant(IosVariants.Mixed);
-        public Task InitializeAsync() => Fixture.InitializeAsync();
-        public Task DisposeAsync() => Fixture.DisposeAsync();
-    }
+    public sealed class MixedLab() : LabFixture(IosVariantSpec(IosVariants.Mixed));
 }

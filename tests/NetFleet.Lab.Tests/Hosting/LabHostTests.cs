@@ -7,12 +7,8 @@ using NetFleet.Testing;
 namespace NetFleet.Lab.Tests.Hosting;
 
 /// <summary>The SSH plumbing, with a minimal personality that names the device and echoes lines.</summary>
-public sealed class LabHostTests : IClassFixture<LabHostTests.EchoLab>
+public sealed class LabHostTests(LabHostTests.EchoLab lab) : IClassFixture<LabHostTests.EchoLab>
 {
-    private readonly EchoLab lab;
-
-    public LabHostTests(EchoLab lab) => this.lab = lab;
-
     [Fact]
     public async Task Each_loopback_address_reaches_its_own_device()
     {
@@ -74,9 +70,7 @@ public sealed class LabHostTests : IClassFixture<LabHostTests.EchoLab>
         Assert.DoesNotContain("you said: two", error.Message);
     }
 
-    public sealed class EchoLab() : IAsyncLifetime
-    {
-        private readonly LabFixture fixture = new(port => new LabSpec(port, TimeSpan.FromSeconds(1),
+    public sealed class EchoLab() : LabFixture(port => new LabSpec(port, TimeSpan.FromSeconds(1),
         [
             new LabDevice("echo-1", "127.0.9.1", EchoPlatform.Instance.Name, DeviceFaults.None),
             new LabDevice("echo-2", "127.0.9.2", EchoPlatform.Instance.Name, DeviceFaults.None),
@@ -86,21 +80,13 @@ public sealed class LabHostTests : IClassFixture<LabHostTests.EchoLab>
             new LabDevice("echo-6", "127.0.9.6", EchoPlatform.Instance.Name, new DeviceFaults { HangAfterCommands = 1 }),
         ]), [EchoPlatform.Instance]);
 
-        public LabPaths Paths => fixture.Paths;
-        public LabSpec Spec => fixture.Spec;
-        public Task InitializeAsync() => fixture.InitializeAsync();
-        public Task DisposeAsync() => fixture.DisposeAsync();
-    }
-
     private sealed class EchoPlatform : ILabPlatform
     {
         public static readonly EchoPlatform Instance = new();
         public string Name => "echo";
         public string ShortName => "echo";
         public DeviceState CreateFactoryState(LabDevice device) => new();
-        public void OnLoaded(LabDevice device, DeviceStateStore state, LabClock clock)
-        {
-        }
+        public void Revert(DeviceState state, PendingRevert pending) => state.RunningConfig = pending.RestoreConfig;
 
         public async Task RunSessionAsync(DeviceSession session, CancellationToken cancellationToken)
         {

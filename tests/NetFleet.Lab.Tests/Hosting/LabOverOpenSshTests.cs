@@ -6,12 +6,8 @@ using NetFleet.Testing;
 namespace NetFleet.Lab.Tests.Hosting;
 
 /// <summary>Fifty devices of the three platforms, driven by the OpenSSH client through their modes.</summary>
-public sealed class LabOverOpenSshTests : IClassFixture<LabOverOpenSshTests.FiftyDevices>
+public sealed class LabOverOpenSshTests(LabOverOpenSshTests.FiftyDevices lab) : IClassFixture<LabOverOpenSshTests.FiftyDevices>
 {
-    private readonly LabFixture lab;
-
-    public LabOverOpenSshTests(FiftyDevices lab) => this.lab = lab.Fixture;
-
     [Fact]
     public async Task Every_device_answers_show_version_as_its_platform()
     {
@@ -79,10 +75,5 @@ public sealed class LabOverOpenSshTests : IClassFixture<LabOverOpenSshTests.Fift
         Assert.Contains("set system ntp server 192.0.2.8", output);
     }
 
-    public sealed class FiftyDevices : IAsyncLifetime
-    {
-        public LabFixture Fixture { get; } = new(port => LabSpec.Generate(50, LabPlatforms.All, port, TimeSpan.FromSeconds(1)));
-        public Task InitializeAsync() => Fixture.InitializeAsync();
-        public Task DisposeAsync() => Fixture.DisposeAsync();
-    }
+    public sealed class FiftyDevices() : LabFixture(port => LabSpec.Generate(50, LabPlatforms.All, port, TimeSpan.FromSeconds(1)));
 }

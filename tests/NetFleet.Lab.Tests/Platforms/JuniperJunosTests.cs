@@ -9,6 +9,16 @@ public class JuniperJunosTests
     private static LabSession Lab(DeviceFaults? faults = null) => new(new JuniperJunos(), "vmx1", faults);
 
     [Fact]
+    public async Task Junos_answers_a_command_the_lab_does_not_model_in_its_own_words_in_both_modes()
+    {
+        var screen = await Lab().RunAsync("request system reboot", "configure", "load merge terminal", "exit");
+
+        Assert.Contains("> request system reboot\nerror: this command is not supported by the NetFleet lab\n", screen);
+        Assert.Contains("# load merge terminal\nerror: this command is not supported by the NetFleet lab\n", screen);
+        Assert.DoesNotContain("% This command", screen);
+    }
+
+    [Fact]
     public async Task Junos_commit_confirmed_reverts_when_not_confirmed()
     {
         // Real timers here, with a device minute of 50 ms, to watch the revert happen by itself.

@@ -19,4 +19,25 @@ public class LabPlatformsTests
         Assert.Contains(hostname, state.RunningConfig);
         Assert.Equal(state.RunningConfig, state.StartupConfig);
     }
+
+    [Fact]
+    public void Every_row_of_every_command_table_is_a_command_its_grammar_has()
+    {
+        var unknown = new List<string>();
+        foreach (var platform in LabPlatforms.All.Cast<LabPlatform>())
+        {
+            foreach (var (grammar, commands) in platform.CommandTables)
+            {
+                var known = grammar.Commands().ToHashSet(StringComparer.Ordinal);
+                Assert.NotEmpty(known);
+                unknown.AddRange(commands
+                    .Where(c => c.EndsWith(" …", StringComparison.Ordinal)
+                        ? !known.Any(k => k.StartsWith(c[..^2], StringComparison.Ordinal))
+                        : !known.Contains(c))
+                    .Select(c => $"{platform.Name}: {c}"));
+            }
+        }
+
+        Assert.Empty(unknown);
+    }
 }

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace NetFleet.Lab.Hosting;
+
+/// <summary>The lab's sshd instances: keys, secrets and known_hosts, the relay's runtime folder, starting and stopping.</summary>
+public sealed partial class LabHost
+{
+    private async Task EnsureKeysAsync(CancellationToken cancellationToken)
+    {
+        var keygen = ProcessRunner.Which("ssh-keygen") ?? throw new LabException("ssh-keygen is missing: apt-get install -y openssh-client");
+        if (!File.Exists(paths.HostKey))
+        {
+            await ProcessRunner.RunCheckedAsync(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", "netfleet-lab-host", "-f", paths.HostKey],
+                cancellationToken: cancellationToken);
+        }
+
+        if (!File.Exists(paths.ClientKey))
+        {
+            await ProcessRunner.RunCheckedAsync(keygen, ["-q", "-t", "ed25519", "-N", "", "-C", "netfleet-lab-client", "-f", paths.ClientKey],
+                cancellationToken: cancellationToken);
+        }
+
+        await File.WriteAllTextAsync(paths.AuthorizedKeys, await File.ReadAllTextAsync(paths.ClientKey + ".pub", cancellationToken), cancellationToken);
+    }
+
+    private async Task WriteKnownHostsAsync(CancellationToken cancellationToken)
+    {
+        var hostKey = (await File.ReadAllTextAsync(paths.HostKey + ".pub", cancellationToken)).Split(' ');
+        var lines = spec.Devices.Select(d => $"[{d.Address}]:{spec.Port} {hostKey[0]} {hostKey[1]}");
+        await File.WriteAllLinesAsync(paths.KnownHosts, lines, cancellationToken);
+    }
+
+    private static async Task WriteSecretFileAsync(string path, string secret, CancellationToken cancellationToken)
+    {
+        await File.WriteAllTextAsync(path, secret + "\n", cancellationToken);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    /// <summary>
+    /// The login account runs the relay and connects to the daemon's socket, so both live in a
+    /// runtime folder it can reach (/run/netfleet-lab/…), wherever the repository and the lab folder
+    /// are (a checkout under /root is not reachable by other accounts). Returns the relay's path.
+    /// </summary>
+    private string PrepareRuntime()
+    {
+        const UnixFileMode Reachable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        Directory.CreateDirectory(LabPaths.RuntimeBase);
+        File.SetUnixFileMode(LabPaths.RuntimeBase, Reachable);
+        Directory.CreateDirectory(paths.Runtime);
+        File.SetUnixFileMode(paths.Runtime, Reachable);
+        var relay = Path.Combine(paths.Runtime, LabShell.FileName);
+        File.Copy(LabShell.Locate(), relay + ".new", overwrite: true);
+        File.SetUnixFileMode(relay + ".new", Reachable & ~(UnixFileMode.UserWrite));
+        File.Move(relay + ".new", relay, overwrite: true);
+        return relay;
+    }
+
+    private void RequirePortFree()
+    {
+        foreach (var device in spec.Devices)
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                probe.Bind(new IPEndPoint(IPAddress.Parse(device.Address), spec.Port));
+            }
+            catch (SocketException)
+            {
+                throw new LabException($"{device.Address}:{spec.Port} ({device.Name}) is already in use; is another lab up? "
+                    + "Stop it with `netfleet lab down` or pick another --port");
+            }
+        }
+    }
+
+    private void StartSshds(string sshd, string shell)
+    {
+        var groups = SshdConfig.Partition(spec.Devices);
+        for (var i = 0; i < groups.Count; i++)
+        {
+            File.WriteAllText(paths.SshdConfig(i), SshdConfig.Render(paths, spec.Port, groups[i], i, shell));
+            var start = new ProcessStartInfo(sshd) { UseShellExecute = false };
+            foreach (var arg in new[] { "-D", "-f", paths.SshdConfig(i), "-E", paths.SshdLog(i) })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            // sshd refuses to start without its privilege separation folder.
+            Directory.CreateDirectory("/run/sshd");
+            sshds.Add(Process.Start(start) ?? throw new LabException("could not start sshd"));
+        }
+    }
+
+    private async Task WaitForSshdsAsync(CancellationToken cancellationToken)
+    {
+        var groups = SshdConfig.Partition(spec.Devices);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var endpoint = new IPEndPoint(IPAddress.Parse(groups[i][^1].Address), spec.Port);
+            while (true)
+            {
+                if (sshds[i].HasExited)
+                {
+                    var reason = File.Exists(paths.SshdLog(i)) ? await File.ReadAllTextAsync(paths.SshdLog(i), cancellationToken) : "";
+                    throw new LabException($"sshd instance {i} exited with code {sshds[i].ExitCode}: {reason.Trim()}");
+                }
+
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    await probe.ConnectAsync(endpoint, cancellationToken);
+                    break;
+                }
+                catch (SocketException) when (DateTimeOffset.UtcNow < deadline)
+                {
+                    await Task.Delay(20, cancellationToken);
+                }
+                catch (SocketException e)
+                {
+                    throw new LabException($"sshd instance {i} did not start listening on {endpoint}: {e.Message}");
+                }
+            }
+        }
+    }
+
+    private static void StopProcess(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                _ = Kill(process.Id, 15);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

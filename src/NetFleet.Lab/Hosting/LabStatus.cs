@@ -1,0 +1,9 @@
+namespace NetFleet.Lab.Hosting;
+
+/// <summary>What <c>lab status</c> shows.</summary>
+public sealed record LabStatus(int Pid, int Port, int Devices, int SshdInstances, Dictionary<string, int> Platforms,
+    long SessionsServed, long SessionsActive, DateTimeOffset StartedAt, string Root, IReadOnlyList<int> SshdPids)
+{
+    /// <summary>IOS devices per variant (<c>lab up --ios-variant</c> or <c>variant:</c> in lab.yaml); empty when none is named.</summary>
+    public Dictionary<string, int> IosVariants { get; init; } = [];
+}
