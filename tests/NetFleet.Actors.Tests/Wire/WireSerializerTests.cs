@@ -166,6 +166,14 @@ public sealed class WireSerializerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void An_actor_system_with_a_malformed_cluster_key_does_not_start()
+    {
+        var error = Assert.ThrowsAny<Exception>(() =>
+            ActorSystem.Create("wire-bad-key", WireFormat.ClusterKeyConfig("c2hvcnQ=").WithFallback(JobRunner.SystemConfig)));
+        Assert.Contains(WireFormat.ClusterKeyVariable, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_device_request_type_without_a_wire_name_fails_naming_it()
     {
         var error = Assert.Throws<SerializationException>(() => Serializer(Key).ToBinary(WireSamples.Run(new Unregistered("x"))));
