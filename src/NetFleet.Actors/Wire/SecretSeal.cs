@@ -33,12 +33,14 @@ public sealed class SecretSeal
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
 
-    private readonly byte[]? key;
+    /// <summary>One cipher for the node, used under a lock, not one per value: a new one sets up its key schedule and
+    /// native context each time.</summary>
+    private readonly AesGcm? aes;
     private readonly bool transportEncrypted;
 
     private SecretSeal(byte[]? key, bool transportEncrypted)
     {
-        this.key = key;
+        aes = key is null ? null : new AesGcm(key, TagBytes);
         this.transportEncrypted = transportEncrypted;
     }
 
@@ -72,7 +74,7 @@ public sealed class SecretSeal
     /// <paramref name="field"/> is bound into the seal, so a sealed value cannot be moved to another field.</summary>
     internal SealedValue? Seal(string secret, string field)
     {
-        if (key is null)
+        if (aes is null)
         {
             if (transportEncrypted) return null;
             throw new SerializationException(
@@ -84,14 +86,17 @@ public sealed class SecretSeal
         var sealedBytes = new byte[NonceBytes + plain.Length + TagBytes];
         var nonce = sealedBytes.AsSpan(0, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key, TagBytes);
-        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceBytes, plain.Length), sealedBytes.AsSpan(NonceBytes + plain.Length), Encoding.UTF8.GetBytes(field));
+        lock (aes)
+        {
+            aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceBytes, plain.Length), sealedBytes.AsSpan(NonceBytes + plain.Length), Encoding.UTF8.GetBytes(field));
+        }
+
         return new SealedValue(Convert.ToBase64String(sealedBytes));
     }
 
     internal string Open(SealedValue value, string field)
     {
-        if (key is null)
+        if (aes is null)
         {
             throw new SerializationException(
                 $"{field} arrived sealed and this node has no cluster key: set {WireFormat.ClusterKeyVariable} to the key of the other nodes");
@@ -102,9 +107,11 @@ public sealed class SecretSeal
         var plain = new byte[sealedBytes.Length - NonceBytes - TagBytes];
         try
         {
-            using var aes = new AesGcm(key, TagBytes);
-            aes.Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes, plain.Length), sealedBytes.AsSpan(NonceBytes + plain.Length),
-                plain, Encoding.UTF8.GetBytes(field));
+            lock (aes)
+            {
+                aes.Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes, plain.Length), sealedBytes.AsSpan(NonceBytes + plain.Length),
+                    plain, Encoding.UTF8.GetBytes(field));
+            }
         }
         catch (AuthenticationTagMismatchException)
         {
