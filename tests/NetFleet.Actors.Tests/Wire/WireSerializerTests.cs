@@ -2,9 +2,12 @@ using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
 using Akka.Configuration;
+using NetFleet.Actors.Capture;
 using NetFleet.Actors.Devices;
+using NetFleet.Actors.Jobs;
 using NetFleet.Actors.Wire;
 using NetFleet.Core.Playbooks.Modules;
+using NetFleet.Core.Results;
 using NetFleet.Devices;
 using static NetFleet.Actors.Devices.DeviceProtocol;
 
@@ -67,6 +70,19 @@ public sealed class WireSerializerTests : IAsyncLifetime
             var json = Encoding.UTF8.GetString(serializer.ToBinary(WireSamples.Run(request)));
             Assert.Contains($"\"$request\":\"{WireFormat.DeviceRequests[request.GetType()]}\"", json, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Every_protocol_message_job_event_and_device_request_type_has_a_wire_name()
+    {
+        var types = new[] { typeof(WireFormat).Assembly, typeof(JobEvent).Assembly }.SelectMany(a => a.GetTypes())
+            .Where(t => t.IsClass && !t.IsAbstract).ToList();
+        Type[] protocols = [typeof(DeviceProtocol), typeof(CaptureProtocol), typeof(JobManagerProtocol)];
+        var messages = types.Where(t => typeof(JobEvent).IsAssignableFrom(t) || typeof(IDeviceMessage).IsAssignableFrom(t)
+            || (t.IsNestedPublic && protocols.Contains(t.DeclaringType)));
+        // A SensorCapture travels only inside SensorCaptures.
+        Assert.Empty(messages.Except(WireFormat.Messages.Keys).Except([typeof(CaptureProtocol.SensorCapture)]));
+        Assert.Empty(types.Where(t => typeof(DeviceRequest).IsAssignableFrom(t)).Except(WireFormat.DeviceRequests.Keys));
     }
 
     [Fact]
