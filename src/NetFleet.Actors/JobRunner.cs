@@ -59,7 +59,7 @@ public sealed class JobRunner : IAsyncDisposable
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>What every NetFleet actor system needs: Akka's own logging off (NetFleet logs through Serilog with
-    /// the job and device on every event) and the job journal's serializer. The journal itself is in memory here;
+    /// the job and device on every event) and the job journal's and the cross-node messages' serializers. The journal itself is in memory here;
     /// the node's hosting puts it in SQL.</summary>
     public static readonly Config SystemConfig = ConfigurationFactory.ParseString($$"""
         akka {
@@ -81,7 +81,7 @@ public sealed class JobRunner : IAsyncDisposable
             snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
           }
         }
-        """);
+        """).WithFallback(Wire.WireFormat.Config);
 
     private readonly ActorSystem system;
     private readonly Serilog.ILogger log;

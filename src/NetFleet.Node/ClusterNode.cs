@@ -44,8 +44,9 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>The captures asked for through this node; null on nodes without the orchestrator role.</summary>
     public IActorRef? Captures { get; }
 
+    /// <param name="config">HOCON over the node's own (a test's stricter serializer bindings, a cluster key).</param>
     public static async Task<ClusterNode> StartAsync(NodeSettings settings, Serilog.ILogger log, DeviceActorSettings? deviceSettings = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Config? config = null)
     {
         var store = JobStore.Resolve(settings.Store);
         if (settings.Has(NodeSettings.Orchestrator))
@@ -54,7 +55,7 @@ public sealed class ClusterNode : IAsyncDisposable
             await new History.HistoryStore(store).EnsureSchemaAsync(cancellationToken);
         }
 
-        var system = ActorSystem.Create(NodeSettings.SystemName, ClusterConfig(settings)
+        var system = ActorSystem.Create(NodeSettings.SystemName, (config ?? Config.Empty).WithFallback(ClusterConfig(settings))
             .WithFallback(settings.Discovery.ToConfig())
             .WithFallback(RemoteTls.ToConfig(settings.RemoteTls))
             .WithFallback(NetFleetNode.PersistenceConfig(store))

@@ -85,7 +85,8 @@ public sealed record NodeSettings(
     public static IReadOnlyList<string> AllVariables =>
         [RolesVariable, HostnameVariable, PortVariable, SeedNodesVariable, ApiHostVariable, ApiPortVariable, AffinityVariable, StoreVariable,
          SensorNameVariable, SensorTagsVariable, SensorInterfacesVariable, PlaybooksVariable, InventoryVariable, KnownHostsVariable,
-         ApiCertVariable, ApiCertKeyVariable, ApiCertPasswordVariable, .. Bootstrap.DiscoverySettings.AllVariables, .. Node.RemoteTls.AllVariables];
+         ApiCertVariable, ApiCertKeyVariable, ApiCertPasswordVariable, .. Bootstrap.DiscoverySettings.AllVariables, .. Node.RemoteTls.AllVariables,
+         Actors.Wire.WireFormat.ClusterKeyVariable];
 
     public bool Has(string role) => Roles.Contains(role, StringComparer.Ordinal);
 

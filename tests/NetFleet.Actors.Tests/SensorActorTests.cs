@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using NetFleet.Actors.Capture;
+using NetFleet.Actors.Wire;
 using NetFleet.Capture;
 using static NetFleet.Actors.Capture.CaptureProtocol;
 
@@ -43,8 +44,8 @@ public sealed class SensorActorTests : TestKit
             sensor.Tell(ListSensorCaptures.Instance);
             var answer = ExpectMsg<SensorCaptures>();
             // The answer crosses the cluster to the asking manager.
-            var serializer = Sys.Serialization.FindSerializerFor(answer);
-            var back = (SensorCaptures)serializer.FromBinary(serializer.ToBinary(answer), typeof(SensorCaptures));
+            var serializer = new WireSerializer((ExtendedActorSystem)Sys);
+            var back = (SensorCaptures)serializer.FromBinary(serializer.ToBinary(answer), serializer.Manifest(answer));
             var stopped = back.Captures.Single(c => c.Id == "cap-run");
             Assert.Equal((CaptureStatus.Finished, CaptureStopReason.Stopped, "lo"), (stopped.Status, stopped.Result!.Reason, stopped.Result.Interface));
         }
@@ -65,8 +66,8 @@ public sealed class SensorActorTests : TestKit
     [Fact]
     public void Progress_and_results_cross_the_cluster_serializer_intact()
     {
-        // The capture library builds lists with collection expressions (compiler-made types the JSON serializer
-        // cannot create); the sensor sends plain arrays.
+        // The capture library builds lists with collection expressions (compiler-made types); they cross as JSON arrays
+        // and come back as lists.
         var counter = new Counter(3, 180);
         var summary = new TrafficSummary(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(1), 3, 180, 180, 3, 180,
             new ProtocolMix(counter, new(0, 0), new(0, 0), new(0, 0), new(0, 0), counter, new(0, 0), new(0, 0)),
@@ -75,9 +76,9 @@ public sealed class SensorActorTests : TestKit
         var result = new CaptureResult("lo", "udp port 53", CaptureStopReason.PacketCount, null, TimeSpan.FromSeconds(2), summary,
             new CaptureDrops(3, 0, 0, 0), [.. new[] { "/tmp/cap-1/cap-1-0001.pcap" }], 0);
 
-        var finished = new CaptureFinished("cap-1", ForTheWire(result));
-        var serializer = Sys.Serialization.FindSerializerFor(finished);
-        var back = (CaptureFinished)serializer.FromBinary(serializer.ToBinary(finished), typeof(CaptureFinished));
+        var finished = new CaptureFinished("cap-1", result);
+        var serializer = new WireSerializer((ExtendedActorSystem)Sys);
+        var back = (CaptureFinished)serializer.FromBinary(serializer.ToBinary(finished), serializer.Manifest(finished));
 
         Assert.Equal(["/tmp/cap-1/cap-1-0001.pcap"], back.Result.Files);
         Assert.Equal(3, back.Result.Summary.Packets);

@@ -16,6 +16,8 @@ using NetFleet.Testing;
 var jobs = Option("--jobs", 50);
 var devices = Option("--devices", 30);
 var output = Path.Combine(RepositoryPaths.Root(), "artifacts", "bench", "cluster-load.json");
+// The node processes inherit one cluster key: the device requests they pass each other carry sealed passwords.
+Environment.SetEnvironmentVariable(NetFleet.Actors.Wire.WireFormat.ClusterKeyVariable, NetFleet.Actors.Wire.SecretSeal.NewKey());
 
 await using var postgres = new Fixture<PostgresFixture>(new PostgresFixture());
 var lab = new LabFixture(port => LabSpec.Generate(devices, LabPlatforms.All, port, TimeSpan.FromMilliseconds(200)));

@@ -121,6 +121,8 @@ public sealed class DeployFilesTests
     {
         if (!File.Exists("/usr/bin/docker-compose")) return;
         var start = new ProcessStartInfo("/usr/bin/docker-compose") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Root };
+        // The file refuses to start without the cluster key, as an operator must give one.
+        start.Environment[NetFleet.Actors.Wire.WireFormat.ClusterKeyVariable] = NetFleet.Actors.Wire.SecretSeal.NewKey();
         foreach (var arg in new[] { "-f", ComposeFile, "config", "--quiet" }) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using NetFleet.Actors.Wire;
 using NetFleet.Testing;
 
 namespace NetFleet.Cluster.Tests;
@@ -17,6 +18,7 @@ internal sealed class NetfleetProcess : IAsyncDisposable
     {
         Name = name;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment[WireFormat.ClusterKeyVariable] = ClusterKey;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netfleet.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
@@ -35,6 +37,10 @@ internal sealed class NetfleetProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
     }
+
+    /// <summary>The nodes of a test run share one cluster key, as the nodes of a deployment must (their device requests
+    /// carry the lab's password across, sealed under it).</summary>
+    public static readonly string ClusterKey = SecretSeal.NewKey();
 
     public string Name { get; }
     public bool HasExited => process.HasExited;

@@ -51,14 +51,14 @@ public sealed class CaptureActor : ReceiveActor
     {
         Receive<ProgressRead>(read =>
         {
-            Context.Parent.Tell(new CaptureProgressed(id, ForTheWire(read.Progress)));
+            Context.Parent.Tell(new CaptureProgressed(id, read.Progress));
             ReadProgress();
         });
         Receive<ProgressEnded>(_ => { });
         Receive<StopCapture>(_ => session!.StopAsync());
         Receive<Completed>(completed =>
         {
-            Context.Parent.Tell(new CaptureFinished(id, ForTheWire(completed.Result)));
+            Context.Parent.Tell(new CaptureFinished(id, completed.Result));
             Context.Stop(Self);
         });
         Receive<OpenFailed>(failed =>

@@ -90,15 +90,6 @@ public static class CaptureProtocol
     public sealed record ReadFileChunk(string CaptureId, string File, long Offset, int Length);
 
     public sealed record FileChunk(byte[] Data, bool End);
-
-    /// <summary>Copies with plain arrays for lists: the capture library builds some lists with collection expressions,
-    /// whose compiler-made types the cluster's JSON serializer cannot create on the receiving node.</summary>
-    internal static CaptureProgress ForTheWire(CaptureProgress p) => p with { Total = ForTheWire(p.Total) };
-
-    internal static CaptureResult ForTheWire(CaptureResult r) => r with { Summary = ForTheWire(r.Summary), Files = r.Files.ToArray() };
-
-    private static TrafficSummary ForTheWire(TrafficSummary s) =>
-        s with { Services = s.Services.ToArray(), TopTalkers = s.TopTalkers.ToArray(), TopConversations = s.TopConversations.ToArray() };
 }
 
 public static class CaptureStatus
