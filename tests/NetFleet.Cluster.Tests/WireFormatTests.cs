@@ -140,9 +140,11 @@ public sealed class WireFormatTests(WireFormatTests.Lab lab) : IClassFixture<Wir
                 - assert:
                     that: "reach.received == reach.sent"
             """);
-        var jobId = JobRunner.NewJobId();
+        var jobId = JobLauncher.NewJobId();
         var options = new JobOptions("wire-test") { JobId = jobId, InventoryPath = lab.Inventory, KnownHostsPath = lab.Fixture.Paths.KnownHosts };
-        var submitted = await JobSubmission.CaptureAsync(jobId, playbook, options, CancellationToken.None);
+        var (job, check) = await JobLauncher.PrepareAsync(new JobRequest(playbook, options), CancellationToken.None);
+        Assert.True(job is not null, check.Report);
+        var submitted = job.Submission;
         // Submitted from B through its own proxy, so the submission and the answer cross too.
         var proxy = b.System.ActorOf(ClusterSingletonProxy.Props("/user/job-manager",
             ClusterSingletonProxySettings.Create(b.System).WithRole(NodeSettings.Orchestrator)));

@@ -25,44 +25,51 @@ public enum DeviceLane
 internal sealed record SessionAnswer(string? Output, bool Changed = false, string? Diff = null, string? Strategy = null);
 
 /// <summary>
-/// The one registration of every <see cref="DeviceRequest"/> type a device module prepares: its lane and how it is
-/// carried out. A new device module is its module class (in Core) plus one line in <see cref="Table"/>; the device
+/// The one registration of every <see cref="DeviceRequest"/> type a device module prepares: its name on the wire, its
+/// lane and how it is carried out. A new device module is its module class (in Core) plus one line in <see cref="Table"/>; the device
 /// actor, its session and the orchestrator route by this table and never branch on request types.
 /// </summary>
 internal static class DeviceOperations
 {
-    internal abstract record Operation(DeviceLane Lane);
+    /// <param name="WireName">The request's versioned name when it crosses nodes (<c>send-command.v1</c>); a new shape gets a
+    /// new version and the old name stays readable.</param>
+    internal abstract record Operation(string WireName, DeviceLane Lane);
 
-    internal sealed record SessionOperation(Func<IDeviceDriver, RunDeviceRequest, CancellationToken, Task<SessionAnswer>> Run)
-        : Operation(DeviceLane.Session);
+    internal sealed record SessionOperation(string WireName, Func<IDeviceDriver, RunDeviceRequest, CancellationToken, Task<SessionAnswer>> Run)
+        : Operation(WireName, DeviceLane.Session);
 
     /// <param name="Run">Null for a request the SNMP session runs over time itself (a poll's samples).</param>
-    internal sealed record SnmpOperation(Func<ISnmpManager, SnmpTarget, RunDeviceRequest, Task<(IReadOnlyList<Variable> Variables, bool Changed)>>? Run)
-        : Operation(DeviceLane.Snmp);
+    internal sealed record SnmpOperation(string WireName,
+        Func<ISnmpManager, SnmpTarget, RunDeviceRequest, Task<(IReadOnlyList<Variable> Variables, bool Changed)>>? Run)
+        : Operation(WireName, DeviceLane.Snmp);
 
-    internal sealed record LocalOperation(Func<RunDeviceRequest, CancellationToken, Task<object>> Run) : Operation(DeviceLane.Local);
+    internal sealed record LocalOperation(string WireName, Func<RunDeviceRequest, CancellationToken, Task<object>> Run)
+        : Operation(WireName, DeviceLane.Local);
 
     private static readonly Dictionary<Type, Operation> Table = new()
     {
-        [typeof(SendCommand)] = new SessionOperation((driver, run, ct) => SendAsync(driver, (SendCommand)run.Request, run.Timeout, ct)),
-        [typeof(ApplyConfig)] = new SessionOperation((driver, run, ct) => ApplyAsync(driver, (ApplyConfig)run.Request, run.Check, ct)),
-        [typeof(ConfirmConfig)] = new SessionOperation((driver, run, ct) => ConfirmAsync(driver, (ConfirmConfig)run.Request, ct)),
-        [typeof(RestoreConfig)] = new SessionOperation(async (driver, run, ct) =>
+        [typeof(SendCommand)] = new SessionOperation("send-command.v1", (driver, run, ct) => SendAsync(driver, (SendCommand)run.Request, run.Timeout, ct)),
+        [typeof(ApplyConfig)] = new SessionOperation("apply-config.v1", (driver, run, ct) => ApplyAsync(driver, (ApplyConfig)run.Request, run.Check, ct)),
+        [typeof(ConfirmConfig)] = new SessionOperation("confirm-config.v1", (driver, run, ct) => ConfirmAsync(driver, (ConfirmConfig)run.Request, ct)),
+        [typeof(RestoreConfig)] = new SessionOperation("restore-config.v1", async (driver, run, ct) =>
         {
             var restore = (RestoreConfig)run.Request;
             return new SessionAnswer(await driver.RestoreConfigAsync(restore.Backup, restore.RestorePoint, ct));
         }),
-        [typeof(ReadConfig)] = new SessionOperation(async (driver, run, ct) =>
+        [typeof(ReadConfig)] = new SessionOperation("read-config.v1", async (driver, run, ct) =>
             new SessionAnswer((await driver.RunCommandAsync(driver.Platform.LineConfigCommand, run.Timeout, ct)).Output)),
-        [typeof(SnmpGet)] = new SnmpOperation((manager, target, run) => SnmpGetAsync(manager, target, (SnmpGet)run.Request)),
-        [typeof(SnmpWalk)] = new SnmpOperation((manager, target, run) => SnmpWalkAsync(manager, target, (SnmpWalk)run.Request)),
-        [typeof(SnmpSet)] = new SnmpOperation((manager, target, run) => SnmpSetAsync(manager, target, (SnmpSet)run.Request, run.Check)),
-        [typeof(SnmpPoll)] = new SnmpOperation(null),
-        [typeof(ProbeTargets)] = new LocalOperation((run, ct) => DeviceProbes.RunAsync(run, (ProbeTargets)run.Request, ct)),
+        [typeof(SnmpGet)] = new SnmpOperation("snmp-get.v1", (manager, target, run) => SnmpGetAsync(manager, target, (SnmpGet)run.Request)),
+        [typeof(SnmpWalk)] = new SnmpOperation("snmp-walk.v1", (manager, target, run) => SnmpWalkAsync(manager, target, (SnmpWalk)run.Request)),
+        [typeof(SnmpSet)] = new SnmpOperation("snmp-set.v1", (manager, target, run) => SnmpSetAsync(manager, target, (SnmpSet)run.Request, run.Check)),
+        [typeof(SnmpPoll)] = new SnmpOperation("snmp-poll.v1", null),
+        [typeof(ProbeTargets)] = new LocalOperation("probe-targets.v1", (run, ct) => DeviceProbes.RunAsync(run, (ProbeTargets)run.Request, ct)),
     };
 
-    /// <summary>Every registered request type (the wire format and the tests read it).</summary>
+    /// <summary>Every registered request type.</summary>
     public static IReadOnlyCollection<Type> RequestTypes => Table.Keys;
+
+    /// <summary>Each request type's name on the wire (<see cref="Wire.WireFormat.DeviceRequests"/>).</summary>
+    public static IReadOnlyDictionary<Type, string> WireNames { get; } = Table.ToDictionary(t => t.Key, t => t.Value.WireName);
 
     /// <summary>The registration of <paramref name="request"/>'s type; null when no module registered it.</summary>
     public static Operation? For(DeviceRequest request) => Table.GetValueOrDefault(request.GetType());

@@ -72,22 +72,10 @@ public static class WireFormat
 
     /// <summary>
     /// The device request types a <see cref="RunDeviceRequest"/> may carry → the discriminator written beside the request
-    /// (<c>"$request": "send-command.v1"</c>). One line per device module's request type: a request type missing here
-    /// cannot be sent to a device on another node (serializing it fails and names the type).
+    /// (<c>"$request": "send-command.v1"</c>), from each type's one registration in <see cref="Devices.DeviceOperations"/>:
+    /// a request type not registered there cannot be sent to a device on another node (serializing it fails and names it).
     /// </summary>
-    public static readonly IReadOnlyDictionary<Type, string> DeviceRequests = new Dictionary<Type, string>
-    {
-        [typeof(SendCommand)] = "send-command.v1",
-        [typeof(ApplyConfig)] = "apply-config.v1",
-        [typeof(ConfirmConfig)] = "confirm-config.v1",
-        [typeof(RestoreConfig)] = "restore-config.v1",
-        [typeof(ReadConfig)] = "read-config.v1",
-        [typeof(SnmpGet)] = "snmp-get.v1",
-        [typeof(SnmpWalk)] = "snmp-walk.v1",
-        [typeof(SnmpSet)] = "snmp-set.v1",
-        [typeof(SnmpPoll)] = "snmp-poll.v1",
-        [typeof(ProbeTargets)] = "probe-targets.v1",
-    };
+    public static IReadOnlyDictionary<Type, string> DeviceRequests => Devices.DeviceOperations.WireNames;
 
     /// <summary>The environment variable holding the cluster key that seals secrets (32 random bytes, base64), e.g.
     /// <c>openssl rand -base64 32</c>; the same on every node.</summary>
