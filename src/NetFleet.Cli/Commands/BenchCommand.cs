@@ -30,7 +30,7 @@ internal static class BenchCommand
         var forks = new Option<int>("--forks", "-f")
         {
             Description = "At most this many devices at once; 0 for no limit (default: as `run`)",
-            DefaultValueFactory = _ => RunCommand.DefaultForks,
+            DefaultValueFactory = _ => RunHandler.DefaultForks,
         };
         var soak = new Option<double>("--soak-minutes")
         {
