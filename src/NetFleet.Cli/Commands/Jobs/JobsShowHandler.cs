@@ -134,7 +134,7 @@ internal sealed class JobsShowHandler
             if (c.SummaryJson is { } json
                 && System.Text.Json.JsonSerializer.Deserialize<NetFleet.Capture.TrafficSummary>(json, NetFleet.Actors.Capture.JobCaptureJson.Options) is { } summary)
             {
-                Console.WriteLine(PcapCommands.FormatSummary(summary));
+                Console.WriteLine(PcapFormat.Summary(summary));
             }
 
             Console.WriteLine($"Drops       kernel {c.KernelDropped}, interface and decoder {c.OtherDropped}");
