@@ -16,10 +16,10 @@ public static class Program
         root.Subcommands.Add(JobsCommands.Create());
         root.Subcommands.Add(HistoryHandler.Command());
         root.Subcommands.Add(RollbackHandler.Command());
-        root.Subcommands.Add(LanguageCommands.Validate());
-        root.Subcommands.Add(LanguageCommands.Schema());
+        root.Subcommands.Add(ValidateHandler.Command());
+        root.Subcommands.Add(SchemaHandler.Command());
         root.Subcommands.Add(LabCommands.Create());
-        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(BenchHandler.Command());
         root.Subcommands.Add(PcapCommands.Create());
         root.Subcommands.Add(PcapCommands.Probe());
         root.Subcommands.Add(NodeCommands.Create());

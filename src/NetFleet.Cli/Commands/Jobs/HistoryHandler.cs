@@ -14,13 +14,10 @@ internal sealed class HistoryHandler
     public static Command Command()
     {
         var device = new Argument<string>("device") { Description = "The device's inventory name" };
-        var output = JobsCommands.OutputOption();
+        var output = JobsCommands.OutputOption(
+            "table: time (local), job, task and diff of each change; wide: also the device (the configuration before and after is in the exports)");
         var store = StoreOption.Create();
-        var command = new Command("history", """
-            Every configuration change NetFleet made to a device, oldest first, with diffs. The table shows when
-            (local time), the job, the task and the diff; -o wide adds the device; -o json, csv or xml add the whole
-            configuration before and after each change.
-            """)
+        var command = new Command("history", "Every configuration change NetFleet made to a device, oldest first, with diffs")
         {
             device, output, store,
         };

@@ -29,11 +29,11 @@ internal static class JobsCommands
 
     /// <summary>The formats of the history's readers: tables for people (short, or wide with more columns), exports with
     /// every field.</summary>
-    public static Option<string> OutputOption()
+    public static Option<string> OutputOption(string columns)
     {
         var output = new Option<string>("--output", "-o")
         {
-            Description = "table (short columns), wide (more columns), or json, csv or xml (every field)",
+            Description = $"{columns}; json, csv or xml: every field, times in UTC",
             DefaultValueFactory = _ => "table",
         };
         output.AcceptOnlyFromAmong("table", "wide", "json", "csv", "xml");

@@ -23,14 +23,10 @@ internal sealed class JobsListHandler
         var device = new Option<string?>("--device") { Description = "Ran a task on this device" };
         var limit = new Option<int>("--limit-rows") { Description = "At most this many jobs (newest first)", DefaultValueFactory = _ => 50 };
         var page = new Option<int>("--page") { Description = "Page of --limit-rows jobs, from 1", DefaultValueFactory = _ => 1 };
-        var output = JobsCommands.OutputOption();
+        var output = JobsCommands.OutputOption("table: id, status, playbook name, user, start (local time), duration, ok/changed/failed/unreachable "
+            + "counts; wide: also the playbook's path and hash, end, devices, skipped and resumes");
         var store = StoreOption.Create();
-        var command = new Command("list", """
-            Jobs, newest first, with their outcome and counts. The table shows id, status, playbook name, user,
-            start (local time), duration and the ok, changed, failed and unreachable counts; -o wide adds the
-            playbook's path and hash, the end, the devices and the skipped and resumed counts; -o json, csv or
-            xml give every field, times in UTC.
-            """)
+        var command = new Command("list", "Jobs, newest first, with their outcome and counts")
         {
             status, playbook, user, since, until, device, limit, page, output, store,
         };

@@ -20,16 +20,14 @@ internal sealed class JobsShowHandler
     public static Command Command()
     {
         var id = new Argument<string>("id") { Description = "The job's id" };
-        var output = JobsCommands.OutputOption();
+        var output = JobsCommands.OutputOption("table: the job, then device, task, status, duration and a failure's message or the diff's size per result; "
+            + "wide: also play, task number, module, reconciled and the whole diff");
         var store = StoreOption.Create();
         var captures = new Option<bool>("--captures")
         {
             Description = "With -o json, csv or xml: the job's captures (capture: blocks) instead of its task results; a table shows both",
         };
-        var command = new Command("show", """
-            One job: per-device task results with durations and diffs, and the summaries of its captures. The table
-            gives each result's failure message or diff size; -o wide adds play, task index, module and the whole diff.
-            """)
+        var command = new Command("show", "One job: per-device task results with durations and diffs, and the summaries of its captures")
         {
             id, output, store, captures,
         };
