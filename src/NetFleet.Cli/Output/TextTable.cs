@@ -18,10 +18,6 @@ internal sealed class TextTable(params TableColumn[] columns)
     private const int NarrowestWrap = 20;
     private readonly List<string[]> rows = [];
 
-    public IReadOnlyList<TableColumn> Columns => columns;
-
-    public int RowCount => rows.Count;
-
     public TextTable Add(params string?[] cells)
     {
         if (cells.Length != columns.Length)
@@ -50,7 +46,7 @@ internal sealed class TextTable(params TableColumn[] columns)
 
     /// <summary>Lines are written as they are, not through Spectre, which would fold every long line at the window's
     /// edge wherever a space falls and so break cells apart.</summary>
-    public void Write(TextWriter writer, int? width, bool bold)
+    private void Write(TextWriter writer, int? width, bool bold)
     {
         var lines = Lines(width);
         writer.WriteLine(bold ? $"\u001b[1m{lines[0]}\u001b[0m" : lines[0]);
