@@ -139,8 +139,6 @@ public sealed class JobRunner : IAsyncDisposable
         return await completion.Task.ConfigureAwait(false);
     }
 
-    public static string NewJobId() => JobLauncher.NewJobId();
-
     /// <summary>Closes every device session, then stops the actor system.</summary>
     public async ValueTask DisposeAsync()
     {

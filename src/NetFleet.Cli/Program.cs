@@ -12,18 +12,18 @@ public static class Program
             Runs YAML playbooks against an inventory of devices over SSH, and serves a lab of
             simulated devices (Cisco IOS, Arista EOS, Juniper Junos) for tests and demos.
             """);
-        root.Subcommands.Add(RunCommand.Create());
-        root.Subcommands.Add(JobsCommands.Jobs());
-        root.Subcommands.Add(JobsCommands.History());
-        root.Subcommands.Add(RollbackCommand.Create());
-        root.Subcommands.Add(LanguageCommands.Validate());
-        root.Subcommands.Add(LanguageCommands.Schema());
+        root.Subcommands.Add(RunHandler.Command());
+        root.Subcommands.Add(JobsCommands.Create());
+        root.Subcommands.Add(HistoryHandler.Command());
+        root.Subcommands.Add(RollbackHandler.Command());
+        root.Subcommands.Add(ValidateHandler.Command());
+        root.Subcommands.Add(SchemaHandler.Command());
         root.Subcommands.Add(LabCommands.Create());
-        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(BenchHandler.Command());
         root.Subcommands.Add(PcapCommands.Create());
         root.Subcommands.Add(PcapCommands.Probe());
         root.Subcommands.Add(NodeCommands.Create());
-        root.Subcommands.Add(SubmitCommand.Create());
+        root.Subcommands.Add(SubmitHandler.Command());
         root.Subcommands.Add(ClusterCommands.Create());
         root.Subcommands.Add(CaptureCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());

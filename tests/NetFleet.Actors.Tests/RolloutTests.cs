@@ -225,7 +225,7 @@ public sealed class RolloutTests(RolloutLab lab) : IClassFixture<RolloutLab>, IA
     public async Task Approval_gate_waits_between_batches_and_goes_on_after_approval()
     {
         var before = new[] { "junos-a1", "junos-a2" }.ToDictionary(d => d, lab.Running);
-        var jobId = JobRunner.NewJobId();
+        var jobId = JobLauncher.NewJobId();
         var job = RunAsync(NtpPlay("all", "192.0.2.111", """
               serial: 1
               approval: true

@@ -34,7 +34,8 @@ public static class JobLauncher
         var options = request.Options;
         var inventoryPath = options.InventoryPath ?? throw new ArgumentException("a job needs an inventory folder", nameof(request));
         var text = request.PlaybookText ?? await File.ReadAllTextAsync(request.PlaybookPath, cancellationToken).ConfigureAwait(false);
-        var check = PlaybookValidator.Check(request.PlaybookPath, text, inventoryPath);
+        // Problems name the files as the user would (relative to where the command runs); the job records full paths.
+        var check = PlaybookValidator.Check(Shown(request.PlaybookPath), text, Shown(inventoryPath));
         if (check.HasErrors) return (null, check);
 
         var files = await JobSubmission.InventoryFilesAsync(inventoryPath, cancellationToken).ConfigureAwait(false);
@@ -44,6 +45,8 @@ public static class JobLauncher
             options.Forks, options.TrustNewHostKeys, options.KnownHostsPath);
         return (new PreparedJob(submitted, check.Playbook, check.Inventory!), check);
     }
+
+    private static string Shown(string path) => Path.IsPathRooted(path) ? Path.GetRelativePath(Environment.CurrentDirectory, path) : path;
 
     /// <summary>A recorded submission taken up again (a resume, a failover, the job manager accepting it): the playbook from
     /// the text the journal holds, so the node need not have the file; the inventory from its folder.</summary>

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
-using NetFleet.Node;
-using Spectre.Console;
 
 namespace NetFleet.Cli.Commands;
 
@@ -26,67 +24,9 @@ internal static class TokenCommands
     public static Command Create()
     {
         var command = new Command("token", "Bearer tokens of the HTTP API: viewer (read) or operator (also submit, cancel, approve, roll back)");
-        command.Subcommands.Add(Add());
-        command.Subcommands.Add(List());
-        command.Subcommands.Add(Revoke());
-        return command;
-    }
-
-    private static Command Add()
-    {
-        var name = new Argument<string>("name") { Description = "Who uses it; recorded as the user of what the token does" };
-        var role = new Option<string>("--role") { Description = "viewer or operator", Required = true };
-        role.AcceptOnlyFromAmong("viewer", "operator");
-        var store = StoreOption.Create();
-        var command = new Command("add", "Create a token and print it, once: only its SHA-256 is stored") { name, role, store };
-        command.SetAction(async (parse, ct) =>
-        {
-            try
-            {
-                var token = await ApiTokens.CreateAsync(JobStore.Resolve(parse.GetValue(store)), parse.GetValue(name)!,
-                    ApiTokens.ParseRole(parse.GetValue(role)!), ct);
-                Console.WriteLine(token);
-                await Console.Error.WriteLineAsync("keep it now: it cannot be shown again");
-                return 0;
-            }
-            catch (ArgumentException e)
-            {
-                await Console.Error.WriteLineAsync("netfleet token add: " + e.Message);
-                return 2;
-            }
-        });
-        return command;
-    }
-
-    private static Command List()
-    {
-        var store = StoreOption.Create();
-        var command = new Command("list", "Names, roles and creation times of the tokens (never the tokens)") { store };
-        command.SetAction(async (parse, ct) =>
-        {
-            var table = new Table().AddColumns("name", "role", "created");
-            foreach (var token in await ApiTokens.ListAsync(JobStore.Resolve(parse.GetValue(store)), ct))
-            {
-                table.AddRow(Markup.Escape(token.Name), ApiTokens.RoleName(token.Role), token.Created.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
-            }
-
-            AnsiConsole.Write(table);
-            return 0;
-        });
-        return command;
-    }
-
-    private static Command Revoke()
-    {
-        var name = new Argument<string>("name") { Description = "The token's name" };
-        var store = StoreOption.Create();
-        var command = new Command("revoke", "Delete a token; requests with it are refused from then on") { name, store };
-        command.SetAction(async (parse, ct) =>
-        {
-            if (await ApiTokens.RevokeAsync(JobStore.Resolve(parse.GetValue(store)), parse.GetValue(name)!, ct)) return 0;
-            await Console.Error.WriteLineAsync($"no token named {parse.GetValue(name)}");
-            return 1;
-        });
+        command.Subcommands.Add(TokenAddHandler.Command());
+        command.Subcommands.Add(TokenListHandler.Command());
+        command.Subcommands.Add(TokenRevokeHandler.Command());
         return command;
     }
 }

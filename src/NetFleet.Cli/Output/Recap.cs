@@ -30,46 +30,22 @@ internal static class Recap
     /// <summary>Results beyond which the table keeps only what needs attention (changes and failures).</summary>
     private const int FullTableRows = 60;
 
-    /// <summary>The results as a table; <paramref name="wholeDetail"/> keeps each failure's message whole instead of
-    /// its first line cut to fit a window.</summary>
-    public static void WriteTable(IAnsiConsole console, IReadOnlyList<TaskResult> results, bool wholeDetail)
+    /// <summary>The results as a table for people; <paramref name="wholeDetail"/> keeps each failure's message whole
+    /// instead of its first line. <paramref name="notShown"/>: the ok and skipped results left out of a long table.</summary>
+    public static TextTable ResultsTable(IReadOnlyList<TaskResult> results, bool wholeDetail, out int notShown)
     {
         var shown = results.Count <= FullTableRows
             ? results
             : results.Where(r => r.Outcome is not (TaskOutcome.Ok or TaskOutcome.Skipped)).ToList();
-        var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("Device", "Task", "Status", "Time", "Detail");
+        var table = new TextTable(new("device"), new("task"), new("status"), new("time", AlignRight: true), new("detail", Wraps: true));
         foreach (var r in shown)
         {
-            table.AddRow(Markup.Escape(r.Device), Markup.Escape(r.Task + (r.Item is null ? "" : $" ({r.Item})")),
-                r.Outcome.ToString().ToLowerInvariant(), $"{r.Duration.TotalSeconds:0.00} s", Markup.Escape(Detail(r, wholeDetail)));
+            var status = r.Outcome.ToString().ToLowerInvariant();
+            table.Add(r.Device, r.Task + (r.Item is null ? "" : $" ({r.Item})"), status, Cells.Duration(r.Duration),
+                Cells.ResultDetail(status, r.Message, r.Diff, wholeDetail));
         }
 
-        console.Write(table);
-        if (shown.Count < results.Count)
-        {
-            console.MarkupLine($"[grey]{results.Count - shown.Count} ok and skipped results not shown; -o json|csv|xml has them all[/]");
-        }
-    }
-
-    /// <summary>One short line per result on a terminal; the full output and diff are in the JSON, CSV and XML exports.</summary>
-    private static string Detail(TaskResult r, bool whole)
-    {
-        if (r.Message is { Length: > 0 } message && r.Outcome is not (TaskOutcome.Ok or TaskOutcome.Changed))
-        {
-            if (whole) return message.Trim().ReplaceLineEndings("\n");
-            var line = message.Trim().Split('\n')[0].TrimEnd('\r');
-            return line.Length > 60 ? line[..60] + "…" : line;
-        }
-
-        if (r.Diff is { Length: > 0 } diff)
-        {
-            var lines = diff.Split('\n');
-            var added = lines.Count(l => l.StartsWith('+') && !l.StartsWith("+++", StringComparison.Ordinal));
-            var removed = lines.Count(l => l.StartsWith('-') && !l.StartsWith("---", StringComparison.Ordinal));
-            return $"diff +{added} -{removed}";
-        }
-
-        return "";
+        notShown = results.Count - shown.Count;
+        return table;
     }
 }

@@ -2,11 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
 using CsvHelper;
-using Spectre.Console;
 
 namespace NetFleet.Cli.Output;
 
-/// <summary>History rows as a table, JSON, CSV or XML, with the same fields in each.</summary>
+/// <summary>History rows as JSON, CSV or XML, with the same fields in each (tables for people are <see cref="TextTable"/>s).</summary>
 internal static class RowExport
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -37,11 +36,7 @@ internal static class RowExport
                 Console.Out.WriteLine();
                 break;
             default:
-                var table = new Table().Border(TableBorder.Simple);
-                foreach (var field in fields) table.AddColumn(field);
-                foreach (var row in list) table.AddRow(row.Select(v => Markup.Escape(Text(v) ?? "")).ToArray());
-                Consoles.Output().Write(table);
-                break;
+                throw new ArgumentOutOfRangeException(nameof(format), format, "an export format: json, csv or xml");
         }
     }
 

@@ -41,6 +41,24 @@ internal static partial class ScribanHost
     }
 
     /// <summary>
+    /// Scriban ends an unclosed <c>{{</c> at the end of the text without complaint, so
+    /// <c>ntp server {{ ntp_server </c> would parse and only the device would see the damage; true when reported.
+    /// </summary>
+    public static bool ReportUnclosedCode(string source, TextOrigin origin, DiagnosticBag diagnostics)
+    {
+        Token? open = null;
+        foreach (var token in new Lexer(source))
+        {
+            if (token.Type == TokenType.CodeEnter) open = token;
+            else if (token.Type == TokenType.CodeExit) open = null;
+        }
+        if (open is not { } enter) return false;
+        diagnostics.Error(origin.Locate(enter.Start.Line, enter.Start.Column), DiagnosticCodes.TemplateSyntax,
+            "template error: '{{' is not closed", "end the expression with '}}'");
+        return true;
+    }
+
+    /// <summary>
     /// Ansible users write <c>and</c>/<c>or</c>/<c>not</c>; Scriban would parse <c>a and b</c> as a call to a
     /// function <c>a</c> and fail only at run time, so it is caught while validating.
     /// </summary>

@@ -43,7 +43,8 @@ public sealed class TemplateText
         if (!source.Contains("{{", StringComparison.Ordinal) && !source.Contains("{%", StringComparison.Ordinal))
             return new TemplateText(source, null, null, origin);
         var template = Template.Parse(source);
-        if (ScribanHost.ReportErrors(template, source, origin, diagnostics)) return new TemplateText(source, null, null, origin);
+        if (ScribanHost.ReportErrors(template, source, origin, diagnostics) || ScribanHost.ReportUnclosedCode(source, origin, diagnostics))
+            return new TemplateText(source, null, null, origin);
         return new TemplateText(source, template, template.Page is null ? null : SingleExpression(template.Page), origin);
     }
 

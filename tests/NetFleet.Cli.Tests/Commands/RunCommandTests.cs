@@ -110,7 +110,7 @@ public sealed class RunCommandTests : IClassFixture<RunCommandTests.Lab>
         Assert.True(code == 2, stderr);
         var message = FailureMessage(stderr);
         Assert.True(message.Length > 80, message);
-        Assert.Matches(@"(?m)^\s*ios-1\s+rejected\s+failed\s+[\d.]+ s\s+" + Regex.Escape(message) + @"\s*$", stdout);
+        Assert.Matches(@"(?m)^\s*ios-1\s+rejected\s+failed\s+[\d.]+m?s\s+" + Regex.Escape(message) + @"\s*$", stdout);
         Assert.DoesNotContain("…", stdout);
         // Standard error in a pipe is not wrapped at 80 columns either.
         Assert.Matches(@"job \w+ recorded in \S+ \(if this process dies: netfleet jobs resume \w+\)", stderr);

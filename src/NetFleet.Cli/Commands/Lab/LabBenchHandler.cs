@@ -6,57 +6,63 @@ using NetFleet.Lab.Hosting;
 
 namespace NetFleet.Cli.Commands;
 
+internal sealed record LabBenchOptions(int Sessions, int Parallel, string Dir);
+
 /// <summary>
 /// <c>netfleet lab bench</c>: what one SSH session costs the lab. Runs many real OpenSSH logins
 /// (disable paging, show version, exit) against a running lab and divides the lab side's CPU
 /// (the daemon, and every sshd process with the relay it ran) by the number of sessions.
 /// </summary>
-internal static class LabBench
+internal sealed class LabBenchHandler
 {
-    public static Command Create(Option<string> dirOption)
+    public static Command Command()
     {
+        var dirOption = LabCommands.DirOption();
         var sessions = new Option<int>("--sessions") { Description = "How many SSH sessions to open", DefaultValueFactory = _ => 200 };
         var parallel = new Option<int>("--parallel") { Description = "Sessions at a time", DefaultValueFactory = _ => 4 };
         var command = new Command("bench", "Measure the lab's CPU per SSH session against a running lab") { sessions, parallel, dirOption };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var paths = LabPaths.At(parse.GetValue(dirOption)!);
-            var status = await LabClient.StatusAsync(paths, cancellationToken);
-            if (status is null)
-            {
-                Console.Error.WriteLine($"No lab is up in {paths.Root}; start one with `netfleet lab up`.");
-                return 3;
-            }
-
-            var spec = LabSpec.Load(paths.Spec);
-            var devices = spec.Devices.Where(d => d.Faults.IsNone).ToList();
-            var count = parse.GetValue(sessions);
-            var before = LabCpu(status);
-            var wall = Stopwatch.StartNew();
-            var failures = 0;
-            await Parallel.ForEachAsync(Enumerable.Range(0, count),
-                new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel), CancellationToken = cancellationToken },
-                async (i, ct) =>
-                {
-                    if (!await SessionAsync(paths, spec.Port, devices[i % devices.Count], ct))
-                    {
-                        Interlocked.Increment(ref failures);
-                    }
-                });
-            wall.Stop();
-            // sshd reaps a session's processes a moment after the client sees the channel close.
-            await Task.Delay(500, cancellationToken);
-            var after = LabCpu(status);
-            var sshd = after.Sshd - before.Sshd;
-            var daemon = after.Daemon - before.Daemon;
-            string PerSession(TimeSpan t) => (t.TotalMilliseconds / count).ToString("0.0", CultureInfo.InvariantCulture);
-            Console.WriteLine($"{count} sessions over {devices.Count} devices in {wall.Elapsed.TotalSeconds:0.0} s "
-                + $"({parse.GetValue(parallel)} at a time), {failures} failed");
-            Console.WriteLine($"lab CPU per session: {PerSession(sshd.Total + daemon.Total)} ms "
-                + $"(sshd and relay {PerSession(sshd.Total)} ms, lab daemon {PerSession(daemon.Total)} ms)");
-            return failures == 0 ? 0 : 1;
-        });
+        command.SetAction((parse, ct) =>
+            new LabBenchHandler().RunAsync(new LabBenchOptions(parse.GetValue(sessions), parse.GetValue(parallel), parse.GetValue(dirOption)!), ct));
         return command;
+    }
+
+    public async Task<int> RunAsync(LabBenchOptions options, CancellationToken cancellationToken)
+    {
+        var paths = LabPaths.At(options.Dir);
+        var status = await LabClient.StatusAsync(paths, cancellationToken);
+        if (status is null)
+        {
+            Console.Error.WriteLine($"No lab is up in {paths.Root}; start one with `netfleet lab up`.");
+            return 3;
+        }
+
+        var spec = LabSpec.Load(paths.Spec);
+        var devices = spec.Devices.Where(d => d.Faults.IsNone).ToList();
+        var count = options.Sessions;
+        var before = LabCpu(status);
+        var wall = Stopwatch.StartNew();
+        var failures = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                if (!await SessionAsync(paths, spec.Port, devices[i % devices.Count], ct))
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            });
+        wall.Stop();
+        // sshd reaps a session's processes a moment after the client sees the channel close.
+        await Task.Delay(500, cancellationToken);
+        var after = LabCpu(status);
+        var sshd = after.Sshd - before.Sshd;
+        var daemon = after.Daemon - before.Daemon;
+        string PerSession(TimeSpan t) => (t.TotalMilliseconds / count).ToString("0.0", CultureInfo.InvariantCulture);
+        Console.WriteLine($"{count} sessions over {devices.Count} devices in {wall.Elapsed.TotalSeconds:0.0} s "
+            + $"({options.Parallel} at a time), {failures} failed");
+        Console.WriteLine($"lab CPU per session: {PerSession(sshd.Total + daemon.Total)} ms "
+            + $"(sshd and relay {PerSession(sshd.Total)} ms, lab daemon {PerSession(daemon.Total)} ms)");
+        return failures == 0 ? 0 : 1;
     }
 
     private static (ProcessCpu Daemon, ProcessCpu Sshd) LabCpu(LabStatus status) =>

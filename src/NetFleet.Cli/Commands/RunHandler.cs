@@ -2,17 +2,20 @@ using System.CommandLine;
 using NetFleet.Actors;
 using NetFleet.Actors.Jobs;
 using NetFleet.Cli.Output;
-using NetFleet.Node;
 using NetFleet.Core.Diagnostics;
 using NetFleet.Core.Results;
+using NetFleet.Node;
 using Spectre.Console;
 
 namespace NetFleet.Cli.Commands;
 
+internal sealed record RunOptions(FileInfo Playbook, DirectoryInfo Inventory, string? Limit, bool Check, int Forks, string Output, FileInfo? OutFile,
+    bool TrustNewHostKeys, FileInfo? KnownHosts, FileInfo? LogFile, bool Verbose, string? Store);
+
 /// <summary><c>netfleet run PLAYBOOK -i INVENTORY</c>: the main job.</summary>
-internal static class RunCommand
+internal sealed class RunHandler
 {
-    public static Command Create()
+    public static Command Command()
     {
         var playbook = new Argument<FileInfo>("playbook") { Description = "The playbook (YAML) to run" };
         var inventory = new Option<DirectoryInfo>("--inventory", "-i")
@@ -30,12 +33,7 @@ internal static class RunCommand
             Description = $"At most this many devices at once; 0 for no limit (default: {ForksPerCore} per core, {DefaultForks} here)",
             DefaultValueFactory = _ => DefaultForks,
         };
-        var output = new Option<string>("--output", "-o")
-        {
-            Description = "Results format: table, json, csv or xml",
-            DefaultValueFactory = _ => "table",
-        };
-        output.AcceptOnlyFromAmong("table", "json", "csv", "xml");
+        var output = ResultsOutputOption();
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the results to this file instead of standard output" };
         var trustNew = new Option<bool>("--trust-new-host-keys")
         {
@@ -63,38 +61,47 @@ internal static class RunCommand
         {
             playbook, inventory, limit, check, forks, output, outFile, trustNew, knownHosts, logFile, verbose, store,
         };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var stderr = Consoles.Error();
-            var file = parse.GetValue(playbook)!;
-            var inventoryDir = parse.GetValue(inventory)!;
-            var options = new JobOptions(Environment.UserName)
-            {
-                JobId = JobLauncher.NewJobId(),
-                InventoryPath = Path.GetRelativePath(Environment.CurrentDirectory, inventoryDir.FullName),
-                Limit = parse.GetValue(limit),
-                Check = parse.GetValue(check),
-                Forks = parse.GetValue(forks) is > 0 and var f ? f : null,
-                TrustNewHostKeys = parse.GetValue(trustNew),
-                KnownHostsPath = parse.GetValue(knownHosts)?.FullName,
-            };
-            var job = await PrepareAsync(file, inventoryDir, options, stderr, cancellationToken);
-            if (job is null)
-            {
-                return 2;
-            }
-
-            var logPath = parse.GetValue(logFile)?.FullName
-                ?? Path.Combine(".netfleet", "logs", $"run-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-            await using var log = (Serilog.Core.Logger)Logging.ForJob(parse.GetValue(verbose), logPath);
-            await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(parse.GetValue(store)), log, cancellationToken: cancellationToken);
-            stderr.MarkupLine($"[grey]job {options.JobId} recorded in {Markup.Escape(node.Store.Display)} (if this process dies: netfleet jobs resume {options.JobId})[/]");
-            var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
-            var summary = await display.RunAsync(node.Runner.RunAsync(job, options, display.OnEvent, cancellationToken));
-            return Finish(summary, stderr, logPath, parse.GetValue(output)!, parse.GetValue(outFile));
-        });
+        command.SetAction((parse, ct) => new RunHandler().RunAsync(new RunOptions(parse.GetValue(playbook)!, parse.GetValue(inventory)!,
+            parse.GetValue(limit), parse.GetValue(check), parse.GetValue(forks), parse.GetValue(output)!, parse.GetValue(outFile),
+            parse.GetValue(trustNew), parse.GetValue(knownHosts), parse.GetValue(logFile), parse.GetValue(verbose), parse.GetValue(store)), ct));
         return command;
+    }
+
+    /// <summary>The results formats of the commands that run a job (run, submit, rollback, jobs resume).</summary>
+    public static Option<string> ResultsOutputOption()
+    {
+        var output = new Option<string>("--output", "-o") { Description = "Results format: table, json, csv or xml", DefaultValueFactory = _ => "table" };
+        output.AcceptOnlyFromAmong("table", "json", "csv", "xml");
+        return output;
+    }
+
+    public async Task<int> RunAsync(RunOptions options, CancellationToken ct)
+    {
+        var stderr = Consoles.Error();
+        var jobOptions = new JobOptions(Environment.UserName)
+        {
+            JobId = JobLauncher.NewJobId(),
+            InventoryPath = options.Inventory.FullName,
+            Limit = options.Limit,
+            Check = options.Check,
+            Forks = options.Forks is > 0 and var f ? f : null,
+            TrustNewHostKeys = options.TrustNewHostKeys,
+            KnownHostsPath = options.KnownHosts?.FullName,
+        };
+        var job = await PrepareAsync(options.Playbook, options.Inventory, jobOptions, stderr, ct);
+        if (job is null)
+        {
+            return 2;
+        }
+
+        var logPath = options.LogFile?.FullName ?? Path.Combine(".netfleet", "logs", $"run-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+        await using var log = (Serilog.Core.Logger)Logging.ForJob(options.Verbose, logPath);
+        await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(options.Store), log, cancellationToken: ct);
+        stderr.MarkupLine($"[grey]job {job.JobId} recorded in {Markup.Escape(node.Store.Display)} (if this process dies: netfleet jobs resume {job.JobId})[/]");
+        var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
+        var summary = await display.RunAsync(node.Runner.RunAsync(job, jobOptions, display.OnEvent, ct));
+        return Finish(summary, stderr, logPath, options.Output, options.OutFile);
     }
 
     /// <summary>
@@ -133,7 +140,7 @@ internal static class RunCommand
             return null;
         }
 
-        var request = new JobRequest(Path.GetRelativePath(Environment.CurrentDirectory, file.FullName), options);
+        var request = new JobRequest(file.FullName, options);
         var (job, check) = await JobLauncher.PrepareAsync(request, cancellationToken);
         if (check.Diagnostics.Count > 0)
         {
@@ -154,7 +161,12 @@ internal static class RunCommand
         {
             if (outFile is null)
             {
-                Recap.WriteTable(Consoles.Output(), results, wholeDetail: !Consoles.OutputIsTerminal);
+                Recap.ResultsTable(results, wholeDetail: !Consoles.OutputIsTerminal, out var notShown).WriteToOutput();
+                if (notShown > 0)
+                {
+                    Console.WriteLine($"{notShown} ok and skipped results not shown; -o json|csv|xml has them all");
+                }
+
                 return;
             }
 

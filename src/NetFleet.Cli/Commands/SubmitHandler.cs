@@ -8,15 +8,18 @@ using Spectre.Console;
 
 namespace NetFleet.Cli.Commands;
 
+internal sealed record SubmitOptions(FileInfo Playbook, DirectoryInfo Inventory, string? Limit, bool Check, int? Forks, FileInfo? KnownHosts,
+    bool TrustNewHostKeys, string Output, FileInfo? OutFile, string[] Api, string? Token);
+
 /// <summary><c>netfleet submit PLAYBOOK -i INVENTORY --api URL</c>: run a playbook on a running cluster and follow it
 /// with the same progress, recap, results and exit code as <c>run</c>.</summary>
-internal static class SubmitCommand
+internal sealed class SubmitHandler
 {
     private static readonly TimeSpan ReconnectFor = TimeSpan.FromSeconds(60);
 
-    public static Command Create()
+    public static Command Command()
     {
-        var playbook = new Argument<FileInfo>("playbook") { Description = "The playbook (YAML); its path must be readable by the orchestrator nodes" };
+        var playbook = new Argument<FileInfo>("playbook") { Description = "The playbook (YAML), sent as its text; files it names (templates) must be readable beside its path on the orchestrator nodes" };
         var inventory = new Option<DirectoryInfo>("--inventory", "-i")
         {
             Description = "Inventory folder (as the orchestrator nodes see it)",
@@ -27,8 +30,7 @@ internal static class SubmitCommand
         var forks = new Option<int?>("--forks", "-f") { Description = "At most this many devices at once" };
         var knownHosts = new Option<FileInfo?>("--known-hosts") { Description = "known_hosts file the workers verify device host keys against" };
         var trustNew = new Option<bool>("--trust-new-host-keys") { Description = "Accept and record host keys of devices seen for the first time" };
-        var output = new Option<string>("--output", "-o") { Description = "Results format: table, json, csv or xml", DefaultValueFactory = _ => "table" };
-        output.AcceptOnlyFromAmong("table", "json", "csv", "xml");
+        var output = RunHandler.ResultsOutputOption();
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the results to this file instead of standard output" };
         var api = ClusterCommands.ApiOption();
         var token = TokenCommands.TokenOption();
@@ -40,59 +42,79 @@ internal static class SubmitCommand
         {
             playbook, inventory, limit, check, forks, knownHosts, trustNew, output, outFile, api, token,
         };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var stderr = Consoles.Error();
-            var apis = parse.GetValue(api)!.Select(u => new Uri(u)).ToList();
-            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            TokenCommands.Authorize(http, parse.GetValue(token));
-            var request = new SubmitRequest(parse.GetValue(playbook)!.FullName, parse.GetValue(inventory)!.FullName)
-            {
-                Limit = parse.GetValue(limit),
-                Check = parse.GetValue(check),
-                Forks = parse.GetValue(forks),
-                User = Environment.UserName,
-                KnownHosts = parse.GetValue(knownHosts)?.FullName,
-                TrustNewHostKeys = parse.GetValue(trustNew),
-            };
-
-            SubmitResponse? accepted = null;
-            foreach (var url in apis)
-            {
-                try
-                {
-                    using var response = await http.PostAsJsonAsync(new Uri(url, "/api/jobs"), request, NetFleetApi.Json, cancellationToken);
-                    if (!response.IsSuccessStatusCode)
-                    {
-                        var error = await response.Content.ReadFromJsonAsync<ApiError>(NetFleetApi.Json, cancellationToken);
-                        stderr.WriteLine(error?.Error ?? response.ReasonPhrase ?? "rejected");
-                        return 2;
-                    }
-
-                    accepted = await response.Content.ReadFromJsonAsync<SubmitResponse>(NetFleetApi.Json, cancellationToken);
-                    break;
-                }
-                catch (HttpRequestException e)
-                {
-                    stderr.WriteLine($"{url}: {e.Message}");
-                }
-            }
-
-            if (accepted is null) return 1;
-            stderr.MarkupLine($"[grey]job {accepted.JobId} submitted to the cluster[/]");
-            var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
-            var summary = await display.RunAsync(FollowAsync(http, apis, accepted, display.OnEvent, stderr, cancellationToken));
-            if (summary is null)
-            {
-                stderr.WriteLine($"lost the job's events; it goes on in the cluster (job {accepted.JobId})");
-                return 1;
-            }
-
-            Recap.Write(stderr, summary);
-            RunCommand.WriteResults(parse.GetValue(output)!, parse.GetValue(outFile), summary.Results);
-            return RunCommand.ExitCode(summary);
-        });
+        command.SetAction((parse, ct) => new SubmitHandler().RunAsync(new SubmitOptions(parse.GetValue(playbook)!, parse.GetValue(inventory)!,
+            parse.GetValue(limit), parse.GetValue(check), parse.GetValue(forks), parse.GetValue(knownHosts), parse.GetValue(trustNew),
+            parse.GetValue(output)!, parse.GetValue(outFile), parse.GetValue(api)!, parse.GetValue(token)), ct));
         return command;
+    }
+
+    public async Task<int> RunAsync(SubmitOptions options, CancellationToken ct)
+    {
+        var stderr = Consoles.Error();
+        var apis = options.Api.Select(u => new Uri(u)).ToList();
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        TokenCommands.Authorize(http, options.Token);
+        var (accepted, rejected) = await StartJob(http, apis, options, stderr, ct);
+        if (rejected) return 2;
+        if (accepted is null) return 1;
+        stderr.MarkupLine($"[grey]job {accepted.JobId} submitted to the cluster[/]");
+        var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
+        var summary = await display.RunAsync(FollowAsync(http, apis, accepted, display.OnEvent, stderr, ct));
+        if (summary is null)
+        {
+            stderr.WriteLine($"lost the job's events; it goes on in the cluster (job {accepted.JobId})");
+            return 1;
+        }
+
+        Recap.Write(stderr, summary);
+        RunHandler.WriteResults(options.Output, options.OutFile, summary.Results);
+        return RunHandler.ExitCode(summary);
+    }
+
+    /// <summary>Job assembly for <c>submit</c>: the request from the command line, posted to the first API that answers.
+    /// Null when none answered; <c>Rejected</c> when one refused the job (its reason is printed).</summary>
+    private static async Task<(SubmitResponse? Accepted, bool Rejected)> StartJob(HttpClient http, IReadOnlyList<Uri> apis, SubmitOptions options,
+        IAnsiConsole stderr, CancellationToken ct)
+    {
+        if (!options.Playbook.Exists)
+        {
+            stderr.WriteLine($"{options.Playbook.FullName}: no such playbook file");
+            return (null, true);
+        }
+
+        // The playbook goes as its text, read here once: the orchestrator runs (and journals) what was read, and need not
+        // have the file. Files it names (templates) are looked up beside its path on the orchestrator.
+        var request = new SubmitRequest(options.Playbook.FullName, options.Inventory.FullName)
+        {
+            PlaybookText = await File.ReadAllTextAsync(options.Playbook.FullName, ct),
+            Limit = options.Limit,
+            Check = options.Check,
+            Forks = options.Forks,
+            User = Environment.UserName,
+            KnownHosts = options.KnownHosts?.FullName,
+            TrustNewHostKeys = options.TrustNewHostKeys,
+        };
+        foreach (var url in apis)
+        {
+            try
+            {
+                using var response = await http.PostAsJsonAsync(new Uri(url, "/api/jobs"), request, NetFleetApi.Json, ct);
+                if (!response.IsSuccessStatusCode)
+                {
+                    var error = await response.Content.ReadFromJsonAsync<ApiError>(NetFleetApi.Json, ct);
+                    stderr.WriteLine(error?.Error ?? response.ReasonPhrase ?? "rejected");
+                    return (null, true);
+                }
+
+                return (await response.Content.ReadFromJsonAsync<SubmitResponse>(NetFleetApi.Json, ct), false);
+            }
+            catch (HttpRequestException e)
+            {
+                stderr.WriteLine($"{url}: {e.Message}");
+            }
+        }
+
+        return (null, false);
     }
 
     /// <summary>Reads the job's Server-Sent Events until <see cref="JobFinished"/>, reconnecting (to the next API)

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using NetFleet.Lab.Hosting;
+
+namespace NetFleet.Cli.Commands;
+
+internal sealed record LabStatusOptions(string Dir, bool Json);
+
+/// <summary><c>netfleet lab status</c>: whether a lab is up, its devices and the sessions it served.</summary>
+internal sealed class LabStatusHandler
+{
+    public static Command Command()
+    {
+        var dir = LabCommands.DirOption();
+        var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
+        var command = new Command("status", "Show whether a lab is up, its devices and sessions served") { dir, json };
+        command.SetAction((parse, ct) => new LabStatusHandler().RunAsync(new LabStatusOptions(parse.GetValue(dir)!, parse.GetValue(json)), ct));
+        return command;
+    }
+
+    public async Task<int> RunAsync(LabStatusOptions options, CancellationToken cancellationToken)
+    {
+        var paths = LabPaths.At(options.Dir);
+        var status = await LabClient.StatusAsync(paths, cancellationToken);
+        if (status is null)
+        {
+            Console.WriteLine($"No lab is up in {paths.Root}.");
+            return 3;
+        }
+
+        if (options.Json)
+        {
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(status));
+            return 0;
+        }
+
+        Console.WriteLine($"Lab up since {status.StartedAt:u} (pid {status.Pid}) in {status.Root}");
+        Console.WriteLine($"  devices     {status.Devices}: {string.Join(", ", status.Platforms.Select(p => $"{p.Value} {p.Key}"))}");
+        if (status.IosVariants.Count > 0)
+        {
+            Console.WriteLine($"  ios         {string.Join(", ", status.IosVariants.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Value} {v.Key}"))}");
+        }
+
+        Console.WriteLine($"  port        {status.Port} ({status.SshdInstances} sshd instances)");
+        Console.WriteLine($"  sessions    {status.SessionsServed} served, {status.SessionsActive} open");
+        return 0;
+    }
+}
