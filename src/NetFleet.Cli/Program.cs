@@ -22,7 +22,7 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PcapCommands.Create());
         root.Subcommands.Add(PcapCommands.Probe());
-        root.Subcommands.Add(NodeCommands.Create());
+        root.Subcommands.Add(NodeHandler.Command());
         root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(ClusterCommands.Create());
         root.Subcommands.Add(CaptureCommands.Create());
