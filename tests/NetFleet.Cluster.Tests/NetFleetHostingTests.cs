@@ -17,22 +17,22 @@ public sealed class NetFleetHostingTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("netfleet-hosting-test-").FullName;
 
-    /// <summary>The configuration <see cref="NetFleetHosting"/> composes for <paramref name="settings"/>, without starting it.</summary>
-    public static Config ComposedConfig(NodeSettings settings)
-    {
-        var akka = new AkkaConfigurationBuilder(new ServiceCollection(), NodeSettings.SystemName)
+    /// <summary>What <see cref="NetFleetHosting"/> composes for <paramref name="settings"/>, without starting it.</summary>
+    private static AkkaConfigurationBuilder Composed(NodeSettings settings) =>
+        new AkkaConfigurationBuilder(new ServiceCollection(), NodeSettings.SystemName)
             .AddNetFleet(settings, JobStore.Parse("sqlite:unused.db"), Serilog.Core.Logger.None, DeviceActorSettings.Default);
-        return akka.Configuration.Value;
-    }
+
+    public static Config ComposedConfig(NodeSettings settings) => Composed(settings).Configuration.Value;
 
     [Fact]
     public void A_cluster_member_gets_remoting_cluster_failure_handling_and_the_sql_journal_in_one_config()
     {
         var settings = NodeSettings.Resolve(new NodeOptions { Roles = "worker", Port = 4100, SeedNodes = "akka.tcp://netfleet@10.0.0.1:4053", Affinity = ["site=lon"] },
             _ => null);
-        var config = ComposedConfig(settings);
+        var composed = Composed(settings);
+        var config = composed.Configuration.Value;
 
-        Assert.Equal("cluster", config.GetString("akka.actor.provider"));
+        Assert.IsType<ProviderSelection.Cluster>(composed.ActorRefProvider.Value);
         Assert.Equal(4100, config.GetInt("akka.remote.dot-netty.tcp.port"));
         Assert.Equal(16 * 1024 * 1024, config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size"));
         Assert.Equal(["worker", "devices@site=lon"], config.GetStringList("akka.cluster.roles"));
@@ -41,7 +41,7 @@ public sealed class NetFleetHostingTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(2), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
         Assert.Equal(TimeSpan.FromMilliseconds(500), config.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
         Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.journal.plugin"));
-        Assert.Equal("netfleet-jobs", config.GetString($"akka.actor.serialization-bindings.\"{typeof(JobJournal.IEvent).AssemblyQualifiedName}\""));
+        Assert.Equal(typeof(JobJournalSerializer).AssemblyQualifiedName, config.GetString("akka.actor.serializers.netfleet-jobs"));
         Assert.Equal("OFF", config.GetString("akka.loglevel"));
     }
 
@@ -51,9 +51,9 @@ public sealed class NetFleetHostingTests : IDisposable
         var alone = NodeSettings.Resolve(new NodeOptions { Roles = "orchestrator", Port = 4101 }, _ => null);
         Assert.Equal([alone.SelfAddress], ComposedConfig(alone).GetStringList("akka.cluster.seed-nodes"));
 
-        var single = ComposedConfig(NodeSettings.SingleProcess(JobStore.Parse("sqlite:unused.db")));
-        Assert.NotEqual("cluster", single.GetString("akka.actor.provider"));
-        Assert.False(single.HasPath("akka.cluster.roles") && single.GetStringList("akka.cluster.roles").Count > 0);
+        var single = Composed(NodeSettings.SingleProcess(JobStore.Parse("sqlite:unused.db")));
+        Assert.False(single.ActorRefProvider.HasValue);
+        Assert.False(single.Configuration.Value.HasPath("akka.remote.dot-netty.tcp.port"));
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public static class NetFleetHosting
 
         akka.WithRemoting(Remoting(settings))
             .WithClustering(Clustering(settings))
+            .AddHocon(Roles(settings), HoconAddMode.Prepend)
             .AddHocon(ClusterTuning, HoconAddMode.Prepend)
             .AddHocon(settings.Discovery.ToConfig(), HoconAddMode.Prepend)
             .AddHocon(ClusterSharding.DefaultConfig(), HoconAddMode.Append)
@@ -115,15 +116,19 @@ public static class NetFleetHosting
         return options;
     }
 
-    /// <summary>Roles and seeds, and the split brain resolver (keep-majority): see <see cref="ClusterTuning"/> for its timing.</summary>
+    /// <summary>Seeds and the split brain resolver (keep-majority): see <see cref="ClusterTuning"/> for its timing.</summary>
     private static ClusterOptions Clustering(NodeSettings settings) => new()
     {
-        Roles = [.. settings.ClusterRoles],
         // Cluster Bootstrap refuses to run beside configured seed nodes: it decides who seeds.
         SeedNodes = settings.Discovery.UsesBootstrap ? [] : settings.SeedNodes.Count == 0 ? [settings.SelfAddress] : [.. settings.SeedNodes],
         MinimumNumberOfMembers = 1,
         SplitBrainResolver = new KeepMajorityOption(),
     };
+
+    /// <summary>The cluster roles, quoted: <see cref="ClusterOptions.Roles"/> writes them bare, and HOCON cannot read an
+    /// affinity region's role (<c>devices@site=lon</c>) bare; its parser does not even return.</summary>
+    private static Config Roles(NodeSettings settings) => ConfigurationFactory.ParseString(
+        $"akka.cluster.roles = [{string.Join(", ", settings.ClusterRoles.Select(r => System.Text.Json.JsonSerializer.Serialize(r)))}]");
 
     /// <summary>Failure handling: heartbeats every 500 ms, a node is unreachable after 2 s of silence, and the split brain
     /// resolver downs it once the membership has been stable for 2 s; the singleton and the shards then move to the
