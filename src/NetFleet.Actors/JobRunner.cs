@@ -101,12 +101,12 @@ public sealed class JobRunner : IAsyncDisposable
     public static JobRunner Start(Serilog.ILogger log, DeviceActorSettings settings) =>
         Start(ActorSystem.Create("netfleet", SystemConfig), log, settings);
 
-    /// <summary>On a system composed elsewhere (the node's hosting, with its journal); the runner owns it from here.</summary>
-    public static JobRunner Start(ActorSystem system, Serilog.ILogger log, DeviceActorSettings settings)
-    {
-        var devices = system.ActorOf(DeviceRegistry.Props(settings, log), "devices");
-        return new JobRunner(system, devices, log);
-    }
+    public static JobRunner Start(ActorSystem system, Serilog.ILogger log, DeviceActorSettings settings) =>
+        On(system, system.ActorOf(DeviceRegistry.Props(settings, log), "devices"), log);
+
+    /// <summary>On a system composed elsewhere (the node's hosting, with its journal and device registry); the runner
+    /// owns it from here.</summary>
+    public static JobRunner On(ActorSystem system, IActorRef devices, Serilog.ILogger log) => new(system, devices, log);
 
     public ActorSystem System => system;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
+using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -26,13 +27,14 @@ public static class CaptureEndpoints
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
     private const int ChunkBytes = 512 * 1024;
 
-    public static void Map(IEndpointRouteBuilder app, IActorRef captures)
+    /// <summary>Every handler asks the orchestrator's <see cref="CaptureManager"/>, injected from the actor registry.</summary>
+    public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sensors", async (CancellationToken ct) =>
-            Results.Json(await captures.Ask<List<SensorView>>(ListSensors.Instance, AskTimeout, ct), Json));
-        app.MapGet("/api/captures", async (CancellationToken ct) =>
-            Results.Json(await captures.Ask<List<CaptureView>>(ListCaptures.Instance, AskTimeout, ct), Json));
-        app.MapPost("/api/captures", async (HttpContext context, CancellationToken ct) =>
+        app.MapGet("/api/sensors", async (IRequiredActor<CaptureManager> captures, CancellationToken ct) =>
+            Results.Json(await captures.ActorRef.Ask<List<SensorView>>(ListSensors.Instance, AskTimeout, ct), Json));
+        app.MapGet("/api/captures", async (IRequiredActor<CaptureManager> captures, CancellationToken ct) =>
+            Results.Json(await captures.ActorRef.Ask<List<CaptureView>>(ListCaptures.Instance, AskTimeout, ct), Json));
+        app.MapPost("/api/captures", async (HttpContext context, IRequiredActor<CaptureManager> captures, CancellationToken ct) =>
         {
             RequestCapture? request;
             try
@@ -45,19 +47,22 @@ public static class CaptureEndpoints
             }
 
             if (request is null || string.IsNullOrWhiteSpace(request.Interface)) return Results.BadRequest(new ApiError("a capture needs an interface"));
-            return await captures.Ask<object>(request with { Tags = request.Tags ?? [] }, AskTimeout, ct) switch
+            return await captures.ActorRef.Ask<object>(request with { Tags = request.Tags ?? [] }, AskTimeout, ct) switch
             {
                 CaptureAccepted accepted => Results.Json(accepted.Capture, Json, statusCode: StatusCodes.Status201Created),
                 CaptureRefused refused => Results.BadRequest(new ApiError(refused.Reason)),
                 _ => Results.Problem("unexpected answer from the capture manager"),
             };
         }).RequireAuthorization(BearerTokenHandler.OperatorPolicy);
-        app.MapGet("/api/captures/{id}", async (string id, CancellationToken ct) => Answer(await captures.Ask<object>(new GetCapture(id), AskTimeout, ct)));
-        app.MapPost("/api/captures/{id}/stop", async (string id, CancellationToken ct) => Answer(await captures.Ask<object>(new StopCapture(id), AskTimeout, ct)))
+        app.MapGet("/api/captures/{id}", async (string id, IRequiredActor<CaptureManager> captures, CancellationToken ct) =>
+            Answer(await captures.ActorRef.Ask<object>(new GetCapture(id), AskTimeout, ct)));
+        app.MapPost("/api/captures/{id}/stop", async (string id, IRequiredActor<CaptureManager> captures, CancellationToken ct) =>
+                Answer(await captures.ActorRef.Ask<object>(new StopCapture(id), AskTimeout, ct)))
             .RequireAuthorization(BearerTokenHandler.OperatorPolicy);
-        app.MapGet("/api/captures/{id}/files/{name}", async (string id, string name, HttpContext context, CancellationToken ct) =>
+        app.MapGet("/api/captures/{id}/files/{name}", async (string id, string name, HttpContext context, IRequiredActor<CaptureManager> captures,
+            CancellationToken ct) =>
         {
-            if (await captures.Ask<object>(new LocateCapture(id), AskTimeout, ct) is not CaptureLocated located)
+            if (await captures.ActorRef.Ask<object>(new LocateCapture(id), AskTimeout, ct) is not CaptureLocated located)
             {
                 return Results.NotFound(new ApiError($"no capture {id}, or its sensor is gone"));
             }

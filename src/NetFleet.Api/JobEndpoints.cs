@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Akka.Actor;
+using Akka.Hosting;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
@@ -53,7 +54,8 @@ public sealed record JobAccepted(string JobId);
 /// The job endpoints of the API: read-side from the job history (caught up with the journal first), writes through the
 /// job manager singleton or the store; every write is recorded in the job's audit trail with the token's name.
 /// </summary>
-internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, HistoryProjector projector)
+internal sealed class JobEndpoints(NodeSettings settings, ActorSystem system, IRequiredActor<JobManager> jobManager, HistoryStore history,
+    HistoryProjector projector)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
     private static readonly string[] PlaybookExtensions = [".yaml", ".yml"];
@@ -81,7 +83,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
 
     private IResult Playbooks()
     {
-        var folder = Path.GetFullPath(node.Settings.Playbooks);
+        var folder = Path.GetFullPath(settings.Playbooks);
         if (!Directory.Exists(folder)) return Results.Json(new List<PlaybookView>(), NetFleetApi.Json);
         return Results.Json(Directory.EnumerateFiles(folder)
             .Where(f => PlaybookExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
@@ -91,7 +93,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
 
     private IResult Inventory()
     {
-        var loaded = InventoryLoader.Load(Path.GetFullPath(node.Settings.Inventory));
+        var loaded = InventoryLoader.Load(Path.GetFullPath(settings.Inventory));
         if (loaded.Inventory is not { } inventory)
         {
             return Results.Json(new ApiError(DiagnosticFormatter.FormatAll(loaded.Diagnostics)), NetFleetApi.Json, statusCode: StatusCodes.Status500InternalServerError);
@@ -213,7 +215,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         }
 
         var jobId = JobLauncher.NewJobId();
-        var inventory = Path.GetFullPath(Blank(request.Inventory) ?? node.Settings.Inventory);
+        var inventory = Path.GetFullPath(Blank(request.Inventory) ?? settings.Inventory);
         if (!Directory.Exists(inventory)) return Results.BadRequest(new ApiError($"{inventory}: no such inventory folder"));
         string playbook;
         if (!string.IsNullOrWhiteSpace(request.PlaybookText))
@@ -227,7 +229,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         }
         else
         {
-            return Results.BadRequest(new ApiError($"{request.Playbook}: no such playbook (neither a file nor a playbook in {Path.GetFullPath(node.Settings.Playbooks)})"));
+            return Results.BadRequest(new ApiError($"{request.Playbook}: no such playbook (neither a file nor a playbook in {Path.GetFullPath(settings.Playbooks)})"));
         }
 
         var name = user.Identity!.Name!;
@@ -239,7 +241,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
             Check = request.Check,
             Forks = request.Forks,
             TrustNewHostKeys = request.TrustNewHostKeys,
-            KnownHostsPath = Blank(request.KnownHosts) ?? node.Settings.KnownHosts,
+            KnownHostsPath = Blank(request.KnownHosts) ?? settings.KnownHosts,
         };
         var (job, check) = await JobLauncher.PrepareAsync(new JobRequest(playbook, options) { PlaybookText = Blank(request.PlaybookText) }, ct);
         if (job is null) return Results.BadRequest(new ApiError(check.Report));
@@ -251,7 +253,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
     /// failover); null once accepted and audited, else the answer to give.</summary>
     private async Task<IResult?> SubmitToManagerAsync(PreparedJob job, string user, string action, string? detail, CancellationToken ct)
     {
-        var answer = await node.JobManager!.Ask<object>(job.Submission, AskTimeout, ct);
+        var answer = await jobManager.ActorRef.Ask<object>(job.Submission, AskTimeout, ct);
         if (answer is JobManagerProtocol.JobRejected rejected) return Results.BadRequest(new ApiError(rejected.Reason));
         if (answer is not JobManagerProtocol.JobAccepted) return Results.Problem("unexpected answer from the job manager");
         await Audit(job.Submission.RollbackOf ?? job.JobId, user, action, detail, ct);
@@ -261,14 +263,14 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
     private string? ResolvePlaybook(string playbook)
     {
         if (File.Exists(playbook)) return Path.GetFullPath(playbook);
-        var folder = Path.GetFullPath(node.Settings.Playbooks);
+        var folder = Path.GetFullPath(settings.Playbooks);
         return new[] { playbook }.Concat(PlaybookExtensions.Select(e => playbook + e)).Select(n => Path.Combine(folder, n))
             .FirstOrDefault(File.Exists);
     }
 
     private async Task<IResult> CancelAsync(string jobId, ClaimsPrincipal user, CancellationToken ct)
     {
-        var answer = await node.JobManager!.Ask<object>(new JobManagerProtocol.CancelJob(jobId, user.Identity!.Name!), AskTimeout, ct);
+        var answer = await jobManager.ActorRef.Ask<object>(new JobManagerProtocol.CancelJob(jobId, user.Identity!.Name!), AskTimeout, ct);
         if (answer is JobManagerProtocol.CancelAccepted)
         {
             await Audit(jobId, user.Identity!.Name!, "cancel", null, ct);
@@ -285,10 +287,7 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
         if (await history.GetJobAsync(jobId, ct) is not { } job) return NoJob(jobId);
         if (job.Status != "running") return Conflict($"job {jobId} has finished ({job.Status}); there is nothing to approve");
         var name = user.Identity!.Name!;
-        var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var replyTo = node.System.ActorOf(Props.Create(() => new Reply(reply)));
-        node.System.ActorOf(JobApprovals.WriterProps(jobId, name, replyTo));
-        var approved = (JobApprovals.Approved)await reply.Task.WaitAsync(AskTimeout, ct);
+        var approved = await Approvals.ApproveAsync(system, jobId, name, ct);
         await Audit(jobId, name, "approve", $"approval {approved.Count}", ct);
         return Results.Json(new JobAccepted(jobId), NetFleetApi.Json, statusCode: StatusCodes.Status202Accepted);
     }
@@ -310,12 +309,12 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
     /// <summary>A job's recorded submission (its first event), or null when the journal has no such job.</summary>
     private async Task<JobJournal.JobSubmitted?> FindSubmissionAsync(string jobId, CancellationToken ct)
     {
-        var journal = await JournalStartup.ReadJournalAsync(node.System, ct);
+        var journal = await JournalStartup.ReadJournalAsync(system, ct);
         var first = await journal.CurrentEventsByPersistenceId(JobJournal.PersistenceId(jobId), 0, long.MaxValue)
             .Select(e => e.Event)
             .Where(e => e is JobJournal.JobSubmitted)
             .Take(1)
-            .RunWith(Sink.FirstOrDefault<object>(), node.System.Materializer()).WaitAsync(ct);
+            .RunWith(Sink.FirstOrDefault<object>(), system.Materializer()).WaitAsync(ct);
         return first as JobJournal.JobSubmitted;
     }
 
@@ -329,14 +328,4 @@ internal sealed class JobEndpoints(ClusterNode node, HistoryStore history, Histo
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
     private static double? Duration(JobRow j) => j.FinishedAt is { } f ? (f - j.SubmittedAt).TotalSeconds : null;
-
-    /// <summary>Passes the first message it gets to a task, then stops.</summary>
-    private sealed class Reply : ReceiveActor
-    {
-        public Reply(TaskCompletionSource<object> reply) => ReceiveAny(m =>
-        {
-            reply.TrySetResult(m);
-            Context.Stop(Self);
-        });
-    }
 }

@@ -3,15 +3,16 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Logging;
+using Akka.Actor;
+using Akka.Hosting;
+using NetFleet.Actors.Jobs;
 using NetFleet.Core.Results;
 using NetFleet.Node;
 using NetFleet.Node.History;
+using NetFleet.Node.Hosting;
 
 namespace NetFleet.Api;
 
@@ -44,30 +45,17 @@ public sealed record ApiError(string Error);
 /// sensors as in <see cref="CaptureEndpoints"/>. <c>/openapi/v1.json</c> describes it all; the dashboard's static files
 /// (wwwroot) are served at <c>/</c>.
 /// </summary>
-public sealed class NetFleetApi : IAsyncDisposable
+public sealed class NetFleetApi(Serilog.ILogger? log = null) : INodeApi
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly WebApplication app;
-    private readonly HistoryProjector projector;
+    private readonly Serilog.ILogger log = log ?? Serilog.Core.Logger.None;
 
-    private NetFleetApi(WebApplication app, HistoryProjector projector, Uri url)
+    /// <summary>Kestrel on the node's API address (HTTPS with its certificate), bearer tokens, OpenAPI, and the read side
+    /// (history, its projector, the job events hub) as services beside the actor system.</summary>
+    public void Configure(WebApplicationBuilder builder, NodeSettings settings)
     {
-        this.app = app;
-        this.projector = projector;
-        Url = url;
-    }
-
-    /// <summary>Where it listens (with the real port when the settings asked for port 0).</summary>
-    public Uri Url { get; }
-
-    public static async Task<NetFleetApi> StartAsync(ClusterNode node, CancellationToken cancellationToken = default, Serilog.ILogger? log = null)
-    {
-        log ??= Serilog.Core.Logger.None;
-        if (node.JobManager is null) throw new InvalidOperationException("the API runs on orchestrator nodes only");
-        var settings = node.Settings;
         var certificate = LoadCertificate(settings);
-        var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"{(certificate is null ? "http" : "https")}://{settings.ApiHost}:{settings.ApiPort}");
         if (certificate is not null)
         {
@@ -75,15 +63,21 @@ public sealed class NetFleetApi : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
         }
 
-        builder.Logging.ClearProviders();
         builder.Services.AddAuthentication(BearerTokenHandler.SchemeName)
-            .AddScheme<BearerTokenOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, o => o.Store = node.Store);
+            .AddScheme<BearerTokenOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, o => o.Store = JobStore.Resolve(settings.Store));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(BearerTokenHandler.ViewerPolicy, p => p.RequireRole(ApiTokens.RoleName(ApiRole.Viewer), ApiTokens.RoleName(ApiRole.Operator)))
             .AddPolicy(BearerTokenHandler.OperatorPolicy, p => p.RequireRole(ApiTokens.RoleName(ApiRole.Operator)));
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
-        var app = builder.Build();
+        builder.Services.AddSingleton(sp => new HistoryStore(sp.GetRequiredService<JobStore>()));
+        builder.Services.AddSingleton(sp => new HistoryProjector(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<HistoryStore>(), log));
+        builder.Services.AddSingleton(sp => new JobEventHub(sp.GetRequiredService<ActorSystem>()));
+        builder.Services.AddSingleton(sp => new JobEndpoints(sp.GetRequiredService<NodeSettings>(), sp.GetRequiredService<ActorSystem>(),
+            sp.GetRequiredService<IRequiredActor<JobManager>>(), sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<HistoryProjector>()));
+    }
 
+    public void Map(WebApplication app)
+    {
         var wwwroot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
         if (Directory.Exists(wwwroot))
         {
@@ -95,18 +89,23 @@ public sealed class NetFleetApi : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
 
-        var history = new HistoryStore(node.Store);
-        var projector = new HistoryProjector(node.System, history, log);
-        projector.Start();
-        var hub = new JobEventHub(node.System);
+        var settings = app.Services.GetRequiredService<NodeSettings>();
+        // Once the actor system runs: the projector follows the journal, the hub collects every job's events from now on
+        // (so a follower that connects later still gets a running job from its start).
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            app.Services.GetRequiredService<HistoryProjector>().Start();
+            app.Services.GetRequiredService<JobEventHub>();
+        });
 
         app.MapOpenApi();
         app.MapGet("/api/health", () => Results.Ok(new { status = "ok", node = settings.SelfAddress })).AllowAnonymous();
         var viewer = app.MapGroup("").RequireAuthorization(BearerTokenHandler.ViewerPolicy);
-        viewer.MapGet("/api/cluster", async (CancellationToken ct) => Results.Json(await node.StatusAsync(ct), Json)).Produces<ClusterStatus>();
-        new JobEndpoints(node, history, projector).Map(viewer);
-        CaptureEndpoints.Map(viewer, node.Captures!);
-        viewer.MapGet("/api/jobs/{jobId}/events", async (string jobId, HttpContext context, CancellationToken ct) =>
+        viewer.MapGet("/api/cluster", async (ActorSystem system, CancellationToken ct) => Results.Json(await ClusterStatus.ReadAsync(system, ct), Json))
+            .Produces<ClusterStatus>();
+        app.Services.GetRequiredService<JobEndpoints>().Map(viewer);
+        CaptureEndpoints.Map(viewer);
+        viewer.MapGet("/api/jobs/{jobId}/events", async (string jobId, HttpContext context, JobEventHub hub, CancellationToken ct) =>
         {
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
@@ -125,10 +124,6 @@ public sealed class NetFleetApi : IAsyncDisposable
                 hub.Unfollow(jobId, reader);
             }
         });
-
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new NetFleetApi(app, projector, new Uri(address));
     }
 
     /// <summary>The node's API certificate (.pfx/.p12, or PEM with its key beside or in the same file), or null for
@@ -168,11 +163,4 @@ public sealed class NetFleetApi : IAsyncDisposable
     };
 
     public static string EventName(JobEvent e) => EventTypes.First(t => t.Value == e.GetType()).Key;
-
-    public async ValueTask DisposeAsync()
-    {
-        projector.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
-    }
 }

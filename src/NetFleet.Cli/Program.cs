@@ -22,7 +22,7 @@ public static class Program
         root.Subcommands.Add(BenchHandler.Command());
         root.Subcommands.Add(PcapCommands.Create());
         root.Subcommands.Add(PcapCommands.Probe());
-        root.Subcommands.Add(NodeCommands.Create());
+        root.Subcommands.Add(NodeHandler.Command());
         root.Subcommands.Add(SubmitHandler.Command());
         root.Subcommands.Add(ClusterCommands.Create());
         root.Subcommands.Add(CaptureCommands.Create());

@@ -1,160 +1,65 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
-using Akka.Cluster.Tools.PublishSubscribe;
-using Akka.Cluster.Tools.Singleton;
-using Akka.Configuration;
-using NetFleet.Actors;
 using NetFleet.Actors.Capture;
 using NetFleet.Actors.Devices;
 using NetFleet.Actors.Jobs;
-using NetFleet.Node.Bootstrap;
+using NetFleet.Node.Hosting;
 
 namespace NetFleet.Node;
 
-/// <summary>One member of a NetFleet cluster, composed per role: <c>worker</c> hosts device shard regions,
-/// <c>orchestrator</c> runs the <see cref="JobManager"/> singleton and a <see cref="CaptureManager"/> (and, in the CLI,
-/// the HTTP API), <c>sensor</c> hosts the <see cref="SensorActor"/> at <c>/user/sensor</c>, which runs captures.</summary>
+/// <summary>One member of a NetFleet cluster (<c>netfleet node</c>), started by <see cref="NetFleetHost"/> with the roles
+/// of its settings (see <see cref="NetFleetHosting"/> for what each role starts).</summary>
 public sealed class ClusterNode : IAsyncDisposable
 {
-    /// <summary>How long a device actor (and its SSH session) stays when it has nothing to do.</summary>
-    public static readonly TimeSpan DeviceIdleAfter = TimeSpan.FromMinutes(2);
-
     /// <summary>Where a sensor keeps its captures' pcap files: CAPTURE-ID/ under this folder.</summary>
     public static readonly string CaptureDirectory = Path.GetFullPath(Path.Combine(".netfleet", "captures"));
 
-    private ManagementEndpoint? management;
+    private readonly NetFleetHost host;
 
-    private ClusterNode(NodeSettings settings, JobStore store, ActorSystem system, IActorRef? jobManager, IActorRef? captures)
-    {
-        Captures = captures;
-        Settings = settings;
-        Store = store;
-        System = system;
-        JobManager = jobManager;
-    }
+    private ClusterNode(NetFleetHost host) => this.host = host;
 
-    public NodeSettings Settings { get; }
-    public JobStore Store { get; }
-    public ActorSystem System { get; }
+    public NodeSettings Settings => host.Settings;
+    public JobStore Store => host.Store;
+    public ActorSystem System => host.System;
+
+    /// <summary>The HTTP API's address on an orchestrator started with one; null otherwise.</summary>
+    public Uri? ApiUrl => host.ApiUrl;
 
     /// <summary>A proxy to the job manager singleton; null on nodes without the orchestrator role.</summary>
-    public IActorRef? JobManager { get; }
+    public IActorRef? JobManager => host.Registry.TryGet<JobManager>(out var proxy) ? proxy : null;
 
     /// <summary>The captures asked for through this node; null on nodes without the orchestrator role.</summary>
-    public IActorRef? Captures { get; }
+    public IActorRef? Captures => host.Registry.TryGet<CaptureManager>(out var captures) ? captures : null;
 
     /// <param name="config">HOCON over the node's own (a test's stricter serializer bindings, a cluster key).</param>
     public static async Task<ClusterNode> StartAsync(NodeSettings settings, Serilog.ILogger log, DeviceActorSettings? deviceSettings = null,
-        CancellationToken cancellationToken = default, Config? config = null)
+        INodeApi? api = null, CancellationToken cancellationToken = default, Akka.Configuration.Config? config = null)
     {
-        var store = JobStore.Resolve(settings.Store);
-        if (settings.Has(NodeSettings.Orchestrator))
-        {
-            store.EnsureLocation();
-            await new History.HistoryStore(store).EnsureSchemaAsync(cancellationToken);
-        }
-
-        var system = ActorSystem.Create(NodeSettings.SystemName, (config ?? Config.Empty).WithFallback(ClusterConfig(settings))
-            .WithFallback(settings.Discovery.ToConfig())
-            .WithFallback(RemoteTls.ToConfig(settings.RemoteTls))
-            .WithFallback(NetFleetNode.PersistenceConfig(store))
-            .WithFallback(JobRunner.SystemConfig)
-            .WithFallback(ClusterSharding.DefaultConfig())
-            .WithFallback(ClusterSingleton.DefaultConfig())
-            .WithFallback(DistributedPubSub.DefaultConfig()));
-
-        if (settings.Has(NodeSettings.Worker))
-        {
-            var affinities = settings.Affinities.Count == 0 ? [null] : settings.Affinities.Cast<Affinity?>().ToList();
-            foreach (var affinity in affinities)
-            {
-                DeviceSharding.StartRegion(system, affinity, deviceSettings ?? DeviceActorSettings.Default, DeviceIdleAfter, log);
-            }
-        }
-
-        if (settings.Has(NodeSettings.Sensor))
-        {
-            var info = new CaptureProtocol.SensorInfo(settings.SensorName, settings.SensorTags.Select(t => t.ToString()).ToList(),
-                settings.SensorInterfaces, settings.SelfAddress);
-            system.ActorOf(SensorActor.Props(info, CaptureDirectory), SensorActor.Name);
-        }
-
-        IActorRef? jobManager = null;
-        IActorRef? captures = null;
-        if (settings.Has(NodeSettings.Orchestrator))
-        {
-            system.ActorOf(ClusterSingletonManager.Props(Actors.Jobs.JobManager.Props(log), PoisonPill.Instance,
-                ClusterSingletonManagerSettings.Create(system).WithRole(NodeSettings.Orchestrator)), "job-manager");
-            jobManager = system.ActorOf(ClusterSingletonProxy.Props("/user/job-manager",
-                ClusterSingletonProxySettings.Create(system).WithRole(NodeSettings.Orchestrator)), "job-manager-proxy");
-            captures = system.ActorOf(CaptureManager.Props(NodeSettings.Sensor), CaptureManager.Name);
-        }
-
-        var node = new ClusterNode(settings, store, system, jobManager, captures);
-        if (settings.Discovery.UsesBootstrap)
-        {
-            node.management = await ManagementEndpoint.StartAsync(system, settings.Hostname, settings.Discovery, cancellationToken);
-        }
-
-        return node;
-    }
-
-    /// <summary>Remoting on the node's address, cluster roles and seeds, and the failure handling: heartbeats every
-    /// 500 ms, a node is unreachable after 2 s of silence, and the split brain resolver (keep-majority) downs it once
-    /// the membership has been stable for 2 s; the singleton and the shards then move to the survivors.</summary>
-    public static Config ClusterConfig(NodeSettings settings)
-    {
-        string List(IEnumerable<string> items) => "[" + string.Join(", ", items.Select(i => "\"" + i + "\"")) + "]";
-        // Cluster Bootstrap refuses to run beside configured seed nodes: it decides who seeds.
-        IReadOnlyList<string> seeds = settings.Discovery.UsesBootstrap ? [] : settings.SeedNodes.Count == 0 ? [settings.SelfAddress] : settings.SeedNodes;
-        return ConfigurationFactory.ParseString($$"""
-            akka {
-              actor.provider = cluster
-              remote.dot-netty.tcp {
-                hostname = "{{settings.Hostname}}"
-                port = {{settings.Port}}
-                # A finished job's summary (every result) is one message to the API's node.
-                maximum-frame-size = 16MiB
-                send-buffer-size = 16MiB
-                receive-buffer-size = 16MiB
-              }
-              cluster {
-                roles = {{List(settings.ClusterRoles)}}
-                seed-nodes = {{List(seeds)}}
-                min-nr-of-members = 1
-                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-                split-brain-resolver {
-                  active-strategy = keep-majority
-                  stable-after = 2s
-                }
-                failure-detector {
-                  heartbeat-interval = 500ms
-                  acceptable-heartbeat-pause = 2s
-                }
-                sharding {
-                  # Device entities passivate themselves once idle (DeviceEntity), after their in-flight work.
-                  passivate-idle-entity-after = off
-                  rebalance-interval = 2s
-                  handoff-timeout = 90s
-                }
-                pub-sub.send-to-dead-letters-when-no-subscribers = off
-              }
-            }
-            """);
+        if (!settings.IsClusterMember) throw new ArgumentException("a cluster node needs at least one role", nameof(settings));
+        return new ClusterNode(await NetFleetHost.StartAsync(settings, log, deviceSettings, api, cancellationToken, config));
     }
 
     /// <summary>Members, roles and status, and per member the device shards and device actors it hosts.</summary>
-    public async Task<ClusterStatus> StatusAsync(CancellationToken cancellationToken = default)
+    public Task<ClusterStatus> StatusAsync(CancellationToken cancellationToken = default) => ClusterStatus.ReadAsync(System, cancellationToken);
+
+    /// <summary>Leaves the cluster (its shards and, if here, the singleton move first), then stops.</summary>
+    public ValueTask DisposeAsync() => host.DisposeAsync();
+}
+
+public sealed record ClusterStatus(string Self, string? Leader, IReadOnlyList<ClusterMember> Members)
+{
+    /// <summary>Members, roles and status, and per member the device shards and device actors it hosts.</summary>
+    public static async Task<ClusterStatus> ReadAsync(ActorSystem system, CancellationToken cancellationToken = default)
     {
-        var cluster = Cluster.Get(System);
+        var cluster = Cluster.Get(system);
         var state = cluster.State;
         var types = state.Members.SelectMany(m => m.Roles)
             .Where(r => r == DeviceSharding.GeneralType || DeviceSharding.AffinityOfRole(r) is not null).Distinct().ToList();
         var shards = new Dictionary<Address, (int Shards, int Devices)>();
         foreach (var type in types)
         {
-            var region = DeviceSharding.RegionOrProxy(System, type);
+            var region = DeviceSharding.RegionOrProxy(system, type);
             var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(5),
                 cancellationToken);
             foreach (var (address, regionStats) in stats.Regions)
@@ -171,16 +76,7 @@ public sealed class ClusterNode : IAsyncDisposable
             shards.GetValueOrDefault(m.Address).Shards, shards.GetValueOrDefault(m.Address).Devices)).ToList();
         return new ClusterStatus(cluster.SelfAddress.ToString(), state.Leader?.ToString(), members);
     }
-
-    /// <summary>Leaves the cluster (its shards and, if here, the singleton move first), then stops.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance);
-        if (management is not null) await management.DisposeAsync();
-    }
 }
-
-public sealed record ClusterStatus(string Self, string? Leader, IReadOnlyList<ClusterMember> Members);
 
 /// <param name="Orchestrating">Holds the job manager singleton (the oldest orchestrator).</param>
 public sealed record ClusterMember(string Address, IReadOnlyList<string> Roles, string Status, bool Orchestrating, int Shards, int Devices);

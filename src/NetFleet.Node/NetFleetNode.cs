@@ -1,29 +1,31 @@
-using Akka.Actor;
-using Akka.Configuration;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using NetFleet.Actors;
 using NetFleet.Actors.Devices;
+using NetFleet.Actors.Jobs;
 using NetFleet.Node.History;
+using NetFleet.Node.Hosting;
 
 namespace NetFleet.Node;
 
 /// <summary>
-/// The hosting of one NetFleet process in the job-runner role: the actor system with the job journal and
-/// snapshots in the configured <see cref="JobStore"/> (Akka.Persistence.Sql, tables created on first use), the
-/// <see cref="JobRunner"/> on top of it, and the job history (read model) beside it.
+/// One NetFleet process in the job-runner role (<c>netfleet run</c>, <c>submit</c>, <c>jobs</c>): <see cref="NetFleetHost"/>
+/// without roles (the job journal and snapshots in the configured <see cref="JobStore"/>, device actors in this
+/// process), the <see cref="JobRunner"/> on top of it, and the job history (read model) beside it.
 /// </summary>
 public sealed class NetFleetNode : IAsyncDisposable
 {
-    private NetFleetNode(JobStore store, JobRunner runner, HistoryStore history, HistoryProjector projector)
+    private readonly NetFleetHost host;
+
+    private NetFleetNode(NetFleetHost host, JobRunner runner, HistoryStore history, HistoryProjector projector)
     {
-        Store = store;
+        this.host = host;
         Runner = runner;
         History = history;
         Projector = projector;
     }
 
-    public JobStore Store { get; }
+    public JobStore Store => host.Store;
     public JobRunner Runner { get; }
     public HistoryStore History { get; }
     public HistoryProjector Projector { get; }
@@ -31,62 +33,26 @@ public sealed class NetFleetNode : IAsyncDisposable
     public static async Task<NetFleetNode> StartAsync(JobStore store, Serilog.ILogger log, DeviceActorSettings? settings = null,
         CancellationToken cancellationToken = default)
     {
-        store.EnsureLocation();
+        var host = await NetFleetHost.StartAsync(NodeSettings.SingleProcess(store), log, settings, cancellationToken: cancellationToken);
+        var runner = JobRunner.On(host.System, host.Registry.Get<DeviceRegistry>(), log);
         var history = new HistoryStore(store);
-        await history.EnsureSchemaAsync(cancellationToken);
-        var system = ActorSystem.Create("netfleet", PersistenceConfig(store).WithFallback(JobRunner.SystemConfig));
-        var runner = JobRunner.Start(system, log, settings ?? DeviceActorSettings.Default);
-        return new NetFleetNode(store, runner, history, new HistoryProjector(system, history, log));
+        return new NetFleetNode(host, runner, history, new HistoryProjector(host.System, history, log));
     }
 
-    /// <summary>The journal, snapshot store and read journal on one database; polled every 100 ms.</summary>
-    public static Config PersistenceConfig(JobStore store)
-    {
-        var connection = Quote(store.ConnectionString);
-        var provider = Quote(store.ProviderName);
-        return ConfigurationFactory.ParseString($$"""
-            akka.persistence {
-              journal {
-                plugin = "akka.persistence.journal.sql"
-                sql {
-                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
-                  connection-string = {{connection}}
-                  provider-name = {{provider}}
-                  auto-initialize = on
-                }
-              }
-              snapshot-store {
-                plugin = "akka.persistence.snapshot-store.sql"
-                sql {
-                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
-                  connection-string = {{connection}}
-                  provider-name = {{provider}}
-                  auto-initialize = on
-                }
-              }
-              query.journal.sql {
-                class = "Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql"
-                connection-string = {{connection}}
-                provider-name = {{provider}}
-                refresh-interval = 100ms
-                journal-sequence-retrieval.query-delay = 100ms
-              }
-            }
-            """);
-    }
-
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    /// <summary>Records an approval of the job's next gate (any node sharing the store sees it) and returns it.</summary>
+    public Task<JobApprovals.Approved> ApproveAsync(string jobId, string user, CancellationToken cancellationToken = default) =>
+        Approvals.ApproveAsync(Runner.System, jobId, user, cancellationToken);
 
     /// <summary>A job's recorded submission (its first event), or null when the journal has no such job.</summary>
-    public async Task<NetFleet.Actors.Jobs.JobJournal.JobSubmitted?> FindSubmissionAsync(string jobId, CancellationToken cancellationToken = default)
+    public async Task<JobJournal.JobSubmitted?> FindSubmissionAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var journal = await JournalStartup.ReadJournalAsync(Runner.System, cancellationToken);
-        var first = await journal.CurrentEventsByPersistenceId(NetFleet.Actors.Jobs.JobJournal.PersistenceId(jobId), 0, long.MaxValue)
+        var first = await journal.CurrentEventsByPersistenceId(JobJournal.PersistenceId(jobId), 0, long.MaxValue)
             .Select(e => e.Event)
-            .Where(e => e is NetFleet.Actors.Jobs.JobJournal.JobSubmitted)
+            .Where(e => e is JobJournal.JobSubmitted)
             .Take(1)
             .RunWith(Sink.FirstOrDefault<object>(), Runner.System.Materializer()).WaitAsync(cancellationToken);
-        return first as NetFleet.Actors.Jobs.JobJournal.JobSubmitted;
+        return first as JobJournal.JobSubmitted;
     }
 
     /// <summary>Stops the runner (closing device sessions and the actor system).</summary>
@@ -94,5 +60,6 @@ public sealed class NetFleetNode : IAsyncDisposable
     {
         Projector.Dispose();
         await Runner.DisposeAsync();
+        await host.DisposeAsync();
     }
 }

@@ -98,44 +98,61 @@ public sealed record NodeSettings(
     public IReadOnlyList<string> ClusterRoles =>
         [.. Roles, .. Has(Worker) ? Affinities.Count == 0 ? [DeviceSharding.GeneralType] : Affinities.Select(DeviceSharding.TypeFor) : []];
 
-    /// <summary>Options given on the command line (null when absent) over the environment over the defaults. Errors
-    /// name the option or variable.</summary>
-    public static NodeSettings Resolve(string? roles, string? hostname, int? port, string? seedNodes, string? apiHost, int? apiPort,
-        string? store, IReadOnlyList<string>? affinity, Func<string, string?> environment,
-        string? sensorName = null, string? sensorTags = null, string? sensorInterfaces = null, string? playbooks = null, string? inventory = null,
-        string? knownHosts = null, string? apiCert = null, string? apiCertKey = null)
+    /// <summary>The single-process <c>netfleet run</c>: no roles, so no remoting and no cluster; the device actors live
+    /// in this process (<c>/user/devices</c>) and the job journal in <paramref name="store"/>.</summary>
+    public static NodeSettings SingleProcess(JobStore store) => new([], DefaultHostname, 0, [], DefaultApiHost, DefaultApiPort, store.Display, []);
+
+    /// <summary>A member of a cluster (any role); the single-process run has none.</summary>
+    public bool IsClusterMember => Roles.Count > 0;
+
+    /// <summary>Every setting from its option (<paramref name="options"/>, null when absent), else its environment
+    /// variable, else its default, discovery and remote TLS included. Errors name the option and the variable.</summary>
+    public static NodeSettings Resolve(NodeOptions options, Func<string, string?> environment)
     {
-        string? Env(string name) => environment(name) is { Length: > 0 } v ? v : null;
-        var roleList = Split(roles ?? Env(RolesVariable) ?? string.Join(',', KnownRoles));
-        foreach (var role in roleList.Where(r => !KnownRoles.Contains(r, StringComparer.Ordinal)))
+        var source = new Source(environment);
+        var roles = Split(source.Text(options.Roles, RolesVariable) ?? string.Join(',', KnownRoles));
+        foreach (var role in roles.Where(r => !KnownRoles.Contains(r, StringComparer.Ordinal)))
         {
-            throw new ArgumentException($"unknown role '{role}' (roles: {string.Join(", ", KnownRoles)})");
+            throw new ArgumentException($"--roles / {RolesVariable}: unknown role '{role}' (roles: {string.Join(", ", KnownRoles)})");
         }
 
-        var affinityTexts = affinity is { Count: > 0 } ? affinity : Split(Env(AffinityVariable) ?? "");
-        var affinities = affinityTexts.Select(a => Affinity.Parse(a) ?? throw new ArgumentException($"affinity '{a}' is not KEY=VALUE (e.g. site=lon)")).ToList();
-        return new NodeSettings(roleList, hostname ?? Env(HostnameVariable) ?? DefaultHostname,
-            port ?? Int(PortVariable, Env(PortVariable)) ?? DefaultPort, Split(seedNodes ?? Env(SeedNodesVariable) ?? ""),
-            apiHost ?? Env(ApiHostVariable) ?? DefaultApiHost, apiPort ?? Int(ApiPortVariable, Env(ApiPortVariable)) ?? DefaultApiPort,
-            store ?? Env(StoreVariable), affinities)
+        var affinityTexts = options.Affinity is { Count: > 0 } given ? given : Split(source.Text(null, AffinityVariable) ?? "");
+        var seedNodes = Split(source.Text(options.SeedNodes, SeedNodesVariable) ?? "");
+        var settings = new NodeSettings(roles, source.Text(options.Hostname, HostnameVariable) ?? DefaultHostname,
+            source.Port(options.Port, "--port", PortVariable) ?? DefaultPort, seedNodes,
+            source.Text(options.ApiHost, ApiHostVariable) ?? DefaultApiHost, source.Port(options.ApiPort, "--api-port", ApiPortVariable) ?? DefaultApiPort,
+            source.Text(options.Store, StoreVariable), affinityTexts.Select(a => KeyValue(a, "--affinity", AffinityVariable, "affinity")).ToList())
         {
-            SensorName = sensorName ?? Env(SensorNameVariable) ?? Environment.MachineName,
-            SensorTags = Split(sensorTags ?? Env(SensorTagsVariable) ?? "")
-                .Select(t => Affinity.Parse(t) ?? throw new ArgumentException($"sensor tag '{t}' is not KEY=VALUE (e.g. site=lon)")).ToList(),
-            SensorInterfaces = Split(sensorInterfaces ?? Env(SensorInterfacesVariable) ?? DefaultSensorInterface),
-            Playbooks = playbooks ?? Env(PlaybooksVariable) ?? DefaultPlaybooks,
-            Inventory = inventory ?? Env(InventoryVariable) ?? DefaultInventory,
-            KnownHosts = knownHosts ?? Env(KnownHostsVariable),
-            ApiCert = apiCert ?? Env(ApiCertVariable),
-            ApiCertKey = apiCertKey ?? Env(ApiCertKeyVariable),
-            ApiCertPassword = Env(ApiCertPasswordVariable),
+            SensorName = source.Text(options.SensorName, SensorNameVariable) ?? Environment.MachineName,
+            SensorTags = Split(source.Text(options.SensorTags, SensorTagsVariable) ?? "")
+                .Select(t => KeyValue(t, "--sensor-tags", SensorTagsVariable, "sensor tag")).ToList(),
+            SensorInterfaces = Split(source.Text(options.SensorInterfaces, SensorInterfacesVariable) ?? DefaultSensorInterface),
+            Playbooks = source.Text(options.Playbooks, PlaybooksVariable) ?? DefaultPlaybooks,
+            Inventory = source.Text(options.Inventory, InventoryVariable) ?? DefaultInventory,
+            KnownHosts = source.Text(options.KnownHosts, KnownHostsVariable),
+            ApiCert = source.Text(options.ApiCert, ApiCertVariable),
+            ApiCertKey = source.Text(options.ApiCertKey, ApiCertKeyVariable),
+            ApiCertPassword = source.Text(null, ApiCertPasswordVariable),
+            Discovery = Bootstrap.DiscoverySettings.Resolve(options.Discovery, options.ContactPoints, options.DiscoveryService, options.ManagementPort,
+                options.RequiredContactPoints, seedNodes.Count > 0, environment),
         };
+        return Node.RemoteTls.Apply(settings, Node.RemoteTls.Resolve(options.RemoteTlsCert, null, environment));
     }
 
-    private static int? Int(string name, string? text) =>
-        text is null ? null
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
-        : throw new ArgumentException($"{name}: '{text}' is not a port number");
+    private static Affinity KeyValue(string text, string option, string variable, string what) =>
+        Affinity.Parse(text) ?? throw new ArgumentException($"{option} / {variable}: {what} '{text}' is not KEY=VALUE (e.g. site=lon)");
+
+    /// <summary>An option's value, else its variable's; blank counts as absent.</summary>
+    private sealed class Source(Func<string, string?> environment)
+    {
+        public string? Text(string? option, string variable) =>
+            !string.IsNullOrEmpty(option) ? option : environment(variable) is { Length: > 0 } value ? value : null;
+
+        public int? Port(int? option, string name, string variable) =>
+            option ?? (Text(null, variable) is not { } text ? null
+                : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+                : throw new ArgumentException($"{name} / {variable}: '{text}' is not a port number"));
+    }
 
     private static List<string> Split(string text) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

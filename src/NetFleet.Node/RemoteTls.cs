@@ -1,12 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using Akka.Configuration;
 
 namespace NetFleet.Node;
 
 /// <summary>
-/// Cluster remoting over TLS: Akka.Remote's DotNetty transport with <c>enable-ssl</c>, this node's certificate (a
+/// Cluster remoting over TLS (set up by <see cref="Hosting.NetFleetHosting"/>): Akka.Remote's DotNetty transport with <c>enable-ssl</c>, this node's certificate (a
 /// .pfx/.p12 with its private key) and mutual authentication, so that every node shows a certificate and checks its
 /// peer's. Peers are checked against the system's trusted roots (on Debian, /etc/ssl/certs; a private CA is added with
 /// update-ca-certificates, or for one process with SSL_CERT_FILE) unless <see cref="SuppressValidation"/> is set, which
@@ -62,24 +60,6 @@ public sealed record RemoteTls(string CertificatePath, string? Password, bool Su
 
         return new RemoteTls(full, password, suppress);
     }
-
-    /// <summary>The <c>akka.remote.dot-netty.tcp</c> TLS settings; empty (plain TCP) for null.</summary>
-    public static Config ToConfig(RemoteTls? tls) => tls is null ? Config.Empty : ConfigurationFactory.ParseString($$"""
-        akka.remote.dot-netty.tcp {
-          enable-ssl = true
-          ssl {
-            certificate {
-              path = {{Quote(tls.CertificatePath)}}
-              password = {{Quote(tls.Password ?? "")}}
-            }
-            suppress-validation = {{(tls.SuppressValidation ? "true" : "false")}}
-            require-mutual-authentication = true
-          }
-        }
-        """);
-
-    /// <summary>A HOCON quoted string is a JSON string, so JSON's escaping keeps any path or password intact.</summary>
-    private static string Quote(string text) => JsonSerializer.Serialize(text);
 
     public override string ToString() => $"TLS with {CertificatePath}{(SuppressValidation ? " (peers not validated)" : "")}";
 }

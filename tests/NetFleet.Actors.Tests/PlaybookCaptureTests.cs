@@ -37,8 +37,11 @@ public sealed class PlaybookCaptureTests(PlaybookCaptureTests.Lab lab) : IClassF
 
     public async Task InitializeAsync()
     {
-        var settings = NodeSettings.Resolve("orchestrator,worker,sensor", "127.0.0.1", Loopback.FreePort(), null, null, null,
-            $"sqlite:{Path.Combine(folder, "netfleet.db")}", null, _ => null, "lab-sensor", "site=lab", "lo");
+        var settings = NodeSettings.Resolve(new NodeOptions
+        {
+            Roles = "orchestrator,worker,sensor", Hostname = "127.0.0.1", Port = Loopback.FreePort(),
+            Store = $"sqlite:{Path.Combine(folder, "netfleet.db")}", SensorName = "lab-sensor", SensorTags = "site=lab", SensorInterfaces = "lo",
+        }, _ => null);
         node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
         history = new HistoryStore(node.Store);
         projector = new HistoryProjector(node.System, history, Serilog.Core.Logger.None);
@@ -148,8 +151,11 @@ public sealed class PlaybookCaptureTests(PlaybookCaptureTests.Lab lab) : IClassF
     public async Task Every_orchestrator_node_lists_and_finds_the_captures_of_the_whole_cluster()
     {
         var otherFolder = Directory.CreateTempSubdirectory("netfleet-second-orchestrator-").FullName;
-        var settings = NodeSettings.Resolve("orchestrator", "127.0.0.1", Loopback.FreePort(), node.Settings.SelfAddress, null, null,
-            $"sqlite:{Path.Combine(otherFolder, "netfleet.db")}", null, _ => null);
+        var settings = NodeSettings.Resolve(new NodeOptions
+        {
+            Roles = "orchestrator", Hostname = "127.0.0.1", Port = Loopback.FreePort(), SeedNodes = node.Settings.SelfAddress,
+            Store = $"sqlite:{Path.Combine(otherFolder, "netfleet.db")}",
+        }, _ => null);
         var other = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
         try
         {

@@ -27,7 +27,6 @@ public sealed class ApiNode : IAsyncLifetime
     public string Folder { get; } = Directory.CreateTempSubdirectory("netfleet-api-test-").FullName;
     public JobStore Store { get; private set; } = null!;
     public ClusterNode Node { get; private set; } = null!;
-    public NetFleetApi Api { get; private set; } = null!;
     public string OperatorToken { get; private set; } = "";
     public string ViewerToken { get; private set; } = "";
     public string Inventory => Path.Combine(Folder, "inventory");
@@ -39,20 +38,20 @@ public sealed class ApiNode : IAsyncLifetime
         Store = JobStore.Parse($"sqlite:{Path.Combine(Folder, "netfleet.db")}");
         OperatorToken = await ApiTokens.CreateAsync(Store, "alice", ApiRole.Operator);
         ViewerToken = await ApiTokens.CreateAsync(Store, "victor", ApiRole.Viewer);
-        var settings = NodeSettings.Resolve("orchestrator,worker", "127.0.0.1", Loopback.FreePort(), null, "127.0.0.1", 0, Store.Display, null, _ => null)
-            with
+        var settings = NodeSettings.Resolve(new NodeOptions
+            {
+                Roles = "orchestrator,worker", Hostname = "127.0.0.1", Port = Loopback.FreePort(), ApiHost = "127.0.0.1", ApiPort = 0, Store = Store.Display,
+            }, _ => null) with
             {
                 Playbooks = Path.Combine(RepositoryPaths.Root(), "playbooks"),
                 Inventory = Inventory,
                 KnownHosts = lab.Paths.KnownHosts,
             };
-        Node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
-        Api = await NetFleetApi.StartAsync(Node);
+        Node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None, api: new NetFleetApi());
     }
 
     public async Task DisposeAsync()
     {
-        await Api.DisposeAsync();
         await Node.DisposeAsync();
         await lab.DisposeAsync();
         Directory.Delete(Folder, recursive: true);
@@ -60,7 +59,7 @@ public sealed class ApiNode : IAsyncLifetime
 
     public HttpClient Client(string? token)
     {
-        var http = new HttpClient { BaseAddress = Api.Url, Timeout = TimeSpan.FromSeconds(60) };
+        var http = new HttpClient { BaseAddress = Node.ApiUrl, Timeout = TimeSpan.FromSeconds(60) };
         if (token is not null) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }

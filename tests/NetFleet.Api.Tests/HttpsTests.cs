@@ -49,11 +49,13 @@ public sealed class HttpsTests : IAsyncLifetime
             [NodeSettings.ApiCertKeyVariable] = format == "pfx" ? "" : Path.Combine(folder, "api.key"),
             [NodeSettings.ApiCertPasswordVariable] = format == "pfx" ? "s3cret" : "",
         };
-        var settings = NodeSettings.Resolve("orchestrator", "127.0.0.1", Loopback.FreePort(), null, "127.0.0.1", 0, store.Display, null,
-            name => environment.GetValueOrDefault(name));
-        await using var node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
-        await using var api = await NetFleetApi.StartAsync(node);
-        Assert.Equal("https", api.Url.Scheme);
+        var settings = NodeSettings.Resolve(new NodeOptions
+        {
+            Roles = "orchestrator", Hostname = "127.0.0.1", Port = Loopback.FreePort(), ApiHost = "127.0.0.1", ApiPort = 0, Store = store.Display,
+        }, name => environment.GetValueOrDefault(name));
+        await using var node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None, api: new NetFleetApi());
+        var url = node.ApiUrl!;
+        Assert.Equal("https", url.Scheme);
 
         X509Certificate2? presented = null;
         using var handler = new HttpClientHandler
@@ -65,7 +67,7 @@ public sealed class HttpsTests : IAsyncLifetime
                 return cert?.Thumbprint == certificate.Thumbprint;
             },
         };
-        using var http = new HttpClient(handler) { BaseAddress = api.Url, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/health")).StatusCode);
         Assert.Equal(certificate.Thumbprint, presented?.Thumbprint);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/whoami")).StatusCode);
@@ -74,7 +76,7 @@ public sealed class HttpsTests : IAsyncLifetime
 
         // Plain HTTP to the same port gets no API.
         using var plain = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var plainUrl = new UriBuilder(api.Url) { Scheme = "http" }.Uri;
+        var plainUrl = new UriBuilder(url) { Scheme = "http" }.Uri;
         try
         {
             using var response = await plain.GetAsync(new Uri(plainUrl, "/api/health"));
@@ -89,11 +91,10 @@ public sealed class HttpsTests : IAsyncLifetime
     [Fact]
     public void A_certificate_that_does_not_load_is_a_clear_setting_error()
     {
-        var missing = NodeSettings.Resolve("orchestrator", null, null, null, null, null, null, null, _ => null,
-            apiCert: Path.Combine(folder, "none.pfx"));
+        var missing = NodeSettings.Resolve(new NodeOptions { Roles = "orchestrator", ApiCert = Path.Combine(folder, "none.pfx") }, _ => null);
         Assert.Contains("no such certificate file", Assert.Throws<ArgumentException>(() => NetFleetApi.LoadCertificate(missing)).Message);
-        var wrongPassword = NodeSettings.Resolve("orchestrator", null, null, null, null, null, null, null,
-            name => name == NodeSettings.ApiCertPasswordVariable ? "wrong" : null, apiCert: Path.Combine(folder, "api.pfx"));
+        var wrongPassword = NodeSettings.Resolve(new NodeOptions { Roles = "orchestrator", ApiCert = Path.Combine(folder, "api.pfx") },
+            name => name == NodeSettings.ApiCertPasswordVariable ? "wrong" : null);
         Assert.Contains("cannot load the API certificate", Assert.Throws<ArgumentException>(() => NetFleetApi.LoadCertificate(wrongPassword)).Message);
     }
 }

@@ -172,11 +172,7 @@ public sealed class DeployFilesTests
     private static NodeSettings Settings(Dictionary<object, object> service)
     {
         var environment = Environment(service);
-        var settings = NodeSettings.Resolve(null, null, null, null, null, null, null, null, name => environment.GetValueOrDefault(name));
-        return settings with
-        {
-            Discovery = DiscoverySettings.Resolve(null, null, null, null, null, settings.SeedNodes.Count > 0, name => environment.GetValueOrDefault(name)),
-        };
+        return NodeSettings.Resolve(new NodeOptions(), name => environment.GetValueOrDefault(name));
     }
 
     /// <summary>The service whose network a node is in: its own, or the one named by <c>network_mode: service:X</c>.</summary>

@@ -8,7 +8,7 @@ public sealed class NodeSettingsTests
 {
     private static NodeSettings Resolve(Dictionary<string, string> environment, string? roles = null, int? port = null,
         IReadOnlyList<string>? affinity = null) =>
-        NodeSettings.Resolve(roles, null, port, null, null, null, null, affinity, name => environment.GetValueOrDefault(name));
+        NodeSettings.Resolve(new NodeOptions { Roles = roles, Port = port, Affinity = affinity }, name => environment.GetValueOrDefault(name));
 
     [Fact]
     public void Defaults_make_one_node_with_every_role_on_loopback()
@@ -61,15 +61,15 @@ public sealed class NodeSettingsTests
             [NodeSettings.SensorTagsVariable] = "site=par",
             [NodeSettings.SensorInterfacesVariable] = "eth0, eth1",
         };
-        var fromEnvironment = NodeSettings.Resolve(null, null, null, null, null, null, null, null, n => environment.GetValueOrDefault(n));
+        var fromEnvironment = NodeSettings.Resolve(new NodeOptions(), n => environment.GetValueOrDefault(n));
         Assert.Equal(("env-sensor", "site=par"), (fromEnvironment.SensorName, string.Join(",", fromEnvironment.SensorTags)));
         Assert.Equal(["eth0", "eth1"], fromEnvironment.SensorInterfaces);
 
-        var fromOptions = NodeSettings.Resolve(null, null, null, null, null, null, null, null, n => environment.GetValueOrDefault(n),
-            sensorName: "lon-1", sensorTags: "site=lon,rack=a", sensorInterfaces: "lo");
+        var fromOptions = NodeSettings.Resolve(new NodeOptions { SensorName = "lon-1", SensorTags = "site=lon,rack=a", SensorInterfaces = "lo" },
+            n => environment.GetValueOrDefault(n));
         Assert.Equal(("lon-1", "site=lon,rack=a", "lo"), (fromOptions.SensorName, string.Join(",", fromOptions.SensorTags), string.Join(",", fromOptions.SensorInterfaces)));
         Assert.Contains("sensor tag 'lon'", Assert.Throws<ArgumentException>(() =>
-            NodeSettings.Resolve(null, null, null, null, null, null, null, null, _ => null, sensorTags: "lon")).Message);
+            NodeSettings.Resolve(new NodeOptions { SensorTags = "lon" }, _ => null)).Message);
     }
 }
 

@@ -83,14 +83,14 @@ public sealed class RemoteTlsTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var (pfx, _) = MakeCertificate("settings");
         var environment = new Dictionary<string, string> { [RemoteTls.CertVariable] = pfx, [RemoteTls.PasswordVariable] = Password };
-        var plain = NodeSettings.Resolve(null, null, 4100, "akka.tcp://netfleet@10.0.0.1:4053", null, null, null, null, _ => null);
+        var plain = NodeSettings.Resolve(new NodeOptions { Port = 4100, SeedNodes = "akka.tcp://netfleet@10.0.0.1:4053" }, _ => null);
         var tls = RemoteTls.Resolve(null, null, environment.GetValueOrDefault);
 
         var settings = RemoteTls.Apply(plain, tls);
 
         Assert.Equal("akka.ssl.tcp://netfleet@127.0.0.1:4100", settings.SelfAddress);
         Assert.Equal(["akka.ssl.tcp://netfleet@10.0.0.1:4053"], settings.SeedNodes);
-        var config = ClusterNode.ClusterConfig(settings).WithFallback(RemoteTls.ToConfig(settings.RemoteTls));
+        var config = NetFleetHostingTests.ComposedConfig(settings);
         Assert.True(config.GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
         Assert.Equal(pfx, config.GetString("akka.remote.dot-netty.tcp.ssl.certificate.path"));
         Assert.Equal(Password, config.GetString("akka.remote.dot-netty.tcp.ssl.certificate.password"));

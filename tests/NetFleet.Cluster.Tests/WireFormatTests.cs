@@ -93,10 +93,13 @@ public sealed class WireFormatTests(WireFormatTests.Lab lab) : IClassFixture<Wir
     {
         var store = $"sqlite:{Path.Combine(lab.Folder, "netfleet.db")}";
         var portA = Loopback.FreePort();
-        a = await ClusterNode.StartAsync(NodeSettings.Resolve("orchestrator", "127.0.0.1", portA, null, null, null, store, null, _ => null),
-            Serilog.Core.Logger.None, config: Strict);
-        b = await ClusterNode.StartAsync(NodeSettings.Resolve("worker,sensor", "127.0.0.1", Loopback.FreePort(), a.Settings.SelfAddress, null, null,
-            store, null, _ => null, "wire-sensor", null, "lo"), Serilog.Core.Logger.None, config: Strict);
+        a = await ClusterNode.StartAsync(NodeSettings.Resolve(new NodeOptions { Roles = "orchestrator", Hostname = "127.0.0.1", Port = portA, Store = store },
+            _ => null), Serilog.Core.Logger.None, config: Strict);
+        b = await ClusterNode.StartAsync(NodeSettings.Resolve(new NodeOptions
+        {
+            Roles = "worker,sensor", Hostname = "127.0.0.1", Port = Loopback.FreePort(), SeedNodes = a.Settings.SelfAddress, Store = store,
+            SensorName = "wire-sensor", SensorInterfaces = "lo",
+        }, _ => null), Serilog.Core.Logger.None, config: Strict);
         await WaitForAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(a.System).State.Members.Count(m => m.Status == MemberStatus.Up)), n => n == 2,
             "both nodes up");
     }

@@ -22,7 +22,6 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     private readonly string folder = Directory.CreateTempSubdirectory("netfleet-dashboard-test-").FullName;
     private ClusterNode? node;
-    private NetFleetApi? api;
     private IPlaywright? playwright;
     private IBrowser? browser;
     private bool labStarted;
@@ -33,7 +32,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     private const int SlowReplyMs = 150;
 
     public LabFixture Lab { get; } = new(SlowLab);
-    public Uri Url => api!.Url;
+    public Uri Url => node!.ApiUrl!;
     public string OperatorToken { get; private set; } = "";
     public string ViewerToken { get; private set; } = "";
     public IBrowser Browser => browser ?? throw new InvalidOperationException("the browser has not started");
@@ -65,17 +64,19 @@ public sealed class DashboardFixture : IAsyncLifetime
         await Lab.InitializeAsync();
         labStarted = true;
         LabInventoryWriter.Write(Lab.Spec, Lab.Paths, Lab.Paths.Inventory);
-        var settings = NodeSettings.Resolve("orchestrator,worker", "127.0.0.1", Loopback.FreePort(), null, "127.0.0.1", 0,
-            $"sqlite:{Path.Combine(folder, "netfleet.db")}", null, _ => null) with
+        var settings = NodeSettings.Resolve(new NodeOptions
+        {
+            Roles = "orchestrator,worker", Hostname = "127.0.0.1", Port = Loopback.FreePort(), ApiHost = "127.0.0.1", ApiPort = 0,
+            Store = $"sqlite:{Path.Combine(folder, "netfleet.db")}",
+        }, _ => null) with
         {
             Playbooks = Path.Combine(RepositoryRoot, "playbooks"),
             Inventory = Lab.Paths.Inventory,
             KnownHosts = Lab.Paths.KnownHosts,
         };
-        node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
+        node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None, api: new NetFleetApi());
         OperatorToken = await ApiTokens.CreateAsync(node.Store, Operator, ApiRole.Operator);
         ViewerToken = await ApiTokens.CreateAsync(node.Store, Viewer, ApiRole.Viewer);
-        api = await NetFleetApi.StartAsync(node);
 
         Directory.CreateDirectory(Screenshots);
         playwright = await Playwright.CreateAsync();
@@ -108,7 +109,6 @@ public sealed class DashboardFixture : IAsyncLifetime
         disposed = true;
         if (browser is not null) await browser.DisposeAsync();
         playwright?.Dispose();
-        if (api is not null) await api.DisposeAsync();
         if (node is not null) await node.DisposeAsync();
         if (labStarted) await Lab.DisposeAsync();
         Directory.Delete(folder, recursive: true);

@@ -18,8 +18,10 @@ public sealed class JobManagerTests(ActorLab lab) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var settings = NodeSettings.Resolve("orchestrator,worker", "127.0.0.1", Loopback.FreePort(), null, null, null,
-            $"sqlite:{Path.Combine(folder, "netfleet.db")}", null, _ => null);
+        var settings = NodeSettings.Resolve(new NodeOptions
+        {
+            Roles = "orchestrator,worker", Hostname = "127.0.0.1", Port = Loopback.FreePort(), Store = $"sqlite:{Path.Combine(folder, "netfleet.db")}",
+        }, _ => null);
         node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
     }
 

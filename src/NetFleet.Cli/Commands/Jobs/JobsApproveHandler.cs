@@ -37,18 +37,9 @@ internal sealed class JobsApproveHandler
             return 1;
         }
 
-        var reply = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var replyTo = node.Runner.System.ActorOf(Akka.Actor.Props.Create(() => new Reply(reply)));
-        node.Runner.System.ActorOf(JobApprovals.WriterProps(jobId, Environment.UserName, replyTo));
-        var approved = (JobApprovals.Approved)await reply.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        var approved = await node.ApproveAsync(jobId, Environment.UserName, ct);
         await node.History.RecordAuditAsync(new AuditRow(jobId, DateTimeOffset.UtcNow, approved.User, "approve", $"approval {approved.Count}"), ct);
         await Console.Error.WriteLineAsync($"job {jobId}: approval {approved.Count} recorded by {approved.User}");
         return 0;
-    }
-
-    /// <summary>Passes the first message it gets to a task.</summary>
-    private sealed class Reply : Akka.Actor.ReceiveActor
-    {
-        public Reply(TaskCompletionSource<object> reply) => ReceiveAny(m => reply.TrySetResult(m));
     }
 }

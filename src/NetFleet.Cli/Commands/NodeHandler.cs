@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Akka.Cluster;
 using NetFleet.Api;
 using NetFleet.Node;
@@ -8,10 +8,11 @@ using Serilog.Events;
 
 namespace NetFleet.Cli.Commands;
 
-/// <summary><c>netfleet node</c>: one member of a NetFleet cluster, until it is stopped (Ctrl-C, SIGTERM).</summary>
-internal static class NodeCommands
+/// <summary><c>netfleet node</c>: one member of a NetFleet cluster, until it is stopped (Ctrl-C, SIGTERM). Its options
+/// are bound to <see cref="NodeOptions"/>; <see cref="NodeSettings.Resolve"/> adds the environment and the defaults.</summary>
+internal sealed class NodeHandler
 {
-    public static Command Create()
+    public static Command Command()
     {
         var roles = new Option<string?>("--roles")
         {
@@ -111,70 +112,86 @@ internal static class NodeCommands
             discovery, contactPoints, discoveryService, managementPort, requiredContactPoints, remoteTlsCert, playbooks, inventory, knownHosts, apiCert,
             apiCertKey,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => new NodeHandler().RunAsync(new NodeOptions
         {
-            NodeSettings settings;
-            try
-            {
-                settings = NodeSettings.Resolve(parse.GetValue(roles), parse.GetValue(hostname), parse.GetValue(port), parse.GetValue(seedNodes),
-                    parse.GetValue(apiHost), parse.GetValue(apiPort), parse.GetValue(store), parse.GetValue(affinity), Environment.GetEnvironmentVariable,
-                    parse.GetValue(sensorName), parse.GetValue(sensorTags), parse.GetValue(sensorInterfaces), parse.GetValue(playbooks),
-                    parse.GetValue(inventory), parse.GetValue(knownHosts), parse.GetValue(apiCert), parse.GetValue(apiCertKey));
-                // A certificate that does not load is a setting error, said before anything starts.
-                if (settings.Has(NodeSettings.Orchestrator)) NetFleetApi.LoadCertificate(settings)?.Dispose();
-                settings = settings with
-                {
-                    Discovery = DiscoverySettings.Resolve(parse.GetValue(discovery), parse.GetValue(contactPoints), parse.GetValue(discoveryService),
-                        parse.GetValue(managementPort), parse.GetValue(requiredContactPoints), settings.SeedNodes.Count > 0, Environment.GetEnvironmentVariable),
-                };
-                settings = RemoteTls.Apply(settings, RemoteTls.Resolve(parse.GetValue(remoteTlsCert), null, Environment.GetEnvironmentVariable));
-            }
-            catch (ArgumentException e)
-            {
-                await Console.Error.WriteLineAsync("netfleet node: " + e.Message);
-                return 2;
-            }
-
-            var logPath = Path.Combine(".netfleet", "logs", $"node-{settings.Port}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-            await using var log = (Serilog.Core.Logger)Logging.Create(parse.GetValue(verbose) ? LogEventLevel.Information : LogEventLevel.Warning, logPath);
-            await using var node = await ClusterNode.StartAsync(settings, log, cancellationToken: cancellationToken);
-            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Cluster.Get(node.System).RegisterOnMemberUp(() => up.TrySetResult());
-            await using var api = settings.Has(NodeSettings.Orchestrator) ? await NetFleetApi.StartAsync(node, cancellationToken, log) : null;
-            if (api is not null) await Console.Error.WriteLineAsync($"api: {api.Url}");
-            // SIGTERM (docker stop, Kubernetes) leaves the cluster like Ctrl-C does. Without this handler the runtime's
-            // ProcessExit path runs Akka's own shutdown hook and the command never sees the stop, so the process hung.
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-            {
-                signal.Cancel = true;
-                stopping.Cancel();
-            });
-            try
-            {
-                await up.Task.WaitAsync(stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                await Console.Error.WriteLineAsync("stopped before joining a cluster");
-                return 0;
-            }
-
-            await Console.Error.WriteLineAsync($"node {settings.SelfAddress} up: roles {string.Join(',', settings.Roles)}" +
-                (settings.Affinities.Count > 0 ? $", affinity {string.Join(',', settings.Affinities)}" : "") +
-                (settings.Has(NodeSettings.Sensor) ? $", sensor {settings.SensorName} [{string.Join(',', settings.SensorTags)}] on {string.Join(',', settings.SensorInterfaces)}" : ""));
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                await Console.Error.WriteLineAsync("leaving the cluster");
-            }
-
-            return 0;
-        });
+            Roles = parse.GetValue(roles),
+            Hostname = parse.GetValue(hostname),
+            Port = parse.GetValue(port),
+            SeedNodes = parse.GetValue(seedNodes),
+            ApiHost = parse.GetValue(apiHost),
+            ApiPort = parse.GetValue(apiPort),
+            Store = parse.GetValue(store),
+            Affinity = parse.GetValue(affinity),
+            SensorName = parse.GetValue(sensorName),
+            SensorTags = parse.GetValue(sensorTags),
+            SensorInterfaces = parse.GetValue(sensorInterfaces),
+            Discovery = parse.GetValue(discovery),
+            ContactPoints = parse.GetValue(contactPoints),
+            DiscoveryService = parse.GetValue(discoveryService),
+            ManagementPort = parse.GetValue(managementPort),
+            RequiredContactPoints = parse.GetValue(requiredContactPoints),
+            RemoteTlsCert = parse.GetValue(remoteTlsCert),
+            Playbooks = parse.GetValue(playbooks),
+            Inventory = parse.GetValue(inventory),
+            KnownHosts = parse.GetValue(knownHosts),
+            ApiCert = parse.GetValue(apiCert),
+            ApiCertKey = parse.GetValue(apiCertKey),
+        }, parse.GetValue(verbose), cancellationToken));
         return command;
+    }
+
+    public async Task<int> RunAsync(NodeOptions options, bool verbose, CancellationToken cancellationToken)
+    {
+        NodeSettings settings;
+        try
+        {
+            settings = NodeSettings.Resolve(options, Environment.GetEnvironmentVariable);
+            // A certificate that does not load is a setting error, said before anything starts.
+            if (settings.Has(NodeSettings.Orchestrator)) NetFleetApi.LoadCertificate(settings)?.Dispose();
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync("netfleet node: " + e.Message);
+            return 2;
+        }
+
+        var logPath = Path.Combine(".netfleet", "logs", $"node-{settings.Port}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+        await using var log = (Serilog.Core.Logger)Logging.Create(verbose ? LogEventLevel.Information : LogEventLevel.Warning, logPath);
+        await using var node = await ClusterNode.StartAsync(settings, log, api: new NetFleetApi(log), cancellationToken: cancellationToken);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.Get(node.System).RegisterOnMemberUp(() => up.TrySetResult());
+        if (node.ApiUrl is { } url) await Console.Error.WriteLineAsync($"api: {url}");
+        // SIGTERM (docker stop, Kubernetes) leaves the cluster like Ctrl-C does. Without this handler the runtime's
+        // ProcessExit path runs Akka's own shutdown hook and the command never sees the stop, so the process hung.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stopping.Cancel();
+        });
+        try
+        {
+            await up.Task.WaitAsync(stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("stopped before joining a cluster");
+            return 0;
+        }
+
+        await Console.Error.WriteLineAsync($"node {settings.SelfAddress} up: roles {string.Join(',', settings.Roles)}" +
+            (settings.Affinities.Count > 0 ? $", affinity {string.Join(',', settings.Affinities)}" : "") +
+            (settings.Has(NodeSettings.Sensor) ? $", sensor {settings.SensorName} [{string.Join(',', settings.SensorTags)}] on {string.Join(',', settings.SensorInterfaces)}" : ""));
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("leaving the cluster");
+        }
+
+        return 0;
     }
 }
