@@ -2,7 +2,6 @@ using System.CommandLine;
 using NetFleet.Actors;
 using NetFleet.Actors.Jobs;
 using NetFleet.Cli.Output;
-using NetFleet.Core.Inventory;
 using NetFleet.Core.Results;
 using NetFleet.Node;
 using NetFleet.Node.History;
@@ -40,14 +39,10 @@ internal sealed class RollbackHandler
     {
         var stderr = Consoles.Error();
         var of = options.Job;
-        var logPath = Path.Combine(".netfleet", "logs", $"rollback-{of}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-        await using var log = (Serilog.Core.Logger)Logging.ForJob(options.Verbose, logPath);
-        await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(options.Store), log, cancellationToken: ct);
-        var submitted = await node.FindSubmissionAsync(of, ct);
-        if (submitted is null)
+        await using var recorded = await RecordedJob.OpenAsync("rollback", of, options.Verbose, options.Store, ct);
+        if (recorded.Submitted is not { } submitted)
         {
-            stderr.WriteLine($"no job {of} in {node.Store.Display}");
+            stderr.WriteLine($"no job {of} in {recorded.Node.Store.Display}");
             return 1;
         }
 
@@ -61,7 +56,7 @@ internal sealed class RollbackHandler
         JobSummary summary;
         try
         {
-            summary = await StartJob(node, job, stderr, ct);
+            summary = await StartJob(recorded.Node, job, stderr, ct);
         }
         catch (InvalidOperationException e)
         {
@@ -69,7 +64,7 @@ internal sealed class RollbackHandler
             return 2;
         }
 
-        return RunHandler.Finish(summary, stderr, logPath, options.Output, options.OutFile);
+        return RunHandler.Finish(summary, stderr, recorded.LogPath, options.Output, options.OutFile);
     }
 
     /// <summary>The rollback's audit entry on the job it takes back, then the rollback itself; completes with its summary, or

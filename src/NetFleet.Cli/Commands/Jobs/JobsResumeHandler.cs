@@ -37,14 +37,10 @@ internal sealed class JobsResumeHandler
     {
         var stderr = Consoles.Error();
         var jobId = options.Id;
-        var logPath = Path.Combine(".netfleet", "logs", $"resume-{jobId}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-        await using var log = (Serilog.Core.Logger)Logging.ForJob(options.Verbose, logPath);
-        await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(options.Store), log, cancellationToken: ct);
-        var submitted = await node.FindSubmissionAsync(jobId, ct);
-        if (submitted is null)
+        await using var recorded = await RecordedJob.OpenAsync("resume", jobId, options.Verbose, options.Store, ct);
+        if (recorded.Submitted is not { } submitted)
         {
-            stderr.WriteLine($"no job {jobId} in {node.Store.Display}");
+            stderr.WriteLine($"no job {jobId} in {recorded.Node.Store.Display}");
             return 1;
         }
 
@@ -64,9 +60,8 @@ internal sealed class JobsResumeHandler
         var jobOptions = JobOptions.Resuming(submitted, Environment.UserName);
         stderr.MarkupLine($"[grey]resuming job {jobId} ({Markup.Escape(submitted.PlaybookPath)}, started by {Markup.Escape(submitted.User)} at {submitted.At:u})[/]");
         var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
-        var summary = await display.RunAsync(node.Runner.ResumeAsync(job, jobOptions,
-            display.OnEvent, ct));
-        return RunHandler.Finish(summary, stderr, logPath, options.Output, options.OutFile);
+        var summary = await display.RunAsync(recorded.Node.Runner.ResumeAsync(job, jobOptions, display.OnEvent, ct));
+        return RunHandler.Finish(summary, stderr, recorded.LogPath, options.Output, options.OutFile);
     }
 
     /// <summary>Why the files a job was started with are no longer the same, or null when they are.</summary>
