@@ -15,6 +15,7 @@ using NetFleet.Core.Results;
 using NetFleet.Lab.Devices;
 using NetFleet.Lab.Hosting;
 using NetFleet.Node;
+using NetFleet.Node.Hosting;
 using NetFleet.Testing;
 using static NetFleet.Actors.Capture.CaptureProtocol;
 
@@ -149,9 +150,20 @@ public sealed class WireFormatTests(WireFormatTests.Lab lab) : IClassFixture<Wir
         Assert.True(job is not null, check.Report);
         var submitted = job.Submission;
         // Submitted from B through its own proxy, so the submission and the answer cross too.
-        var proxy = b.System.ActorOf(ClusterSingletonProxy.Props("/user/job-manager",
-            ClusterSingletonProxySettings.Create(b.System).WithRole(NodeSettings.Orchestrator)));
-        Assert.IsType<JobManagerProtocol.JobAccepted>(await proxy.Ask<object>(submitted, TimeSpan.FromSeconds(30)));
+        var proxy = b.System.ActorOf(ClusterSingletonProxy.Props("/user/" + NetFleetHosting.JobManagerName,
+            ClusterSingletonProxySettings.Create(b.System).WithRole(NodeSettings.Orchestrator).WithSingletonName(NetFleetHosting.JobManagerName)));
+        object accepted;
+        try
+        {
+            accepted = await proxy.Ask<object>(submitted, TimeSpan.FromSeconds(30));
+        }
+        catch (AskTimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException("the job manager did not answer; refused on the default serializer: "
+                + string.Join(", ", DefaultSerializerGuard.Refused.Distinct()));
+        }
+
+        Assert.IsType<JobManagerProtocol.JobAccepted>(accepted);
 
         var finished = await WaitForAsync(() => Task.FromResult(events.OfType<JobFinished>().FirstOrDefault(f => f.JobId == jobId)), f => f is not null,
             "the job's end, published to node B", TimeSpan.FromMinutes(2));
