@@ -38,11 +38,7 @@ public static class JobLauncher
         var check = PlaybookValidator.Check(Shown(request.PlaybookPath), text, Shown(inventoryPath));
         if (check.HasErrors) return (null, check);
 
-        var files = await JobSubmission.InventoryFilesAsync(inventoryPath, cancellationToken).ConfigureAwait(false);
-        var submitted = new JobJournal.JobSubmitted(options.JobId ?? NewJobId(), DateTimeOffset.UtcNow, options.User, request.PlaybookPath,
-            JobSubmission.Hash(text), text, inventoryPath, JobSubmission.Hash(files),
-            files.ToDictionary(f => f.Key, f => JobSubmission.Hash(f.Value), StringComparer.Ordinal), [], 0, options.Limit, options.Check,
-            options.Forks, options.TrustNewHostKeys, options.KnownHostsPath);
+        var submitted = await SubmissionAsync(request.PlaybookPath, text, options, cancellationToken).ConfigureAwait(false);
         return (new PreparedJob(submitted, check.Playbook, check.Inventory!), check);
     }
 
@@ -61,7 +57,8 @@ public static class JobLauncher
                 : (null, $"its inventory ({inventoryPath}) cannot be loaded:\n" + Core.Diagnostics.DiagnosticFormatter.FormatAll(inventory.Diagnostics));
         }
 
-        var check = PlaybookValidator.Check(submitted.PlaybookPath, submitted.PlaybookText, inventoryPath);
+        // Jobs recorded before the journal kept the playbook's text are read from its file.
+        var check = PlaybookValidator.Check(submitted.PlaybookPath, submitted.PlaybookText is { Length: > 0 } text ? text : null, inventoryPath);
         return check.HasErrors ? (null, check.Report) : (new PreparedJob(submitted, check.Playbook, check.Inventory!), null);
     }
 
@@ -80,13 +77,19 @@ public static class JobLauncher
         CancellationToken cancellationToken)
     {
         var text = File.Exists(playbookPath) ? await File.ReadAllTextAsync(playbookPath, cancellationToken).ConfigureAwait(false) : "";
+        return new PreparedJob(await SubmissionAsync(playbookPath, text, options, cancellationToken).ConfigureAwait(false), playbook, inventory);
+    }
+
+    /// <summary>What the journal records first: the playbook's text and hash, the inventory's file names with each file's hash.</summary>
+    private static async Task<JobJournal.JobSubmitted> SubmissionAsync(string playbookPath, string text, JobOptions options,
+        CancellationToken cancellationToken)
+    {
         var files = options.InventoryPath is { } dir ? await JobSubmission.InventoryFilesAsync(dir, cancellationToken).ConfigureAwait(false)
             : new Dictionary<string, string>();
-        var submitted = new JobJournal.JobSubmitted(options.JobId ?? NewJobId(), DateTimeOffset.UtcNow, options.User, playbookPath,
+        return new JobJournal.JobSubmitted(options.JobId ?? NewJobId(), DateTimeOffset.UtcNow, options.User, playbookPath,
             JobSubmission.Hash(text), text, options.InventoryPath, options.InventoryPath is null ? null : JobSubmission.Hash(files),
             files.ToDictionary(f => f.Key, f => JobSubmission.Hash(f.Value), StringComparer.Ordinal), [], 0, options.Limit, options.Check,
             options.Forks, options.TrustNewHostKeys, options.KnownHostsPath);
-        return new PreparedJob(submitted, playbook, inventory);
     }
 
     /// <summary>Starts the job's actor (a <see cref="JobOrchestrator"/>, or a <see cref="JobRollback"/>) as
