@@ -261,8 +261,7 @@ internal sealed partial class ConfigChange
     private IReadOnlyList<Effect> Restored(string current)
     {
         var verified = ConfigText.Same(current, before);
-        var rolledBack = new Record(new JobJournal.DeviceRolledBack(setup.JobId, DateTimeOffset.UtcNow, Key.Device, Key.PlayIndex, Key.TaskIndex,
-            Key.ItemIndex, failure ?? "", verified, "netfleet"));
+        var rolledBack = RolledBack(failure ?? "", verified, "netfleet");
         if (verified && transient && applyAttempts < MaxApplyAttempts && !setup.Stopping())
         {
             failure = null;
@@ -286,17 +285,17 @@ internal sealed partial class ConfigChange
         if (strategy == "merge")
         {
             // A merged change has no timer on the device: it stays until someone restores the backup.
-            return [RolledBack(reason, "netfleet"),
+            return [RolledBack(reason, verified: false, "netfleet"),
                 .. FailChange($"{reason}; the change stays on the device ({Describe(strategy)}): restore it with 'netfleet rollback {setup.JobId}'", false)];
         }
 
         // The change was never confirmed: the device's own timer takes it back.
-        return [RolledBack(reason, "device-timer"),
+        return [RolledBack(reason, verified: false, "device-timer"),
             .. FailChange($"{reason}; the change was never confirmed, so the device reverts it by itself within {setup.ConfirmMinutes} minute(s)", false)];
     }
 
-    private Record RolledBack(string reason, string by) => new(new JobJournal.DeviceRolledBack(setup.JobId, DateTimeOffset.UtcNow, Key.Device,
-        Key.PlayIndex, Key.TaskIndex, Key.ItemIndex, reason, false, by));
+    private Record RolledBack(string reason, bool verified, string by) => new(new JobJournal.DeviceRolledBack(setup.JobId, DateTimeOffset.UtcNow,
+        Key.Device, Key.PlayIndex, Key.TaskIndex, Key.ItemIndex, reason, verified, by));
 
     private IReadOnlyList<Effect> FailChange(string message, bool verified, bool rolledBack = true)
     {

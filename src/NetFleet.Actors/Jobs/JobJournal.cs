@@ -95,6 +95,21 @@ public static class JobJournal
         bool Reconciled) : IEvent
     {
         public StepKey Key => new(Device, PlayIndex, TaskIndex, ItemIndex);
+
+        /// <summary>The result as it was reported when the step finished: what a resumed or finished job counts again.</summary>
+        public Core.Results.TaskResult ToResult() =>
+            new(JobId, Device, PlayIndex, TaskIndex, Task, Module, Enum.Parse<Core.Results.TaskOutcome>(Status, ignoreCase: true), StartedAt,
+                TimeSpan.FromMilliseconds(DurationMs))
+            {
+                Output = Output,
+                Diff = Diff,
+                Message = Message,
+                Parsed = Facts is { } facts && JsonValues.ToDictionary(facts) is { Count: > 0 } parsed ? parsed : null,
+                Item = Item,
+                Ignored = Ignored,
+                Transaction = Data is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("transaction", out var strategy)
+                    && strategy.ValueKind == JsonValueKind.String ? strategy.GetString() : null,
+            };
     }
 
     /// <summary>A configuration task changed the device: the audit trail's entry.</summary>

@@ -324,7 +324,7 @@ public sealed partial class JobOrchestrator
         TaskResult taskResult;
         if (replayed.Remove(stepId, out var recorded))
         {
-            taskResult = ResultOf(recorded);
+            taskResult = recorded.ToResult();
         }
         else
         {

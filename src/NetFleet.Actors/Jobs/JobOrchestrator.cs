@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
@@ -142,7 +141,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         {
             log.Information("Job {JobId} had already finished ({Outcome}); nothing to resume", spec.JobId, ended.Outcome);
             finished = true;
-            results.AddRange(journal.Finished.Values.OrderBy(f => f.At).Select(ResultOf));
+            results.AddRange(journal.Finished.Values.OrderBy(f => f.At).Select(f => f.ToResult()));
             spec.Completion.TrySetResult(Summary(Enum.Parse<JobOutcome>(ended.Outcome, ignoreCase: true), ended.HaltReason));
             Context.Stop(Self);
             return;
@@ -223,20 +222,6 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
     private JobSummary Summary(JobOutcome outcome, string? halt) =>
         new(spec.JobId, outcome, results, HostRecap.From(results, allDevices), journal.Submitted?.At ?? startedAt,
             Stopwatch.GetElapsedTime(startedTicks)) { HaltReason = halt };
-
-    private TaskResult ResultOf(JobJournal.TaskFinished f) =>
-        new(spec.JobId, f.Device, f.PlayIndex, f.TaskIndex, f.Task, f.Module, Enum.Parse<TaskOutcome>(f.Status, ignoreCase: true),
-            f.StartedAt, TimeSpan.FromMilliseconds(f.DurationMs))
-        {
-            Output = f.Output,
-            Diff = f.Diff,
-            Message = f.Message,
-            Parsed = f.Facts is { } facts && JsonValues.ToDictionary(facts) is { Count: > 0 } parsed ? parsed : null,
-            Item = f.Item,
-            Ignored = f.Ignored,
-            Transaction = f.Data is { ValueKind: JsonValueKind.Object } data && data.TryGetProperty("transaction", out var strategy)
-                && strategy.ValueKind == JsonValueKind.String ? strategy.GetString() : null,
-        };
 
     /// <summary>Writes an event to the journal (tagged for the history) and runs <paramref name="then"/> once it is
     /// stored. Events are written in order; commands keep flowing meanwhile.</summary>

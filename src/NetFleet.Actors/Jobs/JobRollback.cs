@@ -61,7 +61,7 @@ public sealed class JobRollback : ReceivePersistentActor
             if (own.Ended is { } ended)
             {
                 finished = true;
-                results.AddRange(own.Finished.Values.OrderBy(f => f.At).Select(ResultOf));
+                results.AddRange(own.Finished.Values.OrderBy(f => f.At).Select(f => f.ToResult()));
                 spec.Completion.TrySetResult(Summary(Enum.Parse<JobOutcome>(ended.Outcome, ignoreCase: true), own.Submitted?.Devices ?? []));
                 Context.Stop(Self);
                 return;
@@ -107,7 +107,7 @@ public sealed class JobRollback : ReceivePersistentActor
         {
             if (own.Finished.TryGetValue(new JobJournal.StepKey(change.Device, 0, 0, 0), out var done))
             {
-                results.Add(ResultOf(done));
+                results.Add(done.ToResult());
                 continue;
             }
 
@@ -121,10 +121,6 @@ public sealed class JobRollback : ReceivePersistentActor
 
         FinishIfDone();
     }
-
-    private TaskResult ResultOf(JobJournal.TaskFinished f) =>
-        new(spec.JobId, f.Device, 0, 0, f.Task, f.Module, Enum.Parse<TaskOutcome>(f.Status, ignoreCase: true), f.StartedAt,
-            TimeSpan.FromMilliseconds(f.DurationMs)) { Output = f.Output, Message = f.Message };
 
     private JobSummary Summary(JobOutcome outcome, IReadOnlyList<string> all) =>
         new(spec.JobId, outcome, results, HostRecap.From(results, all), own.Submitted?.At ?? startedAt, Stopwatch.GetElapsedTime(startedTicks));

@@ -144,25 +144,7 @@ public sealed partial class AristaEos
 
     private static string Uptime(TimeSpan span)
     {
-        if (span < TimeSpan.Zero)
-        {
-            span = TimeSpan.Zero;
-        }
-        var parts = new List<string>();
-        void Add(int n, string unit)
-        {
-            if (n > 0)
-            {
-                parts.Add($"{n} {unit}{(n == 1 ? "" : "s")}");
-            }
-        }
-        Add(span.Days / 7, "week");
-        Add(span.Days % 7, "day");
-        Add(span.Hours, "hour");
-        if (span.Minutes > 0 || parts.Count == 0)
-        {
-            parts.Add($"{span.Minutes} minute{(span.Minutes == 1 ? "" : "s")}");
-        }
+        var parts = LabText.UptimeParts(span, zeroMinutes: false);
         return parts.Count == 1 ? parts[0] : string.Join(", ", parts[..^1]) + " and " + parts[^1];
     }
 }

@@ -199,26 +199,7 @@ public sealed partial class CiscoIos
     private static string Clock(DateTimeOffset now) =>
         "*" + now.UtcDateTime.ToString("HH:mm:ss.fff 'UTC' ddd MMM d yyyy", CultureInfo.InvariantCulture) + "\n";
 
-    private static string Uptime(TimeSpan span)
-    {
-        if (span < TimeSpan.Zero)
-        {
-            span = TimeSpan.Zero;
-        }
-        var parts = new List<string>();
-        void Add(int n, string unit)
-        {
-            if (n > 0)
-            {
-                parts.Add($"{n} {unit}{(n == 1 ? "" : "s")}");
-            }
-        }
-        Add(span.Days / 7, "week");
-        Add(span.Days % 7, "day");
-        Add(span.Hours, "hour");
-        parts.Add($"{span.Minutes} minute{(span.Minutes == 1 ? "" : "s")}");
-        return string.Join(", ", parts);
-    }
+    private static string Uptime(TimeSpan span) => string.Join(", ", LabText.UptimeParts(span, zeroMinutes: true));
 
     /// <summary>The running configuration as <c>show running-config</c> prints it, or (without the
     /// header) as it is written to a file.</summary>
