@@ -46,6 +46,10 @@ public sealed record ProbeRequest
 
     public bool ExpectEcho { get; init; }
 
+    /// <summary>The network namespace (a name under /run/netns, as <c>ip netns</c> makes them) the probe is sent
+    /// from, e.g. a lab router's; null sends it from the process's own namespace.</summary>
+    public string? Namespace { get; init; }
+
     /// <summary>Parses TARGET or TARGET:PORT ([v6]:PORT for IPv6 literals).</summary>
     public static (string Host, int? Port) ParseTarget(string target)
     {
