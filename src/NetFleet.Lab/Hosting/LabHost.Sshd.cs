@@ -62,6 +62,38 @@ public sealed partial class LabHost
         return relay;
     }
 
+    /// <summary>
+    /// A lab daemon killed outright (SIGKILL, OOM) leaves its sshd instances listening on the
+    /// addresses this start needs; they are recognised by their pid files and their configuration
+    /// path in this lab's run folder, and stopped.
+    /// </summary>
+    private async Task StopStaleSshdsAsync(CancellationToken cancellationToken)
+    {
+        var stale = new List<int>();
+        foreach (var pidFile in Directory.GetFiles(paths.Run, "sshd-*.pid"))
+        {
+            try
+            {
+                if (int.TryParse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                    && File.ReadAllText($"/proc/{pid}/cmdline").Contains(paths.Run, StringComparison.Ordinal))
+                {
+                    _ = Kill(pid, 15);
+                    stale.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process is gone already.
+            }
+        }
+
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(5);
+        while (stale.Any(pid => Directory.Exists($"/proc/{pid}")) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     private void RequirePortFree()
     {
         var names = spec.Devices.Select(d => (d.Address, d.Name))

@@ -85,6 +85,7 @@ public sealed partial class LabHost : IAsyncDisposable
         await WriteKnownHostsAsync(cancellationToken);
         spec.Save(paths.Spec);
         LoadStates();
+        await StopStaleSshdsAsync(cancellationToken);
         RequirePortFree();
         StartListener();
         // Before any sshd answers, so a router's SSH session always finds its vtysh sockets.

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace NetFleet.Lab.Topology;
 
 /// <summary>
@@ -11,6 +13,25 @@ public sealed record LabTopology(string Source, IReadOnlyList<TopologyRouter> Ro
 
     public TopologyRouter this[string router] =>
         Find(router) ?? throw new KeyNotFoundException($"the topology {Source} has no router '{router}'");
+
+    /// <summary>Routers whose management address is a simulated device's, located in the topology file.</summary>
+    public IReadOnlyList<string> CollisionsWith(IEnumerable<(string Name, string Address)> devices)
+    {
+        var byAddress = devices.GroupBy(d => d.Address).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+        return Routers.Where(r => byAddress.ContainsKey(r.Management))
+            .Select(r => $"{r.Where}: router {r.Name}'s management address {r.Management} is the lab's device {byAddress[r.Management]}'s; "
+                + "give the router another `management:` address or the lab fewer devices")
+            .ToList();
+    }
+
+    /// <summary>The lab daemon reads the topology as <c>lab up</c> resolved it, so a config_file edited afterwards changes nothing.</summary>
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, SavedJson));
+
+    public static LabTopology LoadSaved(string path) =>
+        JsonSerializer.Deserialize<LabTopology>(File.ReadAllText(path), SavedJson)
+        ?? throw new InvalidDataException($"{path} holds no topology");
+
+    private static readonly JsonSerializerOptions SavedJson = new() { WriteIndented = true };
 }
 
 /// <param name="Management">The loopback address (127/8) the lab's sshd answers on for this router.</param>
