@@ -221,7 +221,7 @@ internal sealed partial class ConfigChange
             var command = check.Command!;
             var scope = setup.Scope.With("output", output);
             var sent = (SendCommand)new CommandModule().Prepare(command, scope);
-            if (CommandModule.ParseOutput(command, setup.Platform, sent.Command, output) is { } records) scope = scope.With("parsed", records);
+            if (CommandModule.Parse(command, setup.Platform, sent.Command, output) is { } records) scope = scope.With("parsed", records);
             if (check.That.FirstOrDefault(c => !c.IsTrue(scope)) is { } failing)
             {
                 return RollBack($"post-check '{check.Name}' failed: {failing.Source} is false");

@@ -112,7 +112,7 @@ public static class PlaybookSchema
                         ["properties"] = new JsonObject
                         {
                             ["name"] = Described("string", "Name shown in output."),
-                            ["command"] = new JsonObject { ["description"] = "A command (string, or {command, parse, template}); its output is 'output', parsed records 'parsed'." },
+                            ["command"] = new JsonObject { ["description"] = "A command (string, or {command, parse, template}); its output is 'output', parsed records (parse: textfsm or json) 'parsed'." },
                             ["that"] = new JsonObject { ["description"] = "Conditions (Scriban expressions) the command's output must satisfy." },
                             ["tcp"] = Described("string", "host:port that must accept a TCP connection."),
                             ["snmp"] = Described("string", "An OID an SNMP v2c get on the device must answer."),

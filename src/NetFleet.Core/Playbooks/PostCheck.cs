@@ -18,7 +18,7 @@ public enum RollbackScope
 
 /// <summary>
 /// A check that runs after a configuration change and before it is confirmed; a failing one rolls the device back.
-/// Exactly one of <see cref="Command"/> (its output, as <c>output</c>, and with <c>parse: textfsm</c> its records,
+/// Exactly one of <see cref="Command"/> (its output, as <c>output</c>, and with <c>parse: textfsm</c> or <c>json</c> its records,
 /// as <c>parsed</c>, must satisfy every <see cref="That"/>), <see cref="Tcp"/> (<c>host:port</c> must accept a
 /// connection) and <see cref="SnmpOid"/> (an SNMP v2c get on the device must answer) is set.
 /// </summary>

@@ -5,7 +5,7 @@ using NetFleet.TextFsm;
 
 namespace NetFleet.Core.Playbooks.Modules;
 
-/// <param name="Parse">The output parser (<c>textfsm</c>); the records go to <c>parsed</c>.</param>
+/// <param name="Parse">The output parser (<c>textfsm</c> or <c>json</c>); the records go to <c>parsed</c>.</param>
 /// <param name="Expect">Regular expression the output must match.</param>
 /// <param name="Template">A TextFSM template given by the task; null picks one from the index by platform and command.</param>
 public sealed record CommandArgs(TemplateText Command, string? Parse, string? Expect, TextFsmTemplate? Template = null) : ModuleArgs;
@@ -17,6 +17,7 @@ public sealed record CommandArgs(TemplateText Command, string? Parse, string? Ex
 public sealed class CommandModule : Module, IDeviceModule
 {
     public const string TextFsmParser = "textfsm";
+    public const string JsonParser = "json";
 
     public override string Name => "command";
     public override string Description => "Run a command on the device (e.g. show version) and return its output.";
@@ -26,7 +27,8 @@ public sealed class CommandModule : Module, IDeviceModule
     [
         new("command", ParameterType.Template, true, "The command to send, e.g. 'show version'."),
         new("parse", ParameterType.String, false,
-            "Parse the output into records stored as 'parsed': 'textfsm' (template from the ntc-style index by platform and command, or 'template')."),
+            "Parse the output into records stored as 'parsed': 'textfsm' (template from the ntc-style index by platform and command, or 'template'), "
+            + "or 'json' (the output is JSON, e.g. 'show bgp summary json': objects become maps, arrays lists)."),
         new("template", ParameterType.String, false,
             "A TextFSM template file (beside the playbook or in its templates/ folder); implies parse: textfsm."),
         new("expect", ParameterType.String, false, "Regular expression the output must match; the task fails otherwise."),
@@ -42,10 +44,17 @@ public sealed class CommandModule : Module, IDeviceModule
         }
 
         var parse = arguments.Get<string>("parse");
-        if (parse is not null && parse != TextFsmParser)
+        if (parse is not null && parse != TextFsmParser && parse != JsonParser)
         {
             context.Diagnostics.Error(arguments.Node("parse")!.Start, DiagnosticCodes.InvalidValue,
-                $"unknown parser '{parse}'", $"the parser NetFleet knows is '{TextFsmParser}'");
+                $"unknown parser '{parse}'", $"the parsers NetFleet knows are '{TextFsmParser}' and '{JsonParser}'");
+        }
+
+        if (parse == JsonParser && arguments.Node("template") is { } jsonTemplate)
+        {
+            context.Diagnostics.Error(jsonTemplate.Start, DiagnosticCodes.InvalidValue,
+                "'template' is a TextFSM template and does not go with 'parse: json'", "drop 'template', or use 'parse: textfsm'");
+            return null;
         }
 
         TextFsmTemplate? template = null;
@@ -74,14 +83,14 @@ public sealed class CommandModule : Module, IDeviceModule
         return new SendCommand(command.Command.Render(scope), command.Parse, command.Expect);
     }
 
-    /// <summary>Adds the records the task asked for (<c>parse: textfsm</c>) as <c>parsed</c>; output the template cannot take
-    /// fails the task with the reason, like any other device answer it cannot use.</summary>
+    /// <summary>Adds the records the task asked for (<c>parse: textfsm</c> or <c>json</c>) as <c>parsed</c>; output the parser
+    /// cannot take fails the task with the reason, like any other device answer it cannot use.</summary>
     public ModuleResult Interpret(ModuleArgs args, DeviceRequest sent, string platform, string? output, ModuleResult result)
     {
         if (args is not CommandArgs { Parse: not null } command || output is null || sent is not SendCommand send) return result;
         try
         {
-            var records = ParseOutput(command, platform, send.Command, output);
+            var records = Parse(command, platform, send.Command, output);
             return result with { Data = new Dictionary<string, object?>(result.Data, StringComparer.Ordinal) { ["parsed"] = records } };
         }
         catch (CommandParseException e)
@@ -90,9 +99,15 @@ public sealed class CommandModule : Module, IDeviceModule
         }
     }
 
+    /// <summary>A command's output parsed as the task asked: TextFSM records (<see cref="ParseOutput"/>) or the JSON document
+    /// (<see cref="JsonOutput"/>); null when the task has no parser.</summary>
+    /// <exception cref="CommandParseException">The parser could not take the output.</exception>
+    public static object? Parse(CommandArgs args, string platform, string command, string output) =>
+        args.Parse == JsonParser ? JsonOutput.Parse(command, output) : ParseOutput(args, platform, command, output);
+
     /// <summary>
-    /// Parses a command's output as the task asked: records from the task's template, or from the
-    /// built-in index's template for the platform and command. Null when the task has no parser.
+    /// Parses a command's output with TextFSM: records from the task's template, or from the
+    /// built-in index's template for the platform and command. Null unless the task asked for TextFSM.
     /// </summary>
     /// <exception cref="CommandParseException">No template fits, or the template rejected the output.</exception>
     public static IReadOnlyList<IReadOnlyDictionary<string, object>>? ParseOutput(CommandArgs args, string platform,
