@@ -116,6 +116,15 @@ public static class PlaybookLoader
         if (map["post_checks"] is { } pc && reader.Sequence(pc, "a list of post-checks") is { } checks)
         {
             postChecks.AddRange(checks.Items.Select(c => PostCheck.Read(c, context)).OfType<PostCheck>());
+            // Every wait_for runs while the change is unconfirmed: together they must end before the device reverts it.
+            var waiting = postChecks.Where(c => c.WaitFor is not null).ToList();
+            if (waiting.Count > 0 && waiting.Sum(c => c.WaitFor!.Timeout.TotalMinutes) >= confirmMinutes)
+            {
+                bag.Error(waiting[^1].WaitFor!.Location, DiagnosticCodes.InvalidValue,
+                    $"the wait_for timeouts add up to {PostCheck.Describe(TimeSpan.FromTicks(waiting.Sum(c => c.WaitFor!.Timeout.Ticks)))}, as long as the confirm window "
+                    + $"({confirmMinutes} minute(s)): the device could revert the change while a check still waits",
+                    "shorten the timeouts or raise 'confirm_minutes'");
+            }
         }
 
         var tasks = new List<PlaybookTask>();

@@ -118,6 +118,7 @@ public static class PlaybookSchema
                             ["snmp"] = Described("string", "An OID an SNMP v2c get on the device must answer."),
                             ["snmp_port"] = Described("integer", "UDP port of the device's SNMP agent (default 161)."),
                             ["community"] = Described("string", "SNMP community (default public)."),
+                            ["wait_for"] = WaitForSchema(),
                         },
                     },
                 },
@@ -144,6 +145,24 @@ public static class PlaybookSchema
         var schema = ModuleSchema(ModuleCatalog.Find("snmp_poll")!);
         schema["description"] = "Sample SNMP objects on every host after the play's tasks (every, for, oids); registered as 'poll'.";
         return schema;
+    }
+
+    /// <summary>A post-check's <c>wait_for:</c>: the command module's keys plus that, timeout and interval.</summary>
+    private static JsonObject WaitForSchema()
+    {
+        var command = ModuleSchema(ModuleCatalog.Find("command")!);
+        var properties = ((JsonObject)command["anyOf"]![1]!)["properties"]!.DeepClone().AsObject();
+        properties["that"] = new JsonObject { ["description"] = "Conditions (Scriban expressions) to wait for; 'output' and 'parsed' as for a command check." };
+        properties["timeout"] = Described("string", "Give up (and roll the device back) after this long, e.g. 30s (default 30s).");
+        properties["interval"] = Described("string", "Wait this long between two tries, e.g. 2s (default 2s).");
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["description"] = "Repeat a command until its conditions hold or the timeout passes (a BGP session coming up, OSPF reaching Full).",
+            ["additionalProperties"] = false,
+            ["required"] = new JsonArray("command", "that"),
+            ["properties"] = properties,
+        };
     }
 
     /// <summary>A play's <c>capture:</c> (<see cref="CaptureBlock"/>).</summary>
