@@ -98,8 +98,10 @@ public sealed partial class JobOrchestrator
     {
         var (play, batch, phase) = gateMeasuring!.Value;
         var gate = Play.Gate!;
-        // The batch's devices: before it, those still in the job; after it, every one it ran on (failed ones too).
-        var devices = phase == Baseline ? batches[batch].Where(h => !removed.Contains(h.Name)).ToList() : runs.Select(r => r.Host).ToList();
+        // The batch's devices (before it, those still in the job; after it, every one it ran on, failed ones too), read
+        // over SNMP only when the gate has a limit on their error rate.
+        var devices = gate.MaxIfErrorRate is null ? []
+            : phase == Baseline ? batches[batch].Where(h => !removed.Contains(h.Name)).ToList() : runs.Select(r => r.Host).ToList();
         rstsAtGateStart = new Dictionary<string, (TimeSpan, long)>(captureRsts, StringComparer.Ordinal);
         log.Information("Job {JobId}: gate of play '{Play}' measuring the {Phase} of batch {Batch}", spec.JobId, Play.Name, phase, batch + 1);
         GateRunner.MeasureAsync(gate, GateRunner.Resolve(gate, spec.Inventory), devices, localModules.Token).PipeTo(Self,
