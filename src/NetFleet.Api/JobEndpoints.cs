@@ -40,7 +40,18 @@ public sealed record AuditView(DateTimeOffset At, string User, string Action, st
 /// <param name="WaitingForApproval">The job waits at an <c>approval: true</c> gate (POST .../approve lets it go on).</param>
 public sealed record JobDetail(string JobId, string Playbook, string User, string Status, DateTimeOffset Started, DateTimeOffset? Finished,
     bool Check, string? Limit, string? HaltReason, IReadOnlyList<DeviceStatusView> Devices, IReadOnlyList<BatchView> Batches,
-    IReadOnlyList<AuditView> Audit, bool WaitingForApproval);
+    IReadOnlyList<AuditView> Audit, bool WaitingForApproval)
+{
+    /// <summary>Each batch's traffic gate (a play's <c>gate:</c>), in order.</summary>
+    public IReadOnlyList<GateView> Gates { get; init; } = [];
+}
+
+/// <summary>A batch's gate: the worst probe loss and latency, the highest device error rate and the capture RST rate before and
+/// after the batch, and the verdict (null until judged) with the limits broken.</summary>
+public sealed record GateView(int Play, int Batch, GateNumbers? Before, GateNumbers? After, string? Verdict, IReadOnlyList<string> Failures,
+    IReadOnlyList<string> Notes);
+
+public sealed record GateNumbers(DateTimeOffset At, double? LossPercent, double? LatencyMs, double? IfErrorsPerSecond, double? RstPerSecond);
 
 public sealed record DiffView(string Device, string Diff);
 
@@ -144,7 +155,13 @@ internal sealed class JobEndpoints(NodeSettings settings, ActorSystem system, IR
 
         return Results.Json(new JobDetail(job.JobId, job.Playbook, job.User, job.Status, job.SubmittedAt, job.FinishedAt, details?.Check ?? false,
             details?.Limit, job.HaltReason, devices, batches, audit.Select(a => new AuditView(a.At, a.User, a.Action, a.Detail)).ToList(),
-            waitingForApproval), NetFleetApi.Json);
+            waitingForApproval)
+        {
+            Gates = (await history.GatesAsync(jobId, ct)).Select(g => new GateView(g.PlayIndex + 1, g.BatchIndex + 1,
+                g.BaselineAt is { } b ? new GateNumbers(b, g.BaselineLoss, g.BaselineLatencyMs, g.BaselineIfErrorRate, g.BaselineRstRate) : null,
+                g.MeasuredAt is { } m ? new GateNumbers(m, g.MeasuredLoss, g.MeasuredLatencyMs, g.MeasuredIfErrorRate, g.MeasuredRstRate) : null,
+                g.Verdict, g.Failures, g.Notes)).ToList(),
+        }, NetFleetApi.Json);
     }
 
     /// <summary>The worst of the device's task outcomes; before it has any, pending or (its batch started) running.</summary>

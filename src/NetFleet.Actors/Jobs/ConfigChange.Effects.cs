@@ -40,5 +40,9 @@ internal sealed partial class ConfigChange
         string? RequestedStrategy,
         VariableScope Scope,
         Func<IReadOnlyList<string>, string, IReadOnlyList<string>> Pending,
-        Func<bool> Stopping);
+        Func<bool> Stopping)
+    {
+        /// <summary>Times wait_for checks; tests give their own.</summary>
+        public TimeProvider Clock { get; init; } = TimeProvider.System;
+    }
 }

@@ -28,6 +28,8 @@ internal sealed partial class ConfigChange
         ReadAfter,
         Restore,
         Retry,
+        /// <summary>A wait_for check's condition did not hold yet: its command runs again after the interval.</summary>
+        WaitFor,
     }
 
     /// <summary>A change cut short by a drop or a timeout is rolled back and tried again this many times in all.</summary>
@@ -142,7 +144,7 @@ internal sealed partial class ConfigChange
             case Awaiting.ReadAfter when applied is not null:
                 // The change went in; only the audit read failed. The task changed the device all the same.
                 return FinishApplied(null);
-            case Awaiting.Nothing or Awaiting.LocalCheck or Awaiting.Retry:
+            case Awaiting.Nothing or Awaiting.LocalCheck or Awaiting.Retry or Awaiting.WaitFor:
                 awaiting = was;
                 return [];
             default:
@@ -164,6 +166,7 @@ internal sealed partial class ConfigChange
     /// <summary>The delay asked for by <see cref="RetryAfter"/> is over: the restore, or the change itself, is tried again.</summary>
     public IReadOnlyList<Effect> Retry()
     {
+        if (awaiting == Awaiting.WaitFor) return SendCheckCommand(setup.PostChecks[checkIndex]);
         if (awaiting != Awaiting.Retry) return [];
         awaiting = Awaiting.Nothing;
         if (failure is not null) return Restore();
@@ -201,38 +204,10 @@ internal sealed partial class ConfigChange
         checkIndex = index;
         if (index >= setup.PostChecks.Count) return Await(Awaiting.Confirm, new Send(new ConfirmConfig(transaction!, setup.Request.Save, strategy)));
         var check = setup.PostChecks[index];
-        try
-        {
-            return check.Command is { } command
-                ? Await(Awaiting.PostCheck, new Send(new CommandModule().Prepare(command, setup.Scope)))
-                : Await(Awaiting.LocalCheck, new RunCheck(index, check));
-        }
-        catch (Exception e)
-        {
-            return RollBack($"post-check '{check.Name}' failed: {e.Message}");
-        }
-    }
-
-    private IReadOnlyList<Effect> CheckOutput(string output)
-    {
-        var check = setup.PostChecks[checkIndex];
-        try
-        {
-            var command = check.Command!;
-            var scope = setup.Scope.With("output", output);
-            var sent = (SendCommand)new CommandModule().Prepare(command, scope);
-            if (CommandModule.Parse(command, setup.Platform, sent.Command, output) is { } records) scope = scope.With("parsed", records);
-            if (check.That.FirstOrDefault(c => !c.IsTrue(scope)) is { } failing)
-            {
-                return RollBack($"post-check '{check.Name}' failed: {failing.Source} is false");
-            }
-        }
-        catch (Exception e)
-        {
-            return RollBack($"post-check '{check.Name}' failed: {e.Message}");
-        }
-
-        return NextCheck(checkIndex + 1);
+        if (check.Command is null) return Await(Awaiting.LocalCheck, new RunCheck(index, check));
+        waitAttempts = 0;
+        waitStarted = setup.Clock.GetTimestamp();
+        return SendCheckCommand(check);
     }
 
     /// <summary>Takes the change back: the device is restored to the backup read before the change, and read back to verify
@@ -303,6 +278,7 @@ internal sealed partial class ConfigChange
         if (strategy is { } used) data["transaction"] = used;
         var diff = applied is null ? null : applied.Diff ?? PlannedDiff();
         if (diff is not null) data["diff"] = diff;
+        if (waits.Count > 0) data["post_checks"] = waits.ToList();
         return [new Finish(ModuleResult.Fail(message, data), TaskOutcome.Failed, null, diff)];
     }
 
@@ -318,6 +294,15 @@ internal sealed partial class ConfigChange
             {
                 Message = $"applied under {Describe(used)}",
                 Data = new Dictionary<string, object?>(result.Data, StringComparer.Ordinal) { ["transaction"] = used },
+            };
+        }
+
+        if (waits.Count > 0)
+        {
+            result = result with
+            {
+                Message = string.Join("; ", new[] { result.Message }.Concat(waits.Select(WaitSummary)).Where(m => !string.IsNullOrEmpty(m))),
+                Data = new Dictionary<string, object?>(result.Data, StringComparer.Ordinal) { ["post_checks"] = waits.ToList() },
             };
         }
 

@@ -165,6 +165,16 @@ public static class JobJournal
         double BytesPerSecond, long Syn, long Rst, long KernelDropped, long OtherDropped, IReadOnlyList<string> Files,
         JsonElement? Summary) : IEvent;
 
+    /// <summary>A play's <c>gate:</c> measured the traffic: before a batch's changes (<paramref name="Phase"/> baseline) or after
+    /// them (after).</summary>
+    public sealed record GateMeasured(string JobId, DateTimeOffset At, int PlayIndex, int BatchIndex, string Phase,
+        GateMeasurement Measurement) : IEvent;
+
+    /// <summary>A gate compared the traffic after a batch with its limits and its baseline; a failed one halts the job and
+    /// rolls the batch back.</summary>
+    public sealed record GateJudged(string JobId, DateTimeOffset At, int PlayIndex, int BatchIndex, bool Passed,
+        IReadOnlyList<string> Failures, IReadOnlyList<string> Notes) : IEvent;
+
     /// <summary>Someone cancelled the job: no new tasks start; running ones finish, then <see cref="JobFinished"/> (cancelled).</summary>
     public sealed record JobCancelled(string JobId, DateTimeOffset At, string User) : IEvent;
 
@@ -185,7 +195,9 @@ public static class JobJournal
         IReadOnlyList<DeviceConfirmed>? Confirmed = null,
         IReadOnlyList<DeviceRolledBack>? RolledBack = null,
         IReadOnlyList<BatchApproved>? Approved = null,
-        string? CancelledBy = null);
+        string? CancelledBy = null,
+        IReadOnlyList<GateMeasured>? Gates = null,
+        IReadOnlyList<GateJudged>? GateVerdicts = null);
 
     /// <summary>The recovered state of one job; <see cref="Apply"/> is the one place events change it.</summary>
     public sealed class State
@@ -208,6 +220,11 @@ public static class JobJournal
         public List<DeviceConfirmed> Confirmed { get; } = [];
         public List<DeviceRolledBack> RolledBack { get; } = [];
         public List<BatchApproved> Approved { get; } = [];
+
+        /// <summary>Gate measurements by play, batch and phase (baseline, after), and verdicts by play and batch: a resumed
+        /// job neither measures a baseline again once its batch began nor judges a batch twice.</summary>
+        public Dictionary<(int Play, int Batch, string Phase), GateMeasured> GateMeasurements { get; } = [];
+        public Dictionary<(int Play, int Batch), GateJudged> GateVerdicts { get; } = [];
 
         /// <summary>Per device, the backup from before the job's first confirmed change that has not been rolled back
         /// since: what <c>rollback</c> restores.</summary>
@@ -264,6 +281,12 @@ public static class JobJournal
                 case JobCancelled cancelled:
                     CancelledBy ??= cancelled.User;
                     break;
+                case GateMeasured measured:
+                    GateMeasurements[(measured.PlayIndex, measured.BatchIndex, measured.Phase)] = measured;
+                    break;
+                case GateJudged judged:
+                    GateVerdicts[(judged.PlayIndex, judged.BatchIndex)] = judged;
+                    break;
                 case JobFinished ended:
                     Ended = ended;
                     break;
@@ -273,7 +296,8 @@ public static class JobJournal
         public Snapshot ToSnapshot() => new(Submitted, [.. batchEvents], [.. InFlight.Values],
             [.. ConfigsBefore.Select(c => new ConfigRead(Submitted?.JobId ?? "", DateTimeOffset.MinValue, c.Key.Device, c.Key.PlayIndex,
                 c.Key.TaskIndex, c.Key.ItemIndex, c.Value))],
-            [.. Finished.Values], Ended, Resumes, [.. Changes], [.. Confirmed], [.. RolledBack], [.. Approved], CancelledBy);
+            [.. Finished.Values], Ended, Resumes, [.. Changes], [.. Confirmed], [.. RolledBack], [.. Approved], CancelledBy,
+            [.. GateMeasurements.Values], [.. GateVerdicts.Values]);
 
         public static State From(Snapshot snapshot)
         {
@@ -289,6 +313,8 @@ public static class JobJournal
             state.Confirmed.AddRange(snapshot.Confirmed ?? []);
             state.RolledBack.AddRange(snapshot.RolledBack ?? []);
             state.Approved.AddRange(snapshot.Approved ?? []);
+            foreach (var g in snapshot.Gates ?? []) state.Apply(g);
+            foreach (var v in snapshot.GateVerdicts ?? []) state.Apply(v);
             return state;
         }
     }

@@ -34,6 +34,8 @@ public sealed class JobJournalSerializer : SerializerWithStringManifest
         ["batch-approved.v1"] = typeof(BatchApproved),
         ["job-approved.v1"] = typeof(JobApprovals.JobApproved),
         ["capture-finished.v1"] = typeof(CaptureFinished),
+        ["gate-measured.v1"] = typeof(GateMeasured),
+        ["gate-judged.v1"] = typeof(GateJudged),
         ["job-snapshot.v1"] = typeof(Snapshot),
     };
 

@@ -106,7 +106,7 @@ public sealed partial class JobOrchestrator
             return;
         }
 
-        if (StartCapturesBeforeBatch()) return;
+        if (StartCapturesBeforeBatch() || MeasureBaselineFirst()) return;
 
         var batch = batches[batchIndex].Where(h => !removed.Contains(h.Name)).ToList();
         var batchStarted = new BatchStarted(spec.JobId, DateTimeOffset.UtcNow, playIndex, batchIndex, batches.Count, batch.Select(h => h.Name).ToList());
@@ -155,7 +155,7 @@ public sealed partial class JobOrchestrator
             return;
         }
 
-        if (runs.All(r => r.Done) && !StopCapturesAfterBatch()) NextBatch();
+        if (runs.All(r => r.Done) && !JudgeGateAfterBatch() && !StopCapturesAfterBatch()) NextBatch();
     }
 
     /// <summary>On a halt with <c>rollback: batch</c> or <c>job</c>, the confirmed changes of the failed batch (or of the
@@ -164,7 +164,7 @@ public sealed partial class JobOrchestrator
     {
         if (haltRollbackStarted || haltReason is null || playIndex < 0 || playIndex >= spec.Playbook.Plays.Count) return false;
         haltRollbackStarted = true;
-        var scope = Play.Rollback;
+        var scope = HaltScope;
         var batch = runs.Select(r => r.Host.Name).ToHashSet(StringComparer.Ordinal);
         var targets = journal.StandingChanges()
             .Where(c => scope == RollbackScope.Job || (scope == RollbackScope.Batch ? batch.Contains(c.Device) : failedHosts.Contains(c.Device)))

@@ -45,7 +45,9 @@ public sealed partial class JobOrchestrator
         });
         Command<JobCaptureWindow.WindowProgress>(progress =>
         {
-            if (Sender.Equals(captureWindow)) Emit(JobCaptureWindow.ToProgressEvent(spec.JobId, playIndex, captureBatch, progress));
+            if (!Sender.Equals(captureWindow)) return;
+            NoteCaptureProgress(progress);
+            Emit(JobCaptureWindow.ToProgressEvent(spec.JobId, playIndex, captureBatch, progress));
         });
         Command<JobCaptureWindow.WindowRefused>(refused =>
         {

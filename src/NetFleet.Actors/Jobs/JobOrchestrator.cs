@@ -26,7 +26,7 @@ namespace NetFleet.Actors.Jobs;
 /// one that was in flight is reconciled — its configuration is re-read and applied only if the lines are missing.</para>
 /// <para>The actor is split by concern: this file holds the job's start and end and the journal; plays, batches, approvals
 /// and halts are in <c>JobOrchestrator.Batches.cs</c>; each host's steps and the device requests (with forks) in
-/// <c>JobOrchestrator.Steps.cs</c>; a play's captures in <c>JobOrchestrator.Captures.cs</c>. A configuration change is
+/// <c>JobOrchestrator.Steps.cs</c>; a play's captures in <c>JobOrchestrator.Captures.cs</c>; its gate in <c>JobOrchestrator.Gates.cs</c>. A configuration change is
 /// driven by a <see cref="ConfigChange"/> per step, a plain state machine.</para>
 /// </summary>
 public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimers
@@ -123,6 +123,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
             FinishIfIdle();
         });
         CaptureCommands();
+        GateCommands();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

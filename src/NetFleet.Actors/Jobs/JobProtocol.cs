@@ -33,6 +33,12 @@ public static class JobProtocol
     /// <summary>A step's <see cref="ConfigChange"/> asked to try its restore, or the change, again now.</summary>
     internal sealed record RetryChange(long StepId);
 
+    /// <summary>A gate's settle time after a batch is over: measure now.</summary>
+    internal sealed record GateSettled(int Play, int Batch);
+
+    /// <summary>A gate measurement ended (<paramref name="Error"/> says why there is none).</summary>
+    internal sealed record GateMeasuredHere(int Play, int Batch, string Phase, GateMeasurement? Measurement, string? Error);
+
     /// <summary>The pause between batches is over.</summary>
     internal sealed record ResumeBatches;
 

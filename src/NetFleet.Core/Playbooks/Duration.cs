@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NetFleet.Core.Diagnostics;
+using NetFleet.Core.Yaml;
 
 namespace NetFleet.Core.Playbooks;
 
@@ -29,6 +31,16 @@ public static partial class Duration
             };
         }
         return duration > TimeSpan.Zero;
+    }
+
+    /// <summary>A duration value of a playbook key; a wrong one is reported at its place.</summary>
+    internal static TimeSpan? Read(YNode node, YamlReader reader)
+    {
+        if (reader.String(node, "a duration such as 30s or 2m") is not { } text) return null;
+        if (TryParse(text.Value, out var duration)) return duration;
+        reader.Diagnostics.Error(text.Start, DiagnosticCodes.BadDuration, $"'{text.Value}' is not a duration",
+            "write e.g. 500ms, 30s, 2m, 1h30m or a number of seconds");
+        return null;
     }
 
     [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)")]

@@ -44,6 +44,9 @@ public sealed record Play(
 
     /// <summary>Packet captures on sensor nodes around the play's tasks (or around each batch), summarised in the job history.</summary>
     public CaptureBlock? Capture { get; init; }
+
+    /// <summary>Traffic measured before and after each batch; a batch that makes it worse is rolled back and the job halts.</summary>
+    public Gate? Gate { get; init; }
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ public static class PlaybookLoader
     private const string PollModule = "snmp_poll";
 
     public static readonly IReadOnlyList<string> PlayKeys = ["name", "hosts", "vars", "serial", "max_fail_percentage", "any_errors_fatal", "tasks", "poll",
-        "post_checks", "confirm_minutes", "rollback", "pause_between_batches", "approval", "capture", "transaction"];
+        "post_checks", "confirm_minutes", "rollback", "pause_between_batches", "approval", "capture", "transaction", "gate"];
     public static readonly IReadOnlyList<string> TaskKeys = ["name", "register", "when", "loop", "ignore_errors", "timeout", "vars"];
 
     public static PlaybookLoadResult Load(string path)
@@ -112,10 +112,20 @@ public static class PlaybookLoader
         }
         var approval = map["approval"] is { } ap && (reader.Bool(ap) ?? false);
         var capture = map["capture"] is { } cap ? CaptureBlock.Read(cap, context) : null;
+        var gate = map["gate"] is { } g ? Gate.Read(g, context, playCaptures: map["capture"] is not null) : null;
         var postChecks = new List<PostCheck>();
         if (map["post_checks"] is { } pc && reader.Sequence(pc, "a list of post-checks") is { } checks)
         {
             postChecks.AddRange(checks.Items.Select(c => PostCheck.Read(c, context)).OfType<PostCheck>());
+            // Every wait_for runs while the change is unconfirmed: together they must end before the device reverts it.
+            var waiting = postChecks.Where(c => c.WaitFor is not null).ToList();
+            if (waiting.Count > 0 && waiting.Sum(c => c.WaitFor!.Timeout.TotalMinutes) >= confirmMinutes)
+            {
+                bag.Error(waiting[^1].WaitFor!.Location, DiagnosticCodes.InvalidValue,
+                    $"the wait_for timeouts add up to {PostCheck.Describe(TimeSpan.FromTicks(waiting.Sum(c => c.WaitFor!.Timeout.Ticks)))}, as long as the confirm window "
+                    + $"({confirmMinutes} minute(s)): the device could revert the change while a check still waits",
+                    "shorten the timeouts or raise 'confirm_minutes'");
+            }
         }
 
         var tasks = new List<PlaybookTask>();
@@ -148,7 +158,7 @@ public static class PlaybookLoader
             : new Play(name ?? hostsNode!.Value, hosts, vars, serial, maxFail, anyErrorsFatal, tasks, map.Start)
             {
                 HostsNode = hostsNode, ConfirmMinutes = confirmMinutes, Rollback = rollback, Transaction = transaction, PauseBetweenBatches = pause,
-                Approval = approval, PostChecks = postChecks, Capture = capture,
+                Approval = approval, PostChecks = postChecks, Capture = capture, Gate = gate,
             };
     }
 

@@ -101,6 +101,7 @@ public static class PlaybookSchema
                 ["approval"] = Described("boolean", "Wait before each batch after the first until 'netfleet jobs approve ID'."),
                 ["poll"] = PollSchema(),
                 ["capture"] = CaptureSchema(),
+                ["gate"] = GateSchema(),
                 ["post_checks"] = new JsonObject
                 {
                     ["description"] = "Checks after every configuration change, before it is confirmed; a failure rolls the device back.",
@@ -118,6 +119,7 @@ public static class PlaybookSchema
                             ["snmp"] = Described("string", "An OID an SNMP v2c get on the device must answer."),
                             ["snmp_port"] = Described("integer", "UDP port of the device's SNMP agent (default 161)."),
                             ["community"] = Described("string", "SNMP community (default public)."),
+                            ["wait_for"] = WaitForSchema(),
                         },
                     },
                 },
@@ -144,6 +146,76 @@ public static class PlaybookSchema
         var schema = ModuleSchema(ModuleCatalog.Find("snmp_poll")!);
         schema["description"] = "Sample SNMP objects on every host after the play's tasks (every, for, oids); registered as 'poll'.";
         return schema;
+    }
+
+    /// <summary>A play's <c>gate:</c> (<see cref="Gate"/>).</summary>
+    private static JsonObject GateSchema()
+    {
+        var percent = new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "number", ["minimum"] = 0, ["maximum"] = 100 },
+            new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]+(\\.[0-9]+)? *%?$" }) };
+        var rate = new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "number", ["minimum"] = 0 },
+            new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]+(\\.[0-9]+)? */[sm]$" }) };
+        JsonNode With(JsonNode schema, string description)
+        {
+            var copy = schema.DeepClone();
+            copy["description"] = description;
+            return copy;
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["description"] = "Traffic measured before and after each batch; a batch that makes it worse is rolled back and the job halts.",
+            ["additionalProperties"] = false,
+            ["properties"] = new JsonObject
+            {
+                ["probes"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["items"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["additionalProperties"] = false,
+                        ["required"] = new JsonArray("to"),
+                        ["properties"] = new JsonObject
+                        {
+                            ["from"] = Described("string", "Inventory host the probe is sent from (inside its 'netns' when it has one); default: NetFleet's node."),
+                            ["to"] = Described("string", "HOST for icmp, HOST:PORT for tcp and udp."),
+                            ["kind"] = new JsonObject { ["enum"] = new JsonArray("icmp", "tcp", "udp"), ["description"] = "Probe kind (default icmp)." },
+                            ["count"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "Probes per measurement (default 10)." },
+                            ["interval"] = Described("string", "Between two probes (default 100ms)."),
+                            ["timeout"] = Described("string", "How long each probe waits (default 1s)."),
+                        },
+                    },
+                },
+                ["max_loss"] = With(percent, "Highest probe loss after the batch, e.g. 5%."),
+                ["max_loss_increase"] = With(percent, "Highest rise in probe loss against the baseline, e.g. 2%."),
+                ["max_latency"] = Described("string", "Highest average probe latency after the batch, e.g. 50ms."),
+                ["max_latency_increase"] = Described("string", "Highest rise in average probe latency against the baseline, e.g. 20ms."),
+                ["max_if_error_rate"] = With(rate, "Highest SNMP interface errors+discards per second on any device of the batch, e.g. 1/s."),
+                ["max_rst_rate"] = With(rate, "Highest TCP RST rate seen by the play's capture, e.g. 10/s."),
+                ["settle"] = Described("string", "Wait this long after the batch before measuring (default 0)."),
+                ["window"] = Described("string", "Shortest measurement; counters are compared across it (default 2s)."),
+            },
+        };
+    }
+
+    /// <summary>A post-check's <c>wait_for:</c>: the command module's keys plus that, timeout and interval.</summary>
+    private static JsonObject WaitForSchema()
+    {
+        var command = ModuleSchema(ModuleCatalog.Find("command")!);
+        var properties = ((JsonObject)command["anyOf"]![1]!)["properties"]!.DeepClone().AsObject();
+        properties["that"] = new JsonObject { ["description"] = "Conditions (Scriban expressions) to wait for; 'output' and 'parsed' as for a command check." };
+        properties["timeout"] = Described("string", "Give up (and roll the device back) after this long, e.g. 30s (default 30s).");
+        properties["interval"] = Described("string", "Wait this long between two tries, e.g. 2s (default 2s).");
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["description"] = "Repeat a command until its conditions hold or the timeout passes (a BGP session coming up, OSPF reaching Full).",
+            ["additionalProperties"] = false,
+            ["required"] = new JsonArray("command", "that"),
+            ["properties"] = properties,
+        };
     }
 
     /// <summary>A play's <c>capture:</c> (<see cref="CaptureBlock"/>).</summary>

@@ -41,6 +41,13 @@ public static class PlaybookValidator
                 var at = play.HostsNode?.LocationOf(0, problem.Offset) ?? play.Location;
                 bag.Add(problem.ToDiagnostic(at));
             }
+            foreach (var probe in play.Gate?.Probes ?? [])
+            {
+                if (probe.From is { } from && inventory.Inventory.FindHost(from) is null)
+                    bag.Error(probe.Location, DiagnosticCodes.UnknownHostOrGroup, $"gate probe from '{from}': no such host in the inventory",
+                        DidYouMean.Hint(from, inventory.Inventory.Hosts.Select(h => h.Name).ToList()) ?? "name an inventory host, or leave 'from' out to probe from NetFleet's node");
+            }
+
             if (hosts.Count == 0 && !problems.Any(p => p.Severity == Severity.Error))
                 bag.Warning(play.HostsNode?.Start ?? play.Location, DiagnosticCodes.NoHostsMatched,
                     $"play '{play.Name}' matches no hosts");

@@ -97,3 +97,28 @@ public sealed record BatchRow(string JobId, int PlayIndex, int BatchIndex, DateT
 
 /// <summary>Who did what to a job: <c>submit</c>, <c>cancel</c>, <c>approve</c>, <c>rollback</c>.</summary>
 public sealed record AuditRow(string JobId, DateTimeOffset At, string User, string Action, string? Detail);
+
+/// <summary>A play's gate around one batch: the baseline before it, the measurement after it (the worst probe's loss and
+/// latency, the highest device error rate, the capture RST rate; each null when not measured) and the verdict.</summary>
+/// <param name="Verdict">passed or failed; null while the batch runs (or when the job stopped before judging it).</param>
+/// <param name="BaselineJson">The whole baseline (every probe and device) as JSON, as is <paramref name="MeasuredJson"/>.</param>
+public sealed record GateRow(
+    string JobId,
+    int PlayIndex,
+    int BatchIndex,
+    DateTimeOffset? BaselineAt,
+    double? BaselineLoss,
+    double? BaselineLatencyMs,
+    double? BaselineIfErrorRate,
+    double? BaselineRstRate,
+    string? BaselineJson,
+    DateTimeOffset? MeasuredAt,
+    double? MeasuredLoss,
+    double? MeasuredLatencyMs,
+    double? MeasuredIfErrorRate,
+    double? MeasuredRstRate,
+    string? MeasuredJson,
+    string? Verdict,
+    IReadOnlyList<string> Failures,
+    IReadOnlyList<string> Notes,
+    DateTimeOffset? JudgedAt);

@@ -6,11 +6,11 @@ using Npgsql;
 namespace NetFleet.Node.History;
 
 /// <summary>
-/// The job history's tables (jobs, per-device task results, configuration changes, captures, the projection's offset) and
+/// The job history's tables (jobs, per-device task results, configuration changes, captures, gates, the projection's offset) and
 /// their queries, in plain ADO.NET SQL that SQLite and PostgreSQL both accept. The tables are created on first
 /// use. Times are Unix milliseconds, so both databases compare and index them the same way.
 /// </summary>
-public sealed class HistoryStore(JobStore store)
+public sealed partial class HistoryStore(JobStore store)
 {
     private const string ProjectionName = "history";
 
@@ -86,7 +86,7 @@ public sealed class HistoryStore(JobStore store)
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", ct);
         }
 
-        foreach (var statement in Schema) await ExecuteAsync(connection, null, statement, ct);
+        foreach (var statement in Schema.Concat(GateSchema)) await ExecuteAsync(connection, null, statement, ct);
     }
 
     public async Task<long> OffsetAsync(CancellationToken ct = default)
@@ -162,6 +162,8 @@ public sealed class HistoryStore(JobStore store)
             ("packets", cf.Packets), ("bytes", cf.Bytes), ("pps", cf.PacketsPerSecond), ("bps", cf.BytesPerSecond), ("syn", cf.Syn),
             ("rst", cf.Rst), ("kernel", cf.KernelDropped), ("other", cf.OtherDropped), ("files", string.Join('\n', cf.Files)),
             ("summary", cf.Summary?.GetRawText())),
+        JobJournal.GateMeasured g => GateMeasuredAsync(c, tx, g, ct),
+        JobJournal.GateJudged j => GateJudgedAsync(c, tx, j, ct),
         JobJournal.JobFinished f => ExecuteAsync(c, tx, """
             UPDATE nf_jobs SET status = @status, finished_at = @at, ok = @ok, changed = @changed, failed = @failed,
               unreachable = @unreachable, skipped = @skipped, halt_reason = @halt WHERE job_id = @id

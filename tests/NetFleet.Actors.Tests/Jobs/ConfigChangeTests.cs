@@ -20,11 +20,24 @@ public sealed class ConfigChangeTests
     private static readonly JobJournal.StepKey Key = new("r1", 0, 0, 0);
 
     private bool stopping;
+    private readonly ManualClock clock = new();
 
     private ConfigChange Change(IReadOnlyList<PostCheck>? checks = null, string? strategy = null) => new(
         new ConfigChange.Setup("job1", Key, "ntp", "cisco_ios", new ApplyConfig(Lines, false), 5, checks ?? [], strategy,
-            VariableScope.Empty, ConfigText.IndentedPending, () => stopping),
+            VariableScope.Empty, ConfigText.IndentedPending, () => stopping) { Clock = clock },
         Serilog.Core.Logger.None);
+
+    /// <summary>Time that moves only when a test says so.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long ticks;
+
+        public void Advance(TimeSpan by) => ticks += by.Ticks;
+
+        public override long GetTimestamp() => ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    }
 
     private static DeviceRequestCompleted Done(string? output, bool changed = false, string? strategy = null) =>
         new("r1", 1, output, changed, null, TimeSpan.Zero, TimeSpan.Zero) { Strategy = strategy };
@@ -38,6 +51,11 @@ public sealed class ConfigChangeTests
 
     private static PostCheck CommandCheck(string that) => new("ntp peers", new CommandArgs(Text("show ntp associations"), null, null),
         [TemplateExpression.Parse(that, out _)!], null, null, null, null, new SourceLocation("play.yaml", 1, 1));
+
+    private static PostCheck WaitForCheck(string that, TimeSpan timeout, TimeSpan interval) => CommandCheck(that) with
+    {
+        Name = "peer up", WaitFor = new WaitPolicy(timeout, interval, new SourceLocation("play.yaml", 3, 7)),
+    };
 
     private static TemplateText Text(string source) => TemplateText.Parse(source, out _);
 
@@ -224,5 +242,65 @@ public sealed class ConfigChangeTests
         Assert.Empty(change.Completed(Done(Before)));
         Assert.Empty(change.Retry());
         Assert.Empty(change.CheckDone(0, null));
+    }
+
+    [Fact]
+    public void A_wait_for_check_repeats_its_command_until_the_condition_holds_and_reports_the_attempts()
+    {
+        var change = Change([WaitForCheck("output | string.contains 'Established'", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2))]);
+        change.Start();
+        change.Completed(Done(Before));
+        Assert.IsType<SendCommand>(Sent(change.Completed(Done(null, changed: true, strategy: "replace"))));
+
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(0.5));
+            var waiting = change.Completed(Done("198.18.0.2 Active"));
+            Assert.Empty(waiting.OfType<ConfigChange.Send>());
+            Assert.Equal(TimeSpan.FromSeconds(2), Single<ConfigChange.RetryAfter>(waiting).Delay);
+            clock.Advance(TimeSpan.FromSeconds(2));
+            Assert.Equal("show ntp associations", Assert.IsType<SendCommand>(Sent(change.Retry())).Command);
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(0.5));
+        Assert.IsType<ConfirmConfig>(Sent(change.Completed(Done("198.18.0.2 Established"))));
+        change.Completed(Done(null, changed: true, strategy: "replace"));
+        var finish = Single<ConfigChange.Finish>(change.Completed(Done(After)));
+        Assert.Equal(TaskOutcome.Changed, finish.Outcome);
+        var report = Assert.IsType<Dictionary<string, object?>>(Assert.Single(Assert.IsType<List<object?>>(finish.Result.Data["post_checks"])));
+        Assert.Equal(("peer up", 3, 5.5, true), (report["name"], report["attempts"], report["seconds"], report["passed"]));
+        Assert.Contains("wait_for 'peer up' held on attempt 3 after 5.5 s", finish.Result.Message);
+    }
+
+    [Fact]
+    public void A_wait_for_check_that_never_holds_times_out_and_rolls_back_quoting_the_last_output()
+    {
+        var change = Change([WaitForCheck("output | string.contains 'Established'", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2))]);
+        change.Start();
+        change.Completed(Done(Before));
+        change.Completed(Done(null, changed: true, strategy: "replace"));
+
+        var attempts = 1;
+        IReadOnlyList<ConfigChange.Effect> effects;
+        while (true)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            effects = change.Completed(Done($"198.18.0.2 Connect (try {attempts})"));
+            if (effects.OfType<ConfigChange.RetryAfter>().Any() is false) break;
+            clock.Advance(TimeSpan.FromSeconds(2));
+            change.Retry();
+            attempts++;
+        }
+
+        // Tries start at 0, 3, 6 and 9 s (each answered a second later); a fifth would start at 12 s, past the 10 s timeout.
+        Assert.Equal(4, attempts);
+        Assert.Equal(Before, Assert.IsType<RestoreConfig>(Sent(effects)).Backup);
+        var finish = Single<ConfigChange.Finish>(change.Completed(Done(Before)));
+        Assert.Equal(TaskOutcome.Failed, finish.Outcome);
+        Assert.Contains("post-check 'peer up' failed: still output | string.contains 'Established' is false after 4 attempt(s) in 10s "
+            + "(timeout 10s); last output:\n198.18.0.2 Connect (try 4)", finish.Result.Message);
+        Assert.Contains("rolled back to the backup (verified", finish.Result.Message);
+        var report = Assert.IsType<Dictionary<string, object?>>(Assert.Single(Assert.IsType<List<object?>>(finish.Result.Data["post_checks"])));
+        Assert.Equal((4, false), (report["attempts"], report["passed"]));
     }
 }

@@ -7,7 +7,7 @@ namespace NetFleet.Cli.Commands;
 
 internal sealed record JobsShowOptions(string Id, string Output, string? Store, bool Captures);
 
-/// <summary><c>netfleet jobs show ID</c>: one job, its results per device, its captures and its audit trail.</summary>
+/// <summary><c>netfleet jobs show ID</c>: one job, its results per device, its gates, its captures and its audit trail.</summary>
 internal sealed class JobsShowHandler
 {
     private static readonly string[] TaskFields =
@@ -70,6 +70,7 @@ internal sealed class JobsShowHandler
         JobsListHandler.Table([job], wide).WriteToOutput();
         Console.WriteLine();
         ResultsTable(tasks, wide, wholeDetail: !Consoles.OutputIsTerminal).WriteToOutput();
+        PrintGates(await node.History.GatesAsync(job.JobId, ct));
         PrintCaptures(captureRows);
         if (await node.History.AuditAsync(job.JobId, ct) is { Count: > 0 } audit)
         {
@@ -116,6 +117,26 @@ internal sealed class JobsShowHandler
         c.KernelDropped, c.OtherDropped, string.Join(' ', c.Files),
         c.SummaryJson is { } json ? System.Text.Json.JsonDocument.Parse(json).RootElement.Clone() : null,
     ];
+
+    /// <summary>Each batch's gate: the baseline before it, the measurement after it and the verdict with the limits broken.</summary>
+    private static void PrintGates(IReadOnlyList<GateRow> rows)
+    {
+        if (rows.Count == 0) return;
+        Console.WriteLine();
+        var table = new TextTable(new("play", AlignRight: true), new("batch", AlignRight: true), new("measured"), new("loss %", AlignRight: true),
+            new("latency ms", AlignRight: true), new("if errors/s", AlignRight: true), new("rst/s", AlignRight: true), new("verdict", Wraps: true));
+        static string Value(double? v) => v is { } x ? x.ToString("0.###", CultureInfo.InvariantCulture) : "-";
+        foreach (var g in rows)
+        {
+            var (play, batch) = (Cells.Number(g.PlayIndex + 1), Cells.Number(g.BatchIndex + 1));
+            table.Add(play, batch, "before", Value(g.BaselineLoss), Value(g.BaselineLatencyMs), Value(g.BaselineIfErrorRate), Value(g.BaselineRstRate), "");
+            var reasons = g.Failures.Concat(g.Notes).ToList();
+            var verdict = g.Verdict is null ? "not judged" : g.Verdict + (reasons.Count > 0 ? ": " + string.Join("; ", reasons) : "");
+            table.Add(play, batch, "after", Value(g.MeasuredLoss), Value(g.MeasuredLatencyMs), Value(g.MeasuredIfErrorRate), Value(g.MeasuredRstRate), verdict);
+        }
+
+        table.WriteToOutput();
+    }
 
     /// <summary>Each capture with its whole summary, as <c>capture show</c> and <c>pcap summarize</c> print one.</summary>
     private static void PrintCaptures(IReadOnlyList<CaptureRow> rows)
