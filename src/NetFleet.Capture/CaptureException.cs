@@ -4,6 +4,9 @@ public enum CaptureErrorKind
 {
     InvalidOptions,
     UnknownInterface,
+
+    /// <summary>The capture's network namespace does not exist.</summary>
+    UnknownNamespace,
     NotPermitted,
     BadFilter,
     DeviceFailed,

@@ -10,6 +10,31 @@ public sealed record CaptureOptions
 
     public required string Interface { get; init; }
 
+    /// <summary>The network namespace (a name under /run/netns) the interface is in, e.g. a lab router's; null for
+    /// the process's own. The capture opens the interface from inside it (<see cref="NetworkNamespace"/>).</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>How the interface is named where a single name is needed (sensor allow-lists, results, the job
+    /// history): <c>NETNS/INTERFACE</c> inside a namespace, else the interface alone. Neither part can hold a '/'.</summary>
+    public string QualifiedInterface => Namespace is null ? Interface : $"{Namespace}/{Interface}";
+
+    /// <summary>Splits <c>NETNS/INTERFACE</c> (or a plain interface name) into its parts; null with
+    /// <paramref name="error"/> set when it is neither.</summary>
+    public static (string? Namespace, string Interface)? ParseQualifiedInterface(string text, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var (netns, name) = slash < 0 ? (null, text) : (text[..slash], text[(slash + 1)..]);
+        error = (netns is null ? null : NetworkNamespace.Problem(netns)) ?? InterfaceProblem(name);
+        return error is null ? (netns, name) : null;
+    }
+
+    private static string? InterfaceProblem(string name) =>
+        string.IsNullOrWhiteSpace(name) ? "no interface given"
+        : name is "." or ".." || name.IndexOfAny(['/', '\0']) >= 0 || name.Any(char.IsWhiteSpace)
+            ? $"'{name}' is not an interface name (no '/' or spaces; NETNS/INTERFACE names one in a network namespace)"
+        : null;
+
     /// <summary>A BPF filter in tcpdump syntax; null or empty captures everything.</summary>
     public string? Filter { get; init; }
 
@@ -52,9 +77,14 @@ public sealed record CaptureOptions
     internal IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Interface))
+        if (InterfaceProblem(Interface) is { } badInterface)
         {
-            problems.Add("no interface given");
+            problems.Add(badInterface);
+        }
+
+        if (Namespace is not null && NetworkNamespace.Problem(Namespace) is { } badNamespace)
+        {
+            problems.Add(badNamespace);
         }
 
         if (SnapLength is < 64 or > 262_144)

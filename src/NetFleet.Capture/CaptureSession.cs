@@ -98,19 +98,43 @@ public sealed class CaptureSession : IAsyncDisposable
             throw new CaptureException(CaptureErrorKind.InvalidOptions, string.Join("; ", problems));
         }
 
-        // Opening an interface and compiling a filter are quick system calls, but they are I/O.
-        return Task.Run(() => new CaptureSession(options, Open(options)), cancellationToken);
+        return StartInAsync(options, cancellationToken);
+    }
+
+    private static async Task<CaptureSession> StartInAsync(CaptureOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Namespace is not { } netns)
+        {
+            // Opening an interface and compiling a filter are quick system calls, but they are I/O.
+            return await Task.Run(() => new CaptureSession(options, Open(options)), cancellationToken).ConfigureAwait(false);
+        }
+
+        LibPcapLiveDevice device;
+        try
+        {
+            // libpcap's AF_PACKET socket stays in the namespace it was opened in; reading it from the capture thread is fine.
+            device = await NetworkNamespace.RunAsync(netns, () => Open(options)).ConfigureAwait(false);
+        }
+        catch (NetworkNamespaceException e)
+        {
+            throw new CaptureException(
+                e.Kind == NetworkNamespaceErrorKind.NotPermitted ? CaptureErrorKind.NotPermitted : CaptureErrorKind.UnknownNamespace, e.Message, e);
+        }
+
+        return new CaptureSession(options, device);
     }
 
     private static LibPcapLiveDevice Open(CaptureOptions options)
     {
+        // Inside a namespace libpcap lists that namespace's interfaces (and its pseudo-devices such as any).
         var devices = LibPcapLiveDeviceList.New();
         var device = devices.FirstOrDefault(d => d.Name == options.Interface);
         if (device is null)
         {
             var names = devices.Select(d => d.Name).ToList();
             throw new CaptureException(CaptureErrorKind.UnknownInterface,
-                $"no interface '{options.Interface}'; available: {string.Join(", ", names)}")
+                $"no interface '{options.Interface}'{(options.Namespace is { } netns ? $" in network namespace {netns}" : "")}; "
+                + $"available: {string.Join(", ", names)}")
             {
                 AvailableInterfaces = names,
             };
@@ -132,11 +156,11 @@ public sealed class CaptureSession : IAsyncDisposable
         catch (PcapException e) when (e.Error == PcapError.PermissionDenied || e.Message.Contains("permi", StringComparison.OrdinalIgnoreCase))
         {
             throw new CaptureException(CaptureErrorKind.NotPermitted,
-                $"capturing on {options.Interface} needs root or the cap_net_raw and cap_net_admin capabilities ({e.Message})", e);
+                $"capturing on {options.QualifiedInterface} needs root or the cap_net_raw and cap_net_admin capabilities ({e.Message})", e);
         }
         catch (PcapException e)
         {
-            throw new CaptureException(CaptureErrorKind.DeviceFailed, $"cannot open {options.Interface}: {e.Message}", e);
+            throw new CaptureException(CaptureErrorKind.DeviceFailed, $"cannot open {options.QualifiedInterface}: {e.Message}", e);
         }
 
         if (!string.IsNullOrWhiteSpace(options.Filter))
@@ -219,7 +243,7 @@ public sealed class CaptureSession : IAsyncDisposable
                 }
                 else
                 {
-                    _error = $"capture on {_options.Interface} failed: {_device.LastError}";
+                    _error = $"capture on {_options.QualifiedInterface} failed: {_device.LastError}";
                     RequestStop(CaptureStopReason.Failed);
                     return;
                 }
@@ -227,7 +251,7 @@ public sealed class CaptureSession : IAsyncDisposable
         }
         catch (Exception e)
         {
-            _error = $"capture on {_options.Interface} failed: {e.Message}";
+            _error = $"capture on {_options.QualifiedInterface} failed: {e.Message}";
             RequestStop(CaptureStopReason.Failed);
         }
         finally
@@ -294,7 +318,7 @@ public sealed class CaptureSession : IAsyncDisposable
         catch (Exception e)
         {
             // Whatever broke, the capture thread must be stopped and the caller told, not left hanging.
-            _error ??= $"processing the capture of {_options.Interface} failed: {e.Message}";
+            _error ??= $"processing the capture of {_options.QualifiedInterface} failed: {e.Message}";
             RequestStop(CaptureStopReason.Failed);
         }
 
@@ -315,7 +339,7 @@ public sealed class CaptureSession : IAsyncDisposable
 
         var summary = _summariser.Summarise(_options.Top);
         _progress.Writer.TryComplete();
-        return new CaptureResult(_options.Interface, _options.Filter, (CaptureStopReason)Volatile.Read(ref _reason), _error,
+        return new CaptureResult(_options.QualifiedInterface, _options.Filter, (CaptureStopReason)Volatile.Read(ref _reason), _error,
             _clock.Elapsed, summary, drops, _writer?.Files ?? [], _writer?.DeletedFiles ?? 0);
     }
 
@@ -358,7 +382,9 @@ public sealed class CaptureSession : IAsyncDisposable
         try
         {
             var stats = _device.Statistics;
-            return new CaptureDrops(stats.ReceivedPackets, stats.DroppedPackets, stats.InterfaceDroppedPackets,
+            // libpcap reads interface drops (promiscuous captures only) from /sys/class/net, which lists the interfaces of
+            // the namespace /sys was mounted in (the node's own), not those of the capture's namespace: unknown there.
+            return new CaptureDrops(stats.ReceivedPackets, stats.DroppedPackets, _options.Namespace is null ? stats.InterfaceDroppedPackets : 0,
                 Interlocked.Read(ref _queueDropped));
         }
         catch (PcapException)

@@ -6,7 +6,7 @@ namespace NetFleet.Capture;
 
 /// <summary>
 /// Decodes packets with PacketDotNet and keeps running totals: protocol mix, well-known services,
-/// talkers, conversations, TCP handshake flags. The same code summarises a live capture and a pcap
+/// talkers, conversations, TCP handshake flags and retransmissions. The same code summarises a live capture and a pcap
 /// file. Not thread-safe: one capture session (or file reader) feeds it from one task.
 /// </summary>
 public sealed class TrafficSummariser
@@ -23,6 +23,7 @@ public sealed class TrafficSummariser
     private readonly Dictionary<(string Service, string Protocol, int Port), MutableCounter> _services = [];
     private readonly MutableCounter _ipv4 = new(), _ipv6 = new(), _arp = new(), _otherNetwork = new();
     private readonly MutableCounter _tcp = new(), _udp = new(), _icmp = new(), _otherTransport = new();
+    private readonly TcpRetransmissions _retransmissions;
     private long _syn, _synAck, _rst, _fin, _undecodable;
     private DateTimeOffset? _first, _last;
 
@@ -30,6 +31,7 @@ public sealed class TrafficSummariser
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTracked);
         _maxTracked = maxTracked;
+        _retransmissions = new TcpRetransmissions(maxTracked);
     }
 
     public long Packets { get; private set; }
@@ -104,6 +106,7 @@ public sealed class TrafficSummariser
                 protocol = "tcp";
                 (sourcePort, destinationPort) = (tcp.SourcePort, tcp.DestinationPort);
                 CountFlags(tcp);
+                _retransmissions.Add(ip, tcp);
                 break;
             case PacketDotNet.ProtocolType.Udp when ip.PayloadPacket is UdpPacket udp:
                 _udp.Add(length);
@@ -239,7 +242,7 @@ public sealed class TrafficSummariser
                 .Select(c => new Conversation(c.Key.Protocol, c.Key.A.ToString(), c.Key.PortA, c.Key.B.ToString(), c.Key.PortB,
                     c.Value.Packets, c.Value.Bytes))
                 .ToList(),
-            new TcpFlagCounts(_syn, _synAck, _rst, _fin),
+            new TcpFlagCounts(_syn, _synAck, _rst, _fin, _retransmissions.Count),
             _undecodable);
     }
 

@@ -32,7 +32,9 @@ public sealed record Conversation(
         port == 0 ? address : address.Contains(':', StringComparison.Ordinal) ? $"[{address}]:{port}" : $"{address}:{port}";
 }
 
-public sealed record TcpFlagCounts(long Syn, long SynAck, long Rst, long Fin);
+/// <summary>TCP segments with these flags, and segments sent again: data, SYN or FIN its flow had already carried
+/// (the capture's TcpRetransmissions). Summaries recorded before retransmissions were counted read as 0.</summary>
+public sealed record TcpFlagCounts(long Syn, long SynAck, long Rst, long Fin, long Retransmissions = 0);
 
 /// <summary>
 /// What a set of packets looked like: the same record for a live capture (its totals so far) and

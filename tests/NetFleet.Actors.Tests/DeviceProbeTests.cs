@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using NetFleet.Actors.Devices;
+using NetFleet.Capture;
 using NetFleet.Core.Playbooks.Modules;
 using NetFleet.Devices;
 using static NetFleet.Actors.Devices.DeviceProtocol;
@@ -20,11 +21,11 @@ public sealed class DeviceProbeTests : TestKit
 
     private long requestId;
 
-    private object Probe(string target, string protocol = ProbeModule.Tcp, int count = 4)
+    private object Probe(string target, string protocol = ProbeModule.Tcp, int count = 4, string? netns = null)
     {
         var device = Sys.ActorOf(DeviceActor.Props("probe-host", DeviceActorSettings.Default, Serilog.Core.Logger.None));
         var parsed = ProbeTarget.Parse(target, protocol, out var error) ?? throw new ArgumentException(error);
-        var probes = new ProbeTargets([parsed], protocol, count, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(3), false);
+        var probes = new ProbeTargets([parsed], protocol, count, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(3), false) { Namespace = netns };
         device.Tell(new RunDeviceRequest("probe-host", ++requestId, "job-1", Unused, probes, false, null, TimeSpan.FromMinutes(1)));
         return ExpectMsg<object>(TimeSpan.FromSeconds(30));
     }
@@ -93,5 +94,37 @@ public sealed class DeviceProbeTests : TestKit
 
         var data = Assert.IsType<DeviceRequestCompleted>(reply).Data!;
         Assert.Equal((2, 2), ((int)data["sent"]!, (int)data["received"]!));
+    }
+
+    [Fact]
+    public async Task Probes_with_a_namespace_are_sent_from_inside_it()
+    {
+        await using var router = await ScratchNamespace.CreateAsync();
+        // A listener on the namespace's own loopback: only a probe sent from inside the namespace can reach it.
+        using var listener = await NetworkNamespace.RunAsync(router.Name, () =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            socket.Listen();
+            return socket;
+        });
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+
+        var done = Assert.IsType<DeviceRequestCompleted>(Probe($"127.0.0.1:{port}", count: 3, netns: router.Name));
+
+        Assert.Equal((3, 3), ((int)done.Data!["sent"]!, (int)done.Data["received"]!));
+        for (var i = 0; i < 3; i++)
+        {
+            using var accepted = await listener.AcceptAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [Fact]
+    public void A_probe_from_a_namespace_that_does_not_exist_fails_the_request_naming_it()
+    {
+        var failed = Assert.IsType<DeviceRequestFailed>(Probe("127.0.0.1:9", netns: "nf-no-such-router"));
+
+        Assert.Equal(FailureKind.Rejected, failed.Kind);
+        Assert.StartsWith("network namespace 'nf-no-such-router' does not exist", failed.Message, StringComparison.Ordinal);
     }
 }

@@ -56,6 +56,44 @@ public sealed class SensorActorTests : TestKit
     }
 
     [Fact]
+    public async Task A_capture_on_an_allowed_interface_inside_a_namespace_is_opened_there_and_named_netns_slash_interface()
+    {
+        await using var router = await ScratchNamespace.CreateAsync();
+        var folder = Directory.CreateTempSubdirectory("netfleet-sensor-netns-").FullName;
+        try
+        {
+            var allowed = $"{router.Name}/lo";
+            var sensor = Sys.ActorOf(SensorActor.Props(Lon with { Interfaces = ["lo", allowed, "nf-gone/lo"] }, folder));
+
+            sensor.Tell(new StartCapture("cap-other", new RequestCapture("lon-1", [], $"{router.Name}/eth0"), TestActor));
+            Assert.Equal($"sensor lon-1 may not capture on '{router.Name}/eth0' (allowed: lo, {allowed}, nf-gone/lo)",
+                ExpectMsg<CaptureFailed>().Reason);
+            sensor.Tell(new StartCapture("cap-gone", new RequestCapture("lon-1", [], "nf-gone/lo"), TestActor));
+            Assert.StartsWith("network namespace 'nf-gone' does not exist", ExpectMsg<CaptureFailed>(TimeSpan.FromSeconds(10)).Reason,
+                StringComparison.Ordinal);
+
+            sensor.Tell(new StartCapture("cap-ns", new RequestCapture("lon-1", [], allowed) { Filter = "icmp" }, TestActor));
+            ExpectMsg<CaptureStarted>(TimeSpan.FromSeconds(10));
+            var ping = await NetFleet.Capture.Probes.Prober.RunAsync(new NetFleet.Capture.Probes.ProbeRequest
+            {
+                Kind = NetFleet.Capture.Probes.ProbeKind.Icmp, Host = "127.0.0.1", Count = 2, Interval = TimeSpan.Zero, Namespace = router.Name,
+            });
+            Assert.Equal(2, ping.Received);
+            await Task.Delay(300);
+            sensor.Tell(new StopCapture("cap-ns"));
+            var finished = (CaptureFinished)FishForMessage(m => m is CaptureFinished, TimeSpan.FromSeconds(10));
+
+            Assert.Equal(allowed, finished.Result.Interface);
+            // On lo each echo is seen once as the request and once as the reply.
+            Assert.Equal(4, finished.Result.Summary.Protocols.Icmp.Packets);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_file_outside_the_capture_folder_is_refused()
     {
         var sensor = Sys.ActorOf(SensorActor.Props(Lon, Path.GetTempPath()));

@@ -14,11 +14,11 @@ public sealed class PcapFileTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static byte[] Tcp(string source, ushort sourcePort, string destination, ushort destinationPort, int payload,
-        bool syn = false, bool ack = false, bool rst = false)
+        bool syn = false, bool ack = false, bool rst = false, uint sequence = 0)
     {
         var tcp = new TcpPacket(sourcePort, destinationPort)
         {
-            Synchronize = syn, Acknowledgment = ack, Reset = rst, PayloadData = new byte[payload],
+            Synchronize = syn, Acknowledgment = ack, Reset = rst, PayloadData = new byte[payload], SequenceNumber = sequence,
         };
         return Ethernet(new IPv4Packet(IPAddress.Parse(source), IPAddress.Parse(destination)) { PayloadPacket = tcp });
     }
@@ -63,8 +63,9 @@ public sealed class PcapFileTests : IDisposable
         var path = Write("two.pcap", [
             Tcp("10.0.0.1", 40000, "10.0.0.2", 22, 0, syn: true),
             Tcp("10.0.0.2", 22, "10.0.0.1", 40000, 0, syn: true, ack: true),
-            Tcp("10.0.0.1", 40000, "10.0.0.2", 22, 1000, ack: true),
-            Tcp("10.0.0.2", 22, "10.0.0.1", 40000, 3000, ack: true),
+            // Data begins after the SYN's sequence number: otherwise it would count as sent again.
+            Tcp("10.0.0.1", 40000, "10.0.0.2", 22, 1000, ack: true, sequence: 1),
+            Tcp("10.0.0.2", 22, "10.0.0.1", 40000, 3000, ack: true, sequence: 1),
             Udp("10.0.0.3", 5000, "10.0.0.2", 161, 100),
             Tcp("10.0.0.1", 40001, "10.0.0.9", 80, 0, syn: true),
             Tcp("10.0.0.9", 80, "10.0.0.1", 40001, 0, rst: true, ack: true),

@@ -6,7 +6,8 @@ namespace NetFleet.Actors.Capture;
 
 /// <summary>
 /// The sensor of a <c>sensor</c> node, at the well-known path <c>/user/sensor</c>: answers who it is, refuses captures
-/// on interfaces it may not use, runs each capture in a child <see cref="CaptureActor"/> (files under
+/// on interfaces it may not use (its allow-list names each exactly; <c>NETNS/INTERFACE</c> for one inside a network
+/// namespace, which the capture then opens from inside that namespace), runs each capture in a child <see cref="CaptureActor"/> (files under
 /// DIRECTORY/CAPTURE-ID, so they stay on this node) and relays its reports to whoever placed it; serves the files in
 /// chunks. It also keeps the state of the captures it ran (the latest <see cref="KeepEnded"/> ended ones), so every
 /// orchestrator node can list them, not only the one that placed them.
@@ -104,9 +105,17 @@ public sealed class SensorActor : ReceiveActor
         }
 
         var r = start.Request;
+        if (CaptureOptions.ParseQualifiedInterface(r.Interface, out var error) is not { } parsed)
+        {
+            start.ReplyTo.Tell(new CaptureFailed(start.CaptureId, $"sensor {info.Name}: {error}"));
+            return;
+        }
+
+        var (netns, name) = parsed;
         var options = new CaptureOptions
         {
-            Interface = r.Interface,
+            Namespace = netns,
+            Interface = name,
             Filter = r.Filter,
             Duration = r.DurationSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             MaxPackets = r.MaxPackets,

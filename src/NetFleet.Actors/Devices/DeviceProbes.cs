@@ -9,7 +9,8 @@ namespace NetFleet.Actors.Devices;
 /// <summary>
 /// Carries out a <see cref="ProbeTargets"/> request with the <see cref="Prober"/>, from this node: each target in turn,
 /// and the per-target and overall sent, received, loss and round-trip times as the task's data. Loss is data; only a
-/// probe that cannot be sent at all (ICMP without a raw socket) fails the request.
+/// probe that cannot be sent at all (ICMP without a raw socket, a network namespace that is not there or may not be
+/// entered) fails the request.
 /// </summary>
 internal static class DeviceProbes
 {
@@ -34,11 +35,12 @@ internal static class DeviceProbes
                 Interval = request.Interval,
                 Timeout = request.Timeout,
                 ExpectEcho = request.ExpectEcho,
+                Namespace = request.Namespace,
             }, cancellationToken).ConfigureAwait(false));
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        if (results.FirstOrDefault(r => r.Failure == ProbeOutcome.NotPermitted) is { } refused)
+        if (results.FirstOrDefault(r => r.Failure is ProbeOutcome.NotPermitted or ProbeOutcome.NoNamespace) is { } refused)
         {
             return new DeviceRequestFailed(run.Device, run.RequestId, FailureKind.Rejected, refused.Error!, elapsed, 0);
         }

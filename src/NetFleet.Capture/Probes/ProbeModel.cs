@@ -18,6 +18,9 @@ public enum ProbeOutcome
     Refused,
     Unreachable,
     NotPermitted,
+
+    /// <summary>The request's network namespace does not exist (any more).</summary>
+    NoNamespace,
     Error,
 }
 
@@ -47,7 +50,8 @@ public sealed record ProbeRequest
     public bool ExpectEcho { get; init; }
 
     /// <summary>The network namespace (a name under /run/netns, as <c>ip netns</c> makes them) the probe is sent
-    /// from, e.g. a lab router's; null sends it from the process's own namespace.</summary>
+    /// from, e.g. a lab router's; null sends it from the process's own namespace. Entering one needs root or
+    /// CAP_SYS_ADMIN.</summary>
     public string? Namespace { get; init; }
 
     /// <summary>Parses TARGET or TARGET:PORT ([v6]:PORT for IPv6 literals).</summary>
@@ -103,6 +107,11 @@ public sealed record ProbeRequest
         if (Interval < TimeSpan.Zero || Timeout <= TimeSpan.Zero)
         {
             problems.Add("interval must not be negative and timeout must be positive");
+        }
+
+        if (Namespace is not null && NetworkNamespace.Problem(Namespace) is { } problem)
+        {
+            problems.Add(problem);
         }
 
         if (Payload is { Length: > 65_000 })

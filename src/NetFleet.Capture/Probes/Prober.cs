@@ -9,7 +9,9 @@ namespace NetFleet.Capture.Probes;
 /// <summary>
 /// Sends probes the way scapy users check a path: TCP connects, UDP datagrams (optionally expecting
 /// them echoed) and ICMP echo over a raw socket (root or cap_net_raw only), N attempts at an
-/// interval, each with a timeout.
+/// interval, each with a timeout. With <see cref="ProbeRequest.Namespace"/> every socket is made inside that
+/// network namespace (<see cref="NetworkNamespace"/>), so the probe leaves from a lab router's own links; host
+/// names are still resolved by this process, from its own namespace.
 /// </summary>
 public static class Prober
 {
@@ -32,12 +34,31 @@ public static class Prober
             return ProbeResult.Failed(request, null, ProbeOutcome.Error, $"cannot resolve {request.Host}: {e.Message}");
         }
 
-        string? notPermitted = null;
-        using var icmp = request.Kind == ProbeKind.Icmp ? IcmpEcho.TryOpen(address, out notPermitted) : null;
-        if (notPermitted is not null)
+        IcmpEcho? icmp = null;
+        try
         {
-            return ProbeResult.Failed(request, address, ProbeOutcome.NotPermitted, notPermitted);
+            if (request.Kind == ProbeKind.Icmp)
+            {
+                icmp = await IcmpEcho.OpenAsync(address, request.Namespace).ConfigureAwait(false);
+            }
+            else if (request.Namespace is { } name)
+            {
+                // TCP and UDP open a socket per attempt; a namespace that cannot be entered is told once, up front.
+                await NetworkNamespace.RunAsync(name, () => true).ConfigureAwait(false);
+            }
         }
+        catch (NetworkNamespaceException e)
+        {
+            return ProbeResult.Failed(request, address,
+                e.Kind == NetworkNamespaceErrorKind.NotPermitted ? ProbeOutcome.NotPermitted : ProbeOutcome.NoNamespace, e.Message);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AccessDenied or SocketError.ProtocolNotSupported or SocketError.SocketNotSupported)
+        {
+            return ProbeResult.Failed(request, address, ProbeOutcome.NotPermitted,
+                $"ICMP echo not permitted: it needs a raw socket, so root or the cap_net_raw capability ({e.Message})");
+        }
+
+        using var icmpSocket = icmp;
 
         var attempts = new List<ProbeAttempt>(request.Count);
         var clock = Stopwatch.StartNew();
@@ -55,7 +76,7 @@ public static class Prober
             var endpoint = new IPEndPoint(address, request.Port);
             attempts.Add(request.Kind switch
             {
-                ProbeKind.Tcp => await TcpAsync(endpoint, sequence, request.Timeout, cancellationToken).ConfigureAwait(false),
+                ProbeKind.Tcp => await TcpAsync(endpoint, sequence, request, cancellationToken).ConfigureAwait(false),
                 ProbeKind.Udp => await UdpAsync(endpoint, sequence, request, cancellationToken).ConfigureAwait(false),
                 _ => await icmp!.PingAsync(sequence, request.Payload ?? DefaultPayload(sequence), request.Timeout, cancellationToken).ConfigureAwait(false),
             });
@@ -79,9 +100,36 @@ public static class Prober
 
     internal static byte[] DefaultPayload(int sequence) => Encoding.ASCII.GetBytes($"netfleet-probe {sequence:D6}");
 
-    private static async Task<ProbeAttempt> TcpAsync(IPEndPoint endpoint, int sequence, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>A socket of the process's own namespace, or of <paramref name="netns"/> (bound to it for its whole life).</summary>
+    private static Task<Socket> OpenAsync(string? netns, AddressFamily family, SocketType type, ProtocolType protocol) =>
+        netns is null ? Task.FromResult(new Socket(family, type, protocol)) : NetworkNamespace.RunAsync(netns, () => new Socket(family, type, protocol));
+
+    /// <summary>The socket an attempt sends from; null with <paramref name="failed"/> set when there is none (the
+    /// namespace went away since the probe began).</summary>
+    private static async Task<(Socket? Socket, ProbeAttempt? Failed)> OpenForAttemptAsync(
+        string? netns, AddressFamily family, SocketType type, ProtocolType protocol, int sequence)
     {
-        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            return (await OpenAsync(netns, family, type, protocol).ConfigureAwait(false), null);
+        }
+        catch (NetworkNamespaceException e)
+        {
+            return (null, new ProbeAttempt(sequence, ProbeOutcome.NoNamespace, null, e.Message));
+        }
+    }
+
+    private static async Task<ProbeAttempt> TcpAsync(IPEndPoint endpoint, int sequence, ProbeRequest request, CancellationToken cancellationToken)
+    {
+        var timeout = request.Timeout;
+        var (opened, failed) = await OpenForAttemptAsync(request.Namespace, endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp, sequence)
+            .ConfigureAwait(false);
+        if (failed is not null)
+        {
+            return failed;
+        }
+
+        using var socket = opened!;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var clock = Stopwatch.StartNew();
@@ -102,7 +150,14 @@ public static class Prober
 
     private static async Task<ProbeAttempt> UdpAsync(IPEndPoint endpoint, int sequence, ProbeRequest request, CancellationToken cancellationToken)
     {
-        using var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        var (opened, failed) = await OpenForAttemptAsync(request.Namespace, endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp, sequence)
+            .ConfigureAwait(false);
+        if (failed is not null)
+        {
+            return failed;
+        }
+
+        using var socket = opened!;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(request.Timeout);
         var payload = request.Payload ?? DefaultPayload(sequence);
@@ -159,21 +214,14 @@ public static class Prober
             _v6 = target.AddressFamily == AddressFamily.InterNetworkV6;
         }
 
-        public static IcmpEcho? TryOpen(IPAddress address, out string? why)
+        /// <summary>Throws <see cref="SocketException"/> when raw sockets are not permitted, and
+        /// <see cref="NetworkNamespaceException"/> when the namespace cannot be entered.</summary>
+        public static async Task<IcmpEcho> OpenAsync(IPAddress address, string? netns)
         {
-            try
-            {
-                var socket = address.AddressFamily == AddressFamily.InterNetworkV6
-                    ? new Socket(AddressFamily.InterNetworkV6, SocketType.Raw, ProtocolType.IcmpV6)
-                    : new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp);
-                why = null;
-                return new IcmpEcho(socket, new IPEndPoint(address, 0));
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.AccessDenied or SocketError.ProtocolNotSupported or SocketError.SocketNotSupported)
-            {
-                why = $"ICMP echo not permitted: it needs a raw socket, so root or the cap_net_raw capability ({e.Message})";
-                return null;
-            }
+            var socket = address.AddressFamily == AddressFamily.InterNetworkV6
+                ? await Prober.OpenAsync(netns, AddressFamily.InterNetworkV6, SocketType.Raw, ProtocolType.IcmpV6).ConfigureAwait(false)
+                : await Prober.OpenAsync(netns, AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Icmp).ConfigureAwait(false);
+            return new IcmpEcho(socket, new IPEndPoint(address, 0));
         }
 
         public async Task<ProbeAttempt> PingAsync(int sequence, byte[] payload, TimeSpan timeout, CancellationToken cancellationToken)

@@ -12,6 +12,9 @@ namespace NetFleet.Core.Playbooks;
 /// started and stopped around every <c>serial</c> batch, so traffic before and after a batch can be compared.
 /// Limits (<see cref="Duration"/>, <see cref="MaxPackets"/>, <see cref="MaxBytes"/>) may end a capture early; the
 /// tasks never wait for them.
+/// <para><see cref="Interface"/> is an interface of the sensor's node, or <c>NETNS/INTERFACE</c> for one inside a
+/// network namespace there (a lab router's link: <c>nf-r1/eth1</c>): one name everywhere, in the sensor's
+/// allow-list, the capture's view and the history.</para>
 /// </summary>
 public sealed record CaptureBlock(
     string? Sensor,
@@ -53,8 +56,12 @@ public sealed record CaptureBlock(
         string? iface = null;
         if (map["interface"] is not { } ifaceNode)
             bag.Error(map.Start, DiagnosticCodes.MissingKey, "capture has no 'interface'", "add e.g. 'interface: lo' (an interface the sensor allows)");
-        else if (reader.String(ifaceNode, "an interface name such as lo or eth0") is { } i)
-            iface = i.Value;
+        else if (reader.String(ifaceNode, "an interface name such as lo or eth0, or NETNS/INTERFACE such as nf-r1/eth1") is { } i)
+        {
+            if (InterfaceProblem(i.Value) is { } problem)
+                bag.Error(i.Start, DiagnosticCodes.InvalidValue, problem, "write an interface (eth0) or a network namespace and an interface in it (nf-r1/eth1)");
+            else iface = i.Value;
+        }
 
         string? filter = null;
         if (map["filter"] is { } filterNode && reader.String(filterNode, "a BPF filter such as \"tcp port 22\"") is { } f) filter = f.Value;
@@ -94,6 +101,18 @@ public sealed record CaptureBlock(
         return bag.ErrorCount > errors || iface is null
             ? null
             : new CaptureBlock(sensor, tags, iface, filter, snapLength, promiscuous, duration, packets, bytes, perBatch, map.Start);
+    }
+
+    /// <summary>An interface of the sensor's node, or NETNS/INTERFACE for one inside a network namespace there (the same
+    /// name the sensor's allow-list holds and the history shows).</summary>
+    private static string? InterfaceProblem(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var name = slash < 0 ? text : text[(slash + 1)..];
+        if (slash >= 0 && NetworkNamespaceName.Problem(text[..slash]) is { } problem) return $"interface '{text}': {problem}";
+        return string.IsNullOrWhiteSpace(name) || name.Contains('/', StringComparison.Ordinal) || name.Any(char.IsWhiteSpace)
+            ? $"interface '{text}' is not an interface name nor NETNS/INTERFACE"
+            : null;
     }
 
     /// <summary>Tags as the sensors carry them, KEY=VALUE: written as a mapping (<c>{site: lon}</c>) or a list of

@@ -236,7 +236,8 @@ public static class PlaybookSchema
                     new JsonObject { ["type"] = "object", ["minProperties"] = 1, ["additionalProperties"] = new JsonObject { ["type"] = "string" } },
                     new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[^=]+=.+$" } }),
             },
-            ["interface"] = Described("string", "Interface on the sensor (one it allows), e.g. lo or eth0."),
+            ["interface"] = Described("string",
+                "Interface on the sensor (one it allows), e.g. lo or eth0; NETNS/INTERFACE for one inside a network namespace of the sensor's node, e.g. nf-r1/eth1."),
             ["filter"] = Described("string", "BPF filter in tcpdump syntax, e.g. \"tcp port 22\"."),
             ["snaplen"] = new JsonObject
             {

@@ -61,7 +61,10 @@ internal static class WireSamples
         new SnmpWalk("1.3.6.1.2.1.2.2", true) { Version = "v2c", Endpoint = Endpoint },
         new SnmpSet([new SnmpSetValue("1.3.6.1.2.1.1.6.0", "string", "lab")]) { Version = "v3", Endpoint = Endpoint },
         new SnmpPoll(["1.3.6.1.2.1.2.2.1.10.1"], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)) { Version = "v3", Endpoint = Endpoint },
-        new ProbeTargets([new ProbeTarget("127.0.0.5:22", "127.0.0.5", 22)], "udp", 3, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), true),
+        new ProbeTargets([new ProbeTarget("127.0.0.5:22", "127.0.0.5", 22)], "udp", 3, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), true)
+        {
+            Namespace = "nf-r1",
+        },
     ];
 
     public static RunDeviceRequest Run(DeviceRequest request) =>
@@ -83,7 +86,7 @@ internal static class WireSamples
         new ProtocolMix(new Counter(9, 1400), new Counter(1, 100), new Counter(2, 84), new Counter(3, 30), new Counter(8, 1300),
             new Counter(1, 100), new Counter(1, 84), new Counter(4, 16)),
         [new ServiceCount("ssh", "tcp", 22, 8, 1300)], [new Talker("127.0.0.5", 8, 1300, 700, 600)],
-        [new Conversation("tcp", "127.0.0.1", 50000, "127.0.0.5", 22, 8, 1300)], new TcpFlagCounts(1, 1, 1, 1), 2);
+        [new Conversation("tcp", "127.0.0.1", 50000, "127.0.0.5", 22, 8, 1300)], new TcpFlagCounts(1, 1, 1, 1, 4), 2);
 
     private static readonly RequestCapture Request = new("lab-sensor", ["site=lab"], "lo")
     {
@@ -124,7 +127,7 @@ internal static class WireSamples
         DeviceEntity.Stop.Instance,
 
         GetSensorInfo.Instance,
-        new SensorInfo("lab-sensor", ["site=lab"], ["lo"], "akka.tcp://netfleet@127.0.0.1:4056"),
+        new SensorInfo("lab-sensor", ["site=lab"], ["lo", "nf-r1/eth1"], "akka.tcp://netfleet@127.0.0.1:4056"),
         Request,
         new CaptureAccepted(View),
         new CaptureRefused("no sensor"),

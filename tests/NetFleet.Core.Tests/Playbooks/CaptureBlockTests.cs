@@ -89,6 +89,37 @@ public sealed class CaptureBlockTests
     }
 
     [Fact]
+    public void An_interface_inside_a_network_namespace_is_named_netns_slash_interface()
+    {
+        var (result, _) = Load("""
+            - hosts: all
+              capture: {sensor: lab, interface: nf-r1/eth1, filter: "tcp port 179"}
+              tasks:
+                - command: show version
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("nf-r1/eth1", result.Playbook!.Plays[0].Capture!.Interface);
+    }
+
+    [Theory]
+    [InlineData("nf-r1/", "interface 'nf-r1/' is not an interface name nor NETNS/INTERFACE")]
+    [InlineData("nf-r1/eth1/x", "interface 'nf-r1/eth1/x' is not an interface name nor NETNS/INTERFACE")]
+    [InlineData("../eth1", "interface '../eth1': '..' is not a network namespace name (a file name under /run/netns, without '/' or spaces)")]
+    [InlineData("/eth1", "interface '/eth1': a network namespace needs a name")]
+    public void A_malformed_namespaced_interface_is_reported_at_its_place(string iface, string message)
+    {
+        var (result, path) = Load($$"""
+            - hosts: all
+              capture: {sensor: lab, interface: "{{iface}}"}
+              tasks:
+                - command: show version
+            """);
+        Assert.Null(result.Playbook);
+        var error = Assert.Single(result.Diagnostics, d => d.IsError);
+        Assert.Equal((path, 2, 37, DiagnosticCodes.InvalidValue, message), (error.File, error.Line, error.Column, error.Code, error.Message));
+    }
+
+    [Fact]
     public void A_capture_without_a_sensor_or_an_interface_says_what_to_add()
     {
         var (result, path) = Load("""

@@ -18,7 +18,7 @@ internal sealed class CaptureStartHandler
         var api = ClusterCommands.ApiOption();
         var sensor = new Option<string?>("--sensor", "-s") { Description = "The sensor's name" };
         var tags = new Option<string[]>("--tag", "-t") { Description = "KEY=VALUE a sensor must carry (repeatable); the least busy matching sensor captures" };
-        var iface = new Option<string>("--interface", "-i") { Description = "Interface on the sensor", Required = true };
+        var iface = new Option<string>("--interface", "-i") { Description = "Interface on the sensor; NETNS/INTERFACE for one inside a network namespace (nf-r1/eth1)", Required = true };
         var filter = new Option<string?>("--filter", "-f") { Description = "BPF filter (tcpdump syntax)" };
         var duration = new Option<string?>("--duration", "-d") { Description = "Stop after this long (10s, 5m)" };
         var count = new Option<long?>("--count", "-c") { Description = "Stop after this many packets" };

@@ -13,7 +13,11 @@ internal sealed class PcapCaptureHandler
 {
     public static Command Command()
     {
-        var iface = new Option<string>("--interface", "-i") { Description = "Interface to capture on (lo, eth0, any, …)", Required = true };
+        var iface = new Option<string>("--interface", "-i")
+        {
+            Description = "Interface to capture on (lo, eth0, any, …); NETNS/INTERFACE for one inside a network namespace (nf-r1/eth1)",
+            Required = true,
+        };
         var filter = new Option<string?>("--filter", "-f") { Description = "BPF filter in tcpdump syntax, e.g. \"tcp port 9999\"" };
         var duration = new Option<string?>("--duration", "-d") { Description = "Stop after this long: 10s, 500ms, 5m, 1h" };
         var count = new Option<long?>("--count", "-c") { Description = "Stop after this many packets" };
@@ -50,9 +54,12 @@ internal sealed class PcapCaptureHandler
         CaptureOptions options;
         try
         {
+            var (netns, name) = CaptureOptions.ParseQualifiedInterface(o.Interface, out var badInterface)
+                ?? throw new FormatException($"--interface: {badInterface}");
             options = new CaptureOptions
             {
-                Interface = o.Interface,
+                Namespace = netns,
+                Interface = name,
                 Filter = o.Filter,
                 Duration = o.Duration is { } d ? Units.ParseDuration(d, "--duration") : null,
                 MaxPackets = o.Count,
@@ -85,7 +92,7 @@ internal sealed class PcapCaptureHandler
         catch (CaptureException e)
         {
             Console.Error.WriteLine(e.Kind == CaptureErrorKind.UnknownInterface
-                ? $"No interface '{options.Interface}'. Available: {string.Join(", ", e.AvailableInterfaces)}"
+                ? $"No interface '{options.Interface}'{(options.Namespace is { } ns ? $" in network namespace {ns}" : "")}. Available: {string.Join(", ", e.AvailableInterfaces)}"
                 : e.Message);
             return 2;
         }
@@ -98,7 +105,7 @@ internal sealed class PcapCaptureHandler
             using var stopOnTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, session));
             if (!json)
             {
-                Console.WriteLine($"Capturing on {options.Interface} ({session.LinkType})"
+                Console.WriteLine($"Capturing on {options.QualifiedInterface} ({session.LinkType})"
                     + (string.IsNullOrWhiteSpace(options.Filter) ? "" : $", filter \"{options.Filter}\"")
                     + (options.OutputDirectory is null ? "" : $", writing to {options.OutputDirectory}")
                     + "; Ctrl-C to stop");

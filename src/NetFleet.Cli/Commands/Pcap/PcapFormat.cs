@@ -43,7 +43,7 @@ internal static class PcapFormat
         var p = s.Protocols;
         text.AppendLine($"Network     IPv4 {Count(p.IPv4)}   IPv6 {Count(p.IPv6)}   ARP {Count(p.Arp)}   other {Count(p.OtherNetwork)}");
         text.AppendLine($"Transport   TCP {Count(p.Tcp)}   UDP {Count(p.Udp)}   ICMP {Count(p.Icmp)}   other {Count(p.OtherTransport)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"TCP flags   SYN {s.Tcp.Syn}   SYN-ACK {s.Tcp.SynAck}   RST {s.Tcp.Rst}   FIN {s.Tcp.Fin}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"TCP flags   SYN {s.Tcp.Syn}   SYN-ACK {s.Tcp.SynAck}   RST {s.Tcp.Rst}   FIN {s.Tcp.Fin}   retransmitted {s.Tcp.Retransmissions}");
         if (s.Undecodable > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Undecodable {s.Undecodable} packets");

@@ -5,7 +5,8 @@ using NetFleet.Capture.Probes;
 
 namespace NetFleet.Cli.Commands;
 
-internal sealed record ProbeOptions(ProbeKind Kind, string Target, int Count, string Interval, string Timeout, string? Payload, bool ExpectEcho, bool Json);
+internal sealed record ProbeOptions(ProbeKind Kind, string Target, int Count, string Interval, string Timeout, string? Payload, bool ExpectEcho, bool Json,
+    string? Netns = null);
 
 /// <summary><c>netfleet probe tcp|udp|icmp TARGET</c>: loss and latency of a few probes.</summary>
 internal sealed class ProbeHandler
@@ -26,8 +27,9 @@ internal sealed class ProbeHandler
             ProbeKind.Udp => "UDP datagram to HOST:PORT; with --expect-echo a reply with the same payload is needed",
             _ => "ICMP echo to HOST over a raw socket (root or cap_net_raw)",
         };
+        var netns = new Option<string?>("--netns") { Description = "Send from inside this network namespace (a name under /run/netns; needs root)" };
         var json = PcapCommands.JsonOption();
-        var command = new Command(name, description) { target, count, interval, timeout, json };
+        var command = new Command(name, description) { target, count, interval, timeout, netns, json };
         var payload = new Option<string?>("--payload") { Description = "Payload text (default: netfleet-probe SEQ)" };
         var expectEcho = new Option<bool>("--expect-echo") { Description = "Count an attempt only when the payload comes back" };
         if (kind != ProbeKind.Tcp)
@@ -41,7 +43,7 @@ internal sealed class ProbeHandler
         }
 
         command.SetAction((parse, ct) => new ProbeHandler().RunAsync(new ProbeOptions(kind, parse.GetValue(target)!, parse.GetValue(count),
-            parse.GetValue(interval)!, parse.GetValue(timeout)!, parse.GetValue(payload), parse.GetValue(expectEcho), parse.GetValue(json)), ct));
+            parse.GetValue(interval)!, parse.GetValue(timeout)!, parse.GetValue(payload), parse.GetValue(expectEcho), parse.GetValue(json), parse.GetValue(netns)), ct));
         return command;
     }
 
@@ -67,6 +69,7 @@ internal sealed class ProbeHandler
                 Timeout = Units.ParseDuration(options.Timeout, "--timeout"),
                 Payload = options.Payload is { } text ? Encoding.UTF8.GetBytes(text) : null,
                 ExpectEcho = options.ExpectEcho,
+                Namespace = options.Netns,
             };
         }
         catch (FormatException e)
@@ -87,6 +90,6 @@ internal sealed class ProbeHandler
         }
 
         Console.WriteLine(options.Json ? JsonSerializer.Serialize(result, PcapFormat.Json) : PcapFormat.Probe(result));
-        return result.Failure == ProbeOutcome.NotPermitted ? 2 : result.Received > 0 ? 0 : 1;
+        return result.Failure is ProbeOutcome.NotPermitted or ProbeOutcome.NoNamespace ? 2 : result.Received > 0 ? 0 : 1;
     }
 }

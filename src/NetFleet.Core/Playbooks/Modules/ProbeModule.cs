@@ -5,8 +5,10 @@ using NetFleet.Core.Yaml;
 
 namespace NetFleet.Core.Playbooks.Modules;
 
+/// <param name="Namespace">The network namespace the probes leave from (rendered per host); null for the node's own.</param>
 public sealed record ProbeArgs(
-    IReadOnlyList<TemplateText> Targets, string Protocol, int Count, TimeSpan Interval, TimeSpan Timeout, bool ExpectEcho) : ModuleArgs;
+    IReadOnlyList<TemplateText> Targets, string Protocol, int Count, TimeSpan Interval, TimeSpan Timeout, bool ExpectEcho,
+    TemplateText? Namespace = null) : ModuleArgs;
 
 /// <summary>One probe target as rendered: <c>HOST:PORT</c> (<c>[v6]:PORT</c>) for TCP and UDP, <c>HOST</c> for ICMP.</summary>
 public sealed record ProbeTarget(string Text, string Host, int Port)
@@ -79,7 +81,11 @@ public sealed record ProbeTarget(string Text, string Host, int Port)
 
 /// <summary>Send <paramref name="Count"/> probes to each target, one target after another.</summary>
 public sealed record ProbeTargets(
-    IReadOnlyList<ProbeTarget> Targets, string Protocol, int Count, TimeSpan Interval, TimeSpan Timeout, bool ExpectEcho) : LocalRequest;
+    IReadOnlyList<ProbeTarget> Targets, string Protocol, int Count, TimeSpan Interval, TimeSpan Timeout, bool ExpectEcho) : LocalRequest
+{
+    /// <summary>The network namespace (a name under /run/netns) the probes are sent from; null for the node's own.</summary>
+    public string? Namespace { get; init; }
+}
 
 /// <summary>
 /// Generates traffic to check a path, as scapy users do: TCP connects, UDP datagrams (optionally expecting them echoed)
@@ -87,7 +93,11 @@ public sealed record ProbeTargets(
 /// from the device. Registered result: <c>sent</c>, <c>received</c>, <c>loss_percent</c> and <c>rtt_min_ms</c> /
 /// <c>rtt_avg_ms</c> / <c>rtt_max_ms</c> over every target, and <c>targets</c> with the same per target (plus
 /// <c>address</c> and <c>reason</c> for what went wrong). Loss does not fail the task (assert on it); a probe that
-/// cannot be sent at all (ICMP without permission) does.
+/// cannot be sent at all (ICMP without permission, a network namespace that does not exist) does.
+/// <para><c>netns</c> sends the probes from inside a network namespace of that node (as <c>ip netns exec</c> would; root
+/// or CAP_SYS_ADMIN), e.g. a lab router's, so they cross the router's own links. Only a task's <c>netns</c> does that:
+/// a host var named <c>netns</c> is not picked up by itself, since where a probe leaves from is the task's choice, not
+/// the device's (write <c>netns: "{{ host.data.netns }}"</c> to take it).</para>
 /// </summary>
 public sealed class ProbeModule : Module, IDeviceModule
 {
@@ -107,6 +117,8 @@ public sealed class ProbeModule : Module, IDeviceModule
         new("interval", ParameterType.String, false, "Time between the starts of two probes to a target (default 1s)."),
         new("timeout", ParameterType.String, false, "How long each probe waits for its answer (default 1s)."),
         new("expect_echo", ParameterType.Boolean, false, "udp: count a probe as answered only when the same datagram comes back."),
+        new("netns", ParameterType.Template, false,
+            "Send from inside this network namespace of the node (a name under /run/netns, e.g. a lab router's); needs root. A host var is used only when written here: \"{{ host.data.netns }}\"."),
     ];
 
     internal override ModuleArgs? Create(BoundArguments arguments, BindContext context)
@@ -133,7 +145,10 @@ public sealed class ProbeModule : Module, IDeviceModule
         var expectEcho = arguments.GetValue<bool>("expect_echo") ?? false;
         if (expectEcho && protocol != Udp)
             bag.Error(arguments.Node("expect_echo")!.Start, DiagnosticCodes.InvalidValue, "'expect_echo' applies to udp probes only");
-        return bag.ErrorCount > errors ? null : new ProbeArgs(targets, protocol, count, interval, timeout, expectEcho);
+        var netns = arguments.Get<TemplateText>("netns");
+        if (netns is { IsLiteral: true } literal && NetworkNamespaceName.Problem(literal.Source) is { } badName)
+            bag.Error(arguments.Node("netns")!.Start, DiagnosticCodes.InvalidValue, badName, "name a namespace as 'ip netns list' shows it, e.g. nf-r1");
+        return bag.ErrorCount > errors ? null : new ProbeArgs(targets, protocol, count, interval, timeout, expectEcho, netns);
     }
 
     private static TimeSpan? DurationOf(BoundArguments arguments, string name, BindContext context)
@@ -152,6 +167,9 @@ public sealed class ProbeModule : Module, IDeviceModule
             var text = t.Render(scope);
             return ProbeTarget.Parse(text, probe.Protocol, out var error) ?? throw new FormatException(error);
         }).ToList();
-        return new ProbeTargets(targets, probe.Protocol, probe.Count, probe.Interval, probe.Timeout, probe.ExpectEcho);
+        var netns = probe.Namespace?.Render(scope).Trim();
+        if (netns is "") throw new FormatException($"netns \"{probe.Namespace!.Source}\" is empty for this host; give the host that var or leave netns out");
+        if (netns is not null && NetworkNamespaceName.Problem(netns) is { } problem) throw new FormatException(problem);
+        return new ProbeTargets(targets, probe.Protocol, probe.Count, probe.Interval, probe.Timeout, probe.ExpectEcho) { Namespace = netns };
     }
 }

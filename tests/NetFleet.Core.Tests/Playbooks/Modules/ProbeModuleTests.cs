@@ -105,6 +105,53 @@ public sealed class ProbeModuleTests
     }
 
     [Fact]
+    public void Netns_is_rendered_per_host_and_a_host_var_of_that_name_is_used_only_where_a_task_names_it()
+    {
+        var (result, _) = Load("""
+            - hosts: all
+              tasks:
+                - probe: {targets: ["198.18.0.2"], protocol: icmp, netns: "{{ host.data.netns }}"}
+                - probe: {targets: ["198.18.0.2"], protocol: icmp}
+                - probe: {targets: ["198.18.0.2"], protocol: icmp, netns: nf-r2}
+            """);
+        Assert.Empty(result.Diagnostics);
+        var tasks = result.Playbook!.Plays[0].Tasks;
+        var entry = InventoryEntry.Empty("r1", new SourceLocation("hosts.yaml", 1, 1)) with
+        {
+            Hostname = "127.0.2.1",
+            Data = new Dictionary<string, object?> { ["netns"] = "nf-r1" },
+        };
+        var scope = VariableScope.ForHost(new Host(entry, [entry]));
+
+        var namespaces = tasks.Select(t => ((ProbeTargets)((IDeviceModule)t.Module).Prepare(t.Args, scope)).Namespace).ToList();
+
+        Assert.Equal(["nf-r1", null, "nf-r2"], namespaces);
+    }
+
+    [Fact]
+    public void A_netns_that_is_no_namespace_name_is_reported_at_load_or_for_the_host_it_renders_for()
+    {
+        var (bad, path) = Load("""
+            - hosts: all
+              tasks:
+                - probe: {targets: ["198.18.0.2"], protocol: icmp, netns: "../r1"}
+            """);
+        var error = Assert.Single(bad.Diagnostics, d => d.IsError);
+        Assert.Equal((path, 3, 63, DiagnosticCodes.InvalidValue), (error.File, error.Line, error.Column, error.Code));
+        Assert.Equal("'../r1' is not a network namespace name (a file name under /run/netns, without '/' or spaces)", error.Message);
+
+        var (templated, _) = Load("""
+            - hosts: all
+              tasks:
+                - probe: {targets: ["198.18.0.2"], protocol: icmp, netns: "{{ host.name }}{{ suffix }}"}
+            """);
+        var task = templated.Playbook!.Plays[0].Tasks[0];
+        var scope = VariableScope.ForHost(HostAt("10.1.2.3"));
+        var rendered = Assert.Throws<FormatException>(() => ((IDeviceModule)task.Module).Prepare(task.Args, scope.With("suffix", "/x")));
+        Assert.Equal("'r1/x' is not a network namespace name (a file name under /run/netns, without '/' or spaces)", rendered.Message);
+    }
+
+    [Fact]
     public void The_probe_module_is_in_the_schema_and_the_catalog()
     {
         Assert.IsType<ProbeModule>(ModuleCatalog.Find("probe"));
