@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace NetFleet.Capture;
 
@@ -105,7 +106,7 @@ public static partial class NetworkNamespace
     /// <summary>The calling thread's own network namespace (not the process's: /proc/self is the main thread's).</summary>
     private const string OwnNamespace = "/proc/thread-self/ns/net";
 
-    private static Microsoft.Win32.SafeHandles.SafeFileHandle Open(string name)
+    private static SafeFileHandle Open(string name)
     {
         try
         {
@@ -121,7 +122,7 @@ public static partial class NetworkNamespace
         }
     }
 
-    private static void Join(string name, Microsoft.Win32.SafeHandles.SafeFileHandle target)
+    private static void Join(string name, SafeFileHandle target)
     {
         if (setns((int)target.DangerousGetHandle(), CloneNewNet) == 0)
         {
@@ -139,7 +140,7 @@ public static partial class NetworkNamespace
         };
     }
 
-    private static void GoHome(Microsoft.Win32.SafeHandles.SafeFileHandle home)
+    private static void GoHome(SafeFileHandle home)
     {
         if (setns((int)home.DangerousGetHandle(), CloneNewNet) != 0)
         {
