@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace NetFleet.Capture;
 
@@ -24,10 +25,12 @@ public sealed class NetworkNamespaceException(NetworkNamespaceErrorKind kind, st
 /// probes leave from its addresses and captures see its links.
 /// </summary>
 /// <remarks>
-/// setns(CLONE_NEWNET) moves only the calling thread, and for good. So the function runs on a thread of its own that
-/// enters the namespace first and ends afterwards; a pool thread would carry the namespace into whatever ran on it
-/// next. The kernel binds a socket (an AF_PACKET capture handle too) to the namespace of the thread that created it,
-/// so what the function creates keeps working in the namespace when other threads use it later.
+/// setns(CLONE_NEWNET) moves only the calling thread. So the function runs on a thread of its own that enters the
+/// namespace, calls it, and goes back to the namespace it came from before it reports the result and ends: a thread
+/// started from inside a namespace is born in it, and reporting may start thread-pool workers, which would then send
+/// the whole process's traffic from a router's namespace. For the same reason the function must not start threads or
+/// timers itself. The kernel binds a socket (an AF_PACKET capture handle too) to the namespace of the thread that
+/// created it, so what the function creates keeps working in the namespace when other threads use it later.
 /// </remarks>
 public static partial class NetworkNamespace
 {
@@ -66,15 +69,31 @@ public static partial class NetworkNamespace
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
+            T result;
             try
             {
-                Enter(name);
-                done.SetResult(function());
+                using var home = File.OpenHandle(OwnNamespace, FileMode.Open, FileAccess.Read);
+                using (var target = Open(name))
+                {
+                    Join(name, target);
+                }
+
+                try
+                {
+                    result = function();
+                }
+                finally
+                {
+                    GoHome(home);
+                }
             }
             catch (Exception e)
             {
                 done.SetException(e);
+                return;
             }
+
+            done.SetResult(result);
         })
         {
             IsBackground = true,
@@ -84,13 +103,14 @@ public static partial class NetworkNamespace
         return done.Task;
     }
 
-    private static void Enter(string name)
+    /// <summary>The calling thread's own network namespace (not the process's: /proc/self is the main thread's).</summary>
+    private const string OwnNamespace = "/proc/thread-self/ns/net";
+
+    private static SafeFileHandle Open(string name)
     {
-        var path = Path.Combine(Directory, name);
-        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
         try
         {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            return File.OpenHandle(Path.Combine(Directory, name), FileMode.Open, FileAccess.Read);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -100,23 +120,33 @@ public static partial class NetworkNamespace
         {
             throw NotPermitted(name, e.Message, e);
         }
+    }
 
-        using (handle)
+    private static void Join(string name, SafeFileHandle target)
+    {
+        if (setns((int)target.DangerousGetHandle(), CloneNewNet) == 0)
         {
-            if (setns((int)handle.DangerousGetHandle(), CloneNewNet) == 0)
-            {
-                return;
-            }
+            return;
+        }
 
-            var errno = Marshal.GetLastPInvokeError();
-            throw errno switch
-            {
-                EPERM => NotPermitted(name, Marshal.GetPInvokeErrorMessage(errno)),
-                // A leftover plain file where ip netns had its bind mount.
-                EINVAL => Missing(name, "is not a network namespace"),
-                _ => new NetworkNamespaceException(NetworkNamespaceErrorKind.Missing,
-                    $"cannot enter network namespace '{name}': {Marshal.GetPInvokeErrorMessage(errno)}"),
-            };
+        var errno = Marshal.GetLastPInvokeError();
+        throw errno switch
+        {
+            EPERM => NotPermitted(name, Marshal.GetPInvokeErrorMessage(errno)),
+            // A leftover plain file where ip netns had its bind mount.
+            EINVAL => Missing(name, "is not a network namespace"),
+            _ => new NetworkNamespaceException(NetworkNamespaceErrorKind.Missing,
+                $"cannot enter network namespace '{name}': {Marshal.GetPInvokeErrorMessage(errno)}"),
+        };
+    }
+
+    private static void GoHome(SafeFileHandle home)
+    {
+        if (setns((int)home.DangerousGetHandle(), CloneNewNet) != 0)
+        {
+            // Going back needs no more than coming in did, so this does not happen; if it did, any thread this one
+            // started would silently move the node's own traffic into the router's namespace. Better to stop loudly.
+            Environment.FailFast($"could not return to the node's own network namespace: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
     }
 

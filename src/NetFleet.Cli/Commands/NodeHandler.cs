@@ -51,7 +51,7 @@ internal sealed class NodeHandler
         };
         var sensorInterfaces = new Option<string?>("--sensor-interfaces")
         {
-            Description = $"Sensors: comma-separated interfaces captures may use (default ${NodeSettings.SensorInterfacesVariable}, else {NodeSettings.DefaultSensorInterface})",
+            Description = $"Sensors: comma-separated interfaces captures may use, NETNS/INTERFACE for one inside a network namespace (default ${NodeSettings.SensorInterfacesVariable}, else {NodeSettings.DefaultSensorInterface})",
         };
         var discovery = new Option<string?>("--discovery")
         {
