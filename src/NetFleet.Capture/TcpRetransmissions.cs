@@ -15,7 +15,8 @@ internal sealed class TcpRetransmissions(int maxFlows)
 
     public long Count { get; private set; }
 
-    public void Add(IPPacket ip, TcpPacket tcp)
+    /// <summary>Records the segment; true when it carried data, a SYN or a FIN its flow had already carried.</summary>
+    public bool Add(IPPacket ip, TcpPacket tcp)
     {
         // From the IP header's length: a capture cut short by its snap length still knows how much the segment carried.
         var fromHeader = ip.PayloadLength - tcp.DataOffset * 4;
@@ -23,7 +24,7 @@ internal sealed class TcpRetransmissions(int maxFlows)
         var length = (uint)payload + (tcp.Synchronize ? 1u : 0u) + (tcp.Finished ? 1u : 0u);
         if (length == 0 || tcp.Reset)
         {
-            return;
+            return false;
         }
 
         var flow = new Flow(ip.SourceAddress, tcp.SourcePort, ip.DestinationAddress, tcp.DestinationPort);
@@ -36,33 +37,35 @@ internal sealed class TcpRetransmissions(int maxFlows)
                 _nextSequence[flow] = end;
             }
 
-            return;
+            return false;
         }
 
         if (tcp.Synchronize && end != next)
         {
             // A new connection on the same ports (another initial sequence number), not a SYN sent again.
             _nextSequence[flow] = end;
-            return;
+            return false;
         }
 
         var keepAlive = !tcp.Synchronize && !tcp.Finished && payload <= 1 && start == next - 1;
         if (Before(start, next))
         {
-            if (!keepAlive)
-            {
-                Count++;
-            }
-
             if (Before(next, end))
             {
                 _nextSequence[flow] = end;
             }
 
-            return;
+            if (keepAlive)
+            {
+                return false;
+            }
+
+            Count++;
+            return true;
         }
 
         _nextSequence[flow] = end;
+        return false;
     }
 
     /// <summary>Sequence numbers wrap at 2^32: a is before b when b is less than 2^31 ahead (RFC 1982).</summary>

@@ -6,7 +6,7 @@ namespace NetFleet.Capture;
 
 /// <summary>
 /// Decodes packets with PacketDotNet and keeps running totals: protocol mix, well-known services,
-/// talkers, conversations, TCP handshake flags and retransmissions. The same code summarises a live capture and a pcap
+/// talkers, conversations, TCP handshake flags, retransmissions and BGP messages. The same code summarises a live capture and a pcap
 /// file. Not thread-safe: one capture session (or file reader) feeds it from one task.
 /// </summary>
 public sealed class TrafficSummariser
@@ -24,6 +24,7 @@ public sealed class TrafficSummariser
     private readonly MutableCounter _ipv4 = new(), _ipv6 = new(), _arp = new(), _otherNetwork = new();
     private readonly MutableCounter _tcp = new(), _udp = new(), _icmp = new(), _otherTransport = new();
     private readonly TcpRetransmissions _retransmissions;
+    private readonly BgpMessages _bgp = new();
     private long _syn, _synAck, _rst, _fin, _undecodable;
     private DateTimeOffset? _first, _last;
 
@@ -106,7 +107,11 @@ public sealed class TrafficSummariser
                 protocol = "tcp";
                 (sourcePort, destinationPort) = (tcp.SourcePort, tcp.DestinationPort);
                 CountFlags(tcp);
-                _retransmissions.Add(ip, tcp);
+                if (!_retransmissions.Add(ip, tcp))
+                {
+                    _bgp.Add(tcp);
+                }
+
                 break;
             case PacketDotNet.ProtocolType.Udp when ip.PayloadPacket is UdpPacket udp:
                 _udp.Add(length);
@@ -243,7 +248,10 @@ public sealed class TrafficSummariser
                     c.Value.Packets, c.Value.Bytes))
                 .ToList(),
             new TcpFlagCounts(_syn, _synAck, _rst, _fin, _retransmissions.Count),
-            _undecodable);
+            _undecodable)
+        {
+            Bgp = _bgp.Counts,
+        };
     }
 
     private sealed class MutableCounter

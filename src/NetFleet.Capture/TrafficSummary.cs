@@ -53,4 +53,8 @@ public sealed record TrafficSummary(
     IReadOnlyList<Talker> TopTalkers,
     IReadOnlyList<Conversation> TopConversations,
     TcpFlagCounts Tcp,
-    long Undecodable);
+    long Undecodable)
+{
+    /// <summary>BGP messages by type (TCP port 179); summaries recorded before they were counted read as null.</summary>
+    public BgpMessageCounts? Bgp { get; init; }
+}

@@ -5,7 +5,7 @@ using SharpPcap.LibPcap;
 
 namespace NetFleet.Capture.Tests;
 
-/// <summary>TCP retransmissions counted in pcap files the test writes segment by segment.</summary>
+/// <summary>TCP retransmissions (and the BGP messages in port 179's segments) counted in pcap files the test writes segment by segment.</summary>
 public sealed class RetransmissionTests : IDisposable
 {
     private const string Client = "198.18.0.1";
@@ -15,7 +15,7 @@ public sealed class RetransmissionTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static byte[] Segment(uint sequence, int payload, ushort clientPort = 40000, bool toServer = true,
-        bool syn = false, bool fin = false, bool rst = false, bool v6 = false)
+        bool syn = false, bool fin = false, bool rst = false, bool v6 = false, byte[]? data = null)
     {
         var (sourcePort, destinationPort) = toServer ? (clientPort, (ushort)179) : ((ushort)179, clientPort);
         var tcp = new TcpPacket(sourcePort, destinationPort)
@@ -25,7 +25,7 @@ public sealed class RetransmissionTests : IDisposable
             Finished = fin,
             Reset = rst,
             Acknowledgment = !syn || !toServer,
-            PayloadData = new byte[payload],
+            PayloadData = data ?? new byte[payload],
         };
         var (client, server) = v6 ? ("2001:db8::1", "2001:db8::2") : (Client, Server);
         var (source, destination) = toServer ? (client, server) : (server, client);
@@ -38,6 +38,35 @@ public sealed class RetransmissionTests : IDisposable
             v6 ? EthernetType.IPv6 : EthernetType.IPv4) { PayloadPacket = ip };
         ip.UpdateCalculatedValues();
         return ethernet.Bytes;
+    }
+
+    [Fact]
+    public async Task Bgp_messages_are_counted_by_type_once_each_even_when_a_segment_is_sent_again()
+    {
+        var openAndKeepalive = Bgp(1, 29).Concat(Bgp(4, 19)).ToArray();
+        var notification = Bgp(3, 21);
+        var summary = await SummariseAsync(
+        [
+            Segment(1000, 0, syn: true),
+            Segment(1001, 0, data: openAndKeepalive),
+            Segment(1001, 0, data: openAndKeepalive),
+            Segment(5000, 0, toServer: false, data: Bgp(4, 19)),
+            Segment(5019, 0, toServer: false, data: notification),
+            // Not a BGP header at the start of the segment (the middle of a long UPDATE): nothing is counted.
+            Segment(5040, 0, toServer: false, data: new byte[40]),
+        ]);
+
+        Assert.Equal(new BgpMessageCounts(Open: 1, Update: 0, Notification: 1, Keepalive: 2, RouteRefresh: 0), summary.Bgp);
+        Assert.Equal(1, summary.Tcp.Retransmissions);
+    }
+
+    /// <summary>A BGP message of the given type and length: the marker, the length, the type, zero padding.</summary>
+    private static byte[] Bgp(byte type, int length)
+    {
+        var message = new byte[length];
+        Array.Fill(message, (byte)0xFF, 0, 16);
+        (message[16], message[17], message[18]) = ((byte)(length >> 8), (byte)length, type);
+        return message;
     }
 
     private Task<TrafficSummary> SummariseAsync(IEnumerable<byte[]> packets, int snapLength = 65_535)

@@ -44,6 +44,12 @@ internal static class PcapFormat
         text.AppendLine($"Network     IPv4 {Count(p.IPv4)}   IPv6 {Count(p.IPv6)}   ARP {Count(p.Arp)}   other {Count(p.OtherNetwork)}");
         text.AppendLine($"Transport   TCP {Count(p.Tcp)}   UDP {Count(p.Udp)}   ICMP {Count(p.Icmp)}   other {Count(p.OtherTransport)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"TCP flags   SYN {s.Tcp.Syn}   SYN-ACK {s.Tcp.SynAck}   RST {s.Tcp.Rst}   FIN {s.Tcp.Fin}   retransmitted {s.Tcp.Retransmissions}");
+        if (s.Bgp is { Total: > 0 } bgp)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"BGP         OPEN {bgp.Open}   UPDATE {bgp.Update}   KEEPALIVE {bgp.Keepalive}   NOTIFICATION {bgp.Notification}   ROUTE-REFRESH {bgp.RouteRefresh}");
+        }
+
         if (s.Undecodable > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Undecodable {s.Undecodable} packets");
