@@ -51,7 +51,8 @@ public sealed class GateRolloutTests(GateRolloutTests.Lab lab) : IClassFixture<G
     {
         var before = new[] { "ios-g1", "ios-g2" }.ToDictionary(d => d, lab.Running);
         using var service = new LoopbackService();
-        // The service behind the router stops answering when the route reaches the device: the change broke the path.
+        // The service behind the router stops answering when the route reaches the device: the change broke the path. (The
+        // gate's settle time covers this watcher's polling, however busy the machine.)
         using var watch = new CancellationTokenSource();
         var breaker = Task.Run(async () =>
         {
@@ -107,11 +108,11 @@ public sealed class GateRolloutTests(GateRolloutTests.Lab lab) : IClassFixture<G
         var riser = Task.Run(async () =>
         {
             while (!lab.Running("ios-w1").Contains("ntp server 192.0.2.61", StringComparison.Ordinal)) await Task.Delay(20);
-            await Task.Delay(1200);
+            await Task.Delay(2000);
             lab.Host.StateOf("ios-w1").Update(s => s.RunningConfig += "\ninterface Loopback9\n ip address 198.18.9.9 255.255.255.255\n");
         });
 
-        var (job, tasks, _) = await RunAsync(WaitForPlay("ios-w1", "Loopback9", "10s"));
+        var (job, tasks, _) = await RunAsync(WaitForPlay("ios-w1", "Loopback9", "20s"));
         await riser;
 
         Assert.True(job.Status == "succeeded", $"{job.Status}: {job.HaltReason}; {tasks.FirstOrDefault()?.Message}");
@@ -149,11 +150,12 @@ public sealed class GateRolloutTests(GateRolloutTests.Lab lab) : IClassFixture<G
                 kind: tcp
                 count: 5
                 interval: 50ms
-                timeout: 500ms
+                timeout: 1s
             max_loss: 20%
             max_latency_increase: 500ms
             max_if_error_rate: 1000/s
             window: 1s
+            settle: 1s
           tasks:
             - config:
                 lines: ["{{Blackhole}}"]
@@ -207,13 +209,12 @@ public sealed class GateRolloutTests(GateRolloutTests.Lab lab) : IClassFixture<G
     private sealed class LoopbackService : IDisposable
     {
         private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-        private readonly Task accepting;
 
         public LoopbackService()
         {
             listener.Start();
             Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            accepting = AcceptAsync();
+            _ = AcceptAsync();
         }
 
         public int Port { get; }
