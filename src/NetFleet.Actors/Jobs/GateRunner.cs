@@ -35,7 +35,8 @@ public static class GateRunner
     /// <summary>ifInDiscards, ifInErrors, ifOutDiscards, ifOutErrors (IF-MIB ifTable columns 13, 14, 19, 20).</summary>
     private static readonly Oid[] ErrorColumns = [.. new[] { 13u, 14u, 19u, 20u }.Select(c => Oid.Parse("1.3.6.1.2.1.2.2.1").Append(c))];
 
-    private static readonly TimeSpan SnmpTimeout = TimeSpan.FromSeconds(3);
+    /// <summary>For the four column walks of one device together.</summary>
+    private static readonly TimeSpan SnmpTimeout = TimeSpan.FromSeconds(5);
 
     public static IReadOnlyList<GateProbeRun> Resolve(Gate gate, Inventory inventory) => gate.Probes.Select(p =>
     {

@@ -30,7 +30,7 @@ public sealed partial class JobOrchestrator
         });
         Command<GateMeasuredHere>(measured =>
         {
-            if (gateMeasuring != (measured.Play, measured.Batch, measured.Phase)) return;
+            if (finished || gateMeasuring != (measured.Play, measured.Batch, measured.Phase)) return;
             gateMeasuring = null;
             if (measured.Measurement is not { } measurement)
             {
