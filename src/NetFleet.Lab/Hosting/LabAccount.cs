@@ -46,4 +46,20 @@ internal static class LabAccount
             Once.Release();
         }
     }
+
+    /// <summary>vtysh talks to FRR's sockets only for members of FRR's group frrvty; the lab's routers land SSH sessions in vtysh.</summary>
+    public static async Task EnsureVtyGroupAsync(CancellationToken cancellationToken)
+    {
+        await EnsureAsync(cancellationToken);
+        var group = File.ReadLines("/etc/group").FirstOrDefault(l => l.StartsWith("frrvty:", StringComparison.Ordinal))
+            ?? throw new LabException("FRRouting is not installed (no group frrvty): apt-get install -y frr frr-pythontools");
+        if (group.Split(':')[^1].Split(',').Contains(LabDefaults.Username))
+        {
+            // usermod locks /etc/group; labs started side by side would trip over each other's lock.
+            return;
+        }
+
+        await ProcessRunner.RunCheckedAsync(ProcessRunner.Which("usermod") ?? "usermod", ["--append", "--groups", "frrvty", LabDefaults.Username],
+            cancellationToken: cancellationToken);
+    }
 }

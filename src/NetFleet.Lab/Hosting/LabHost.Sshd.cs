@@ -8,6 +8,8 @@ namespace NetFleet.Lab.Hosting;
 /// <summary>The lab's sshd instances: keys, secrets and known_hosts, the relay's runtime folder, starting and stopping.</summary>
 public sealed partial class LabHost
 {
+    private List<(string Config, string Address)> sshdInstances = [];
+
     private async Task EnsureKeysAsync(CancellationToken cancellationToken)
     {
         var keygen = ProcessRunner.Which("ssh-keygen") ?? throw new LabException("ssh-keygen is missing: apt-get install -y openssh-client");
@@ -29,7 +31,8 @@ public sealed partial class LabHost
     private async Task WriteKnownHostsAsync(CancellationToken cancellationToken)
     {
         var hostKey = (await File.ReadAllTextAsync(paths.HostKey + ".pub", cancellationToken)).Split(' ');
-        var lines = spec.Devices.Select(d => $"[{d.Address}]:{spec.Port} {hostKey[0]} {hostKey[1]}");
+        var addresses = spec.Devices.Select(d => d.Address).Concat(routers?.Topology.Routers.Select(r => r.Management) ?? []);
+        var lines = addresses.Select(a => $"[{a}]:{spec.Port} {hostKey[0]} {hostKey[1]}");
         await File.WriteAllLinesAsync(paths.KnownHosts, lines, cancellationToken);
     }
 
@@ -59,29 +62,76 @@ public sealed partial class LabHost
         return relay;
     }
 
+    /// <summary>
+    /// A lab daemon killed outright (SIGKILL, OOM) leaves its sshd instances listening on the
+    /// addresses this start needs; they are recognised by their pid files and their configuration
+    /// path in this lab's run folder, and stopped.
+    /// </summary>
+    private async Task StopStaleSshdsAsync(CancellationToken cancellationToken)
+    {
+        var stale = new List<int>();
+        foreach (var pidFile in Directory.GetFiles(paths.Run, "sshd-*.pid"))
+        {
+            try
+            {
+                if (int.TryParse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                    && File.ReadAllText($"/proc/{pid}/cmdline").Contains(paths.Run, StringComparison.Ordinal))
+                {
+                    _ = Kill(pid, 15);
+                    stale.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process is gone already.
+            }
+        }
+
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(5);
+        while (stale.Any(pid => Directory.Exists($"/proc/{pid}")) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     private void RequirePortFree()
     {
-        foreach (var device in spec.Devices)
+        var names = spec.Devices.Select(d => (d.Address, d.Name))
+            .Concat(routers?.Topology.Routers.Select(r => (Address: r.Management, r.Name)) ?? []);
+        foreach (var (address, name) in names)
         {
             using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                probe.Bind(new IPEndPoint(IPAddress.Parse(device.Address), spec.Port));
+                probe.Bind(new IPEndPoint(IPAddress.Parse(address), spec.Port));
             }
             catch (SocketException)
             {
-                throw new LabException($"{device.Address}:{spec.Port} ({device.Name}) is already in use; is another lab up? "
+                throw new LabException($"{address}:{spec.Port} ({name}) is already in use; is another lab up? "
                     + "Stop it with `netfleet lab down` or pick another --port");
             }
         }
     }
 
+    /// <summary>Each sshd instance's configuration and an address it listens on: devices' instances first, then routers'.</summary>
+    private List<(string Config, string Address)> SshdInstances(string shell)
+    {
+        var devices = SshdConfig.Partition(spec.Devices);
+        var instances = devices.Select((group, i) => (SshdConfig.Render(paths, spec.Port, group, i, shell), group[^1].Address)).ToList();
+        foreach (var group in routers is null ? [] : Topology.RouterSshdConfig.Partition(routers.Topology.Routers))
+        {
+            instances.Add((Topology.RouterSshdConfig.Render(paths, spec.Port, group, instances.Count), group[^1].Management));
+        }
+
+        return instances;
+    }
+
     private void StartSshds(string sshd, string shell)
     {
-        var groups = SshdConfig.Partition(spec.Devices);
-        for (var i = 0; i < groups.Count; i++)
+        sshdInstances = SshdInstances(shell);
+        for (var i = 0; i < sshdInstances.Count; i++)
         {
-            File.WriteAllText(paths.SshdConfig(i), SshdConfig.Render(paths, spec.Port, groups[i], i, shell));
+            File.WriteAllText(paths.SshdConfig(i), sshdInstances[i].Config);
             var start = new ProcessStartInfo(sshd) { UseShellExecute = false };
             foreach (var arg in new[] { "-D", "-f", paths.SshdConfig(i), "-E", paths.SshdLog(i) })
             {
@@ -96,11 +146,10 @@ public sealed partial class LabHost
 
     private async Task WaitForSshdsAsync(CancellationToken cancellationToken)
     {
-        var groups = SshdConfig.Partition(spec.Devices);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
-        for (var i = 0; i < groups.Count; i++)
+        for (var i = 0; i < sshdInstances.Count; i++)
         {
-            var endpoint = new IPEndPoint(IPAddress.Parse(groups[i][^1].Address), spec.Port);
+            var endpoint = new IPEndPoint(IPAddress.Parse(sshdInstances[i].Address), spec.Port);
             while (true)
             {
                 if (sshds[i].HasExited)

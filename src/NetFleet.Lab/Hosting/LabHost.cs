@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using NetFleet.Lab.Devices;
 using NetFleet.Lab.Platforms;
+using NetFleet.Lab.Topology;
 using Serilog;
 
 namespace NetFleet.Lab.Hosting;
@@ -30,6 +31,7 @@ public sealed partial class LabHost : IAsyncDisposable
     private readonly List<Process> sshds = [];
     private readonly CancellationTokenSource stopping = new();
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly FrrLab? routers;
     private Snmp.LabSnmpAgents? snmpAgents;
     private Socket? listener;
     private Task? acceptLoop;
@@ -38,14 +40,16 @@ public sealed partial class LabHost : IAsyncDisposable
     private long sessionsActive;
     private DateTimeOffset startedAt;
 
+    /// <param name="topology">FRRouting routers to grow beside the simulated devices (<c>lab up --topology</c>).</param>
     public LabHost(LabPaths paths, LabSpec spec, LabClock? clock = null, ILogger? log = null,
-        IReadOnlyList<ILabPlatform>? platforms = null)
+        IReadOnlyList<ILabPlatform>? platforms = null, LabTopology? topology = null)
     {
         this.platforms = platforms ?? LabPlatforms.All;
         this.paths = paths;
         this.spec = spec;
         this.clock = clock ?? new LabClock(TimeProvider.System, spec.DeviceMinute);
         this.log = log ?? Serilog.Core.Logger.None;
+        routers = topology is null ? null : new FrrLab(paths, topology, this.log);
         foreach (var device in spec.Devices)
         {
             byAddress[device.Address] = device;
@@ -55,6 +59,9 @@ public sealed partial class LabHost : IAsyncDisposable
 
     public LabPaths Paths => paths;
     public LabSpec Spec => spec;
+
+    /// <summary>The topology's routers, when the lab grows one.</summary>
+    public FrrLab? Routers => routers;
     public long SessionsServed => Interlocked.Read(ref sessionsServed);
 
     /// <summary>Completes when the host was asked to stop (<c>lab down</c>) and has stopped.</summary>
@@ -78,15 +85,26 @@ public sealed partial class LabHost : IAsyncDisposable
         await WriteKnownHostsAsync(cancellationToken);
         spec.Save(paths.Spec);
         LoadStates();
+        await StopStaleSshdsAsync(cancellationToken);
         RequirePortFree();
         StartListener();
+        // Before any sshd answers, so a router's SSH session always finds its vtysh sockets.
+        if (routers is null)
+        {
+            await FrrLab.CleanAsync(paths, log, cancellationToken);
+        }
+        else
+        {
+            await routers.StartAsync(cancellationToken);
+        }
+
         StartSshds(sshd, shell);
         await WaitForSshdsAsync(cancellationToken);
         snmpAgents = Snmp.LabSnmpAgents.Start(spec, log);
         startedAt = DateTimeOffset.UtcNow;
         flushLoop = FlushStatesLoopAsync(stopping.Token);
-        log.Information("Lab up: {Devices} devices on port {Port}, {Instances} sshd instances, state in {Root}",
-            spec.Devices.Count, spec.Port, sshds.Count, paths.Root);
+        log.Information("Lab up: {Devices} devices and {Routers} routers on port {Port}, {Instances} sshd instances, state in {Root}",
+            spec.Devices.Count, routers?.Topology.Routers.Count ?? 0, spec.Port, sshds.Count, paths.Root);
     }
 
     public async Task StopAsync()
@@ -124,6 +142,11 @@ public sealed partial class LabHost : IAsyncDisposable
         {
             await process.WaitForExitAsync();
             process.Dispose();
+        }
+
+        if (routers is not null)
+        {
+            await routers.StopAsync();
         }
 
         TryDelete(paths.Socket);
@@ -182,6 +205,7 @@ public sealed partial class LabHost : IAsyncDisposable
         sshds.Select(p => p.Id).ToList())
     {
         IosVariants = spec.Devices.Where(d => d.Variant is not null).GroupBy(d => d.Variant!).ToDictionary(g => g.Key, g => g.Count()),
+        Routers = routers?.Status() ?? [],
     };
 
     private ILabPlatform PlatformOf(LabDevice device) =>

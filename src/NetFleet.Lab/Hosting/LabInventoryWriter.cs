@@ -9,10 +9,11 @@ namespace NetFleet.Lab.Hosting;
 /// a lab: one group per platform and per site, credentials as file references to the lab's secret
 /// files so that the inventory itself holds no secret. IOS devices that enable without a secret get
 /// none, as an operator's inventory for them would: then only the devices that need one name it.
+/// A topology's routers join as platform frr (see <see cref="Topology.TopologyInventory"/>).
 /// </summary>
 public static class LabInventoryWriter
 {
-    public static void Write(LabSpec spec, LabPaths paths, string inventoryDir)
+    public static void Write(LabSpec spec, LabPaths paths, string inventoryDir, Topology.LabTopology? topology = null)
     {
         Directory.CreateDirectory(inventoryDir);
         var full = Path.GetFullPath(inventoryDir);
@@ -46,6 +47,11 @@ public static class LabInventoryWriter
             groups.Append($"{short_}:\n  platform: {platform}\n");
         }
 
+        if (topology is not null)
+        {
+            Topology.TopologyInventory.AppendGroup(groups);
+        }
+
         foreach (var site in spec.Devices.Select(d => d.Site).Distinct())
         {
             groups.Append($"{site}:\n  data:\n    site: {site}\n");
@@ -62,6 +68,11 @@ public static class LabInventoryWriter
             {
                 hosts.Append("  ").Append(enableSecret).Append('\n');
             }
+        }
+
+        if (topology is not null)
+        {
+            Topology.TopologyInventory.AppendHosts(hosts, topology, paths);
         }
 
         File.WriteAllText(Path.Combine(full, "hosts.yaml"), hosts.ToString());

@@ -31,6 +31,9 @@ public sealed record LabPaths(string Root)
     public string Logs => Path.Combine(Root, "logs");
     public string Inventory => Path.Combine(Root, "inventory");
 
+    /// <summary>The topology the lab grows (<c>lab up --topology</c>), resolved: configs inline, addresses assigned.</summary>
+    public string Topology => Path.Combine(Root, "topology.json");
+
     public string SshdConfig(int instance) => Path.Combine(Run, $"sshd-{instance}.conf");
     public string SshdPid(int instance) => Path.Combine(Run, $"sshd-{instance}.pid");
     public string SshdLog(int instance) => Path.Combine(Logs, $"sshd-{instance}.log");

@@ -6,4 +6,7 @@ public sealed record LabStatus(int Pid, int Port, int Devices, int SshdInstances
 {
     /// <summary>IOS devices per variant (<c>lab up --ios-variant</c> or <c>variant:</c> in lab.yaml); empty when none is named.</summary>
     public Dictionary<string, int> IosVariants { get; init; } = [];
+
+    /// <summary>The topology's FRRouting routers (<c>lab up --topology</c>); empty when the lab grows none.</summary>
+    public IReadOnlyList<Topology.RouterStatus> Routers { get; init; } = [];
 }

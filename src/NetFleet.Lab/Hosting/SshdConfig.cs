@@ -25,7 +25,22 @@ internal static class SshdConfig
             text.AppendLine($"ListenAddress {device.Address}:{port}");
         }
 
-        text.AppendLine($"""
+        text.Append(Common(paths, instance));
+        text.AppendLine($"ForceCommand exec {shellPath} {paths.Socket}");
+
+        var refused = devices.Where(d => d.Faults.RefuseAuth).Select(d => d.Address).ToList();
+        if (refused.Count > 0)
+        {
+            // Fault injection: every login to these devices is denied by sshd itself.
+            text.AppendLine($"Match LocalAddress {string.Join(',', refused)}");
+            text.AppendLine("    DenyUsers *");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>What every lab sshd instance shares, for devices and routers alike.</summary>
+    public static string Common(LabPaths paths, int instance) => $"""
             HostKey {paths.HostKey}
             PidFile {paths.SshdPid(instance)}
             AuthorizedKeysFile {paths.AuthorizedKeys}
@@ -52,17 +67,6 @@ internal static class SshdConfig
             MaxAuthTries 6
             LoginGraceTime 30
             LogLevel ERROR
-            ForceCommand exec {shellPath} {paths.Socket}
-            """);
 
-        var refused = devices.Where(d => d.Faults.RefuseAuth).Select(d => d.Address).ToList();
-        if (refused.Count > 0)
-        {
-            // Fault injection: every login to these devices is denied by sshd itself.
-            text.AppendLine($"Match LocalAddress {string.Join(',', refused)}");
-            text.AppendLine("    DenyUsers *");
-        }
-
-        return text.ToString();
-    }
+            """;
 }

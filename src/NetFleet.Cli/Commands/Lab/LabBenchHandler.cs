@@ -36,8 +36,14 @@ internal sealed class LabBenchHandler
             return 3;
         }
 
-        var spec = LabSpec.Load(paths.Spec);
+        var spec = LabSpec.Load(paths.Spec, routersOnly: File.Exists(paths.Topology));
         var devices = spec.Devices.Where(d => d.Faults.IsNone).ToList();
+        if (devices.Count == 0)
+        {
+            Console.Error.WriteLine($"The lab in {paths.Root} has no simulated device without faults to open sessions to.");
+            return 2;
+        }
+
         var count = options.Sessions;
         var before = LabCpu(status);
         var wall = Stopwatch.StartNew();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using NetFleet.Lab.Hosting;
+using NetFleet.Lab.Topology;
 
 namespace NetFleet.Cli.Commands;
 
@@ -22,6 +23,8 @@ internal sealed class LabDownHandler
         var paths = LabPaths.At(options.Dir);
         if (!await LabClient.StopAsync(paths, cancellationToken))
         {
+            // A lab that crashed leaves its routers' namespaces and daemons running: remove them now.
+            await FrrLab.CleanAsync(paths, cancellationToken: cancellationToken);
             Console.WriteLine($"No lab is up in {paths.Root}.");
             return 0;
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using NetFleet.Lab.Devices;
 using NetFleet.Lab.Hosting;
+using NetFleet.Lab.Topology;
 using Serilog.Events;
 
 namespace NetFleet.Cli.Commands;
@@ -26,17 +27,19 @@ internal sealed class LabServeHandler
     {
         var log = Logging.Create(LogEventLevel.Information);
         LabSpec spec;
+        LabTopology? topology;
         try
         {
-            spec = LabSpec.Load(paths.Spec);
+            topology = File.Exists(paths.Topology) ? LabTopology.LoadSaved(paths.Topology) : null;
+            spec = LabSpec.Load(paths.Spec, routersOnly: topology is not null);
         }
-        catch (Exception e) when (e is LabSpecException or IOException)
+        catch (Exception e) when (e is LabSpecException or IOException or System.Text.Json.JsonException)
         {
             log.Error("Cannot read the lab inventory: {Reason}", e.Message);
             return 2;
         }
 
-        await using var host = new LabHost(paths, spec, log: log);
+        await using var host = new LabHost(paths, spec, log: log, topology: topology);
         try
         {
             await host.StartAsync(cancellationToken);

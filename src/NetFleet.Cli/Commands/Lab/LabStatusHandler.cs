@@ -34,10 +34,21 @@ internal sealed class LabStatusHandler
         }
 
         Console.WriteLine($"Lab up since {status.StartedAt:u} (pid {status.Pid}) in {status.Root}");
-        Console.WriteLine($"  devices     {status.Devices}: {string.Join(", ", status.Platforms.Select(p => $"{p.Value} {p.Key}"))}");
+        if (status.Devices > 0 || status.Routers.Count == 0)
+        {
+            Console.WriteLine($"  devices     {status.Devices}: {string.Join(", ", status.Platforms.Select(p => $"{p.Value} {p.Key}"))}");
+        }
+
         if (status.IosVariants.Count > 0)
         {
             Console.WriteLine($"  ios         {string.Join(", ", status.IosVariants.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Value} {v.Key}"))}");
+        }
+
+        foreach (var router in status.Routers)
+        {
+            var stopped = router.Daemons.Except(router.Running).ToList();
+            Console.WriteLine($"  router      {router.Name,-10} {router.Management,-12} {router.Namespace,-16} {string.Join(' ', router.Running)}"
+                + (stopped.Count == 0 ? "" : $" (not running: {string.Join(' ', stopped)})"));
         }
 
         Console.WriteLine($"  port        {status.Port} ({status.SshdInstances} sshd instances)");

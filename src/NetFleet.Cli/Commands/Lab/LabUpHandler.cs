@@ -3,11 +3,18 @@ using System.Diagnostics;
 using NetFleet.Lab.Devices;
 using NetFleet.Lab.Hosting;
 using NetFleet.Lab.Platforms;
+using NetFleet.Lab.Topology;
 
 namespace NetFleet.Cli.Commands;
 
-internal sealed record LabUpOptions(int Devices, string Platforms, int Port, FileInfo? Spec, DirectoryInfo? Inventory, double DeviceMinute,
-    string? IosVariant, bool Foreground, string Dir);
+/// <param name="Devices">Null when not given: 6 simulated devices, or none beside a topology.</param>
+internal sealed record LabUpOptions(int? Devices, string Platforms, int Port, FileInfo? Spec, DirectoryInfo? Inventory, double DeviceMinute,
+    string? IosVariant, bool Foreground, string Dir)
+{
+    public FileInfo? Topology { get; init; }
+    public bool Wait { get; init; }
+    public double WaitTimeout { get; init; } = 60;
+}
 
 /// <summary><c>netfleet lab up</c>: starts the lab as a background daemon and writes its inventory.</summary>
 internal sealed class LabUpHandler
@@ -16,8 +23,8 @@ internal sealed class LabUpHandler
     {
         var devices = new Option<int>("--devices", "-n")
         {
-            Description = "How many devices to serve (spread evenly over the platforms)",
-            DefaultValueFactory = _ => 6,
+            Description = "How many devices to serve (spread evenly over the platforms); 6, or none beside --topology",
+            DefaultValueFactory = _ => DefaultDevices,
         };
         var platforms = new Option<string>("--platforms", "-p")
         {
@@ -49,6 +56,20 @@ internal sealed class LabUpHandler
                 + "privileged-slow (privilege-15 login, slow show running-config), or mixed (cycles through the four)",
         };
         iosVariant.AcceptOnlyFromAmong([.. IosVariants.Names]);
+        var topology = new Option<FileInfo?>("--topology", "-t")
+        {
+            Description = "Also grow FRRouting routers from a topology file (deploy/topologies/line3.yaml): one network namespace "
+                + "per router, reached by SSH on its own management address, landing in its vtysh",
+        };
+        var wait = new Option<bool>("--wait")
+        {
+            Description = "With --topology: return only once every BGP peer is Established and every OSPF adjacency Full",
+        };
+        var waitTimeout = new Option<double>("--wait-timeout")
+        {
+            Description = "Seconds --wait waits for convergence before failing",
+            DefaultValueFactory = _ => 60,
+        };
         var foreground = new Option<bool>("--foreground")
         {
             Description = "Run in this process until Ctrl-C instead of as a background daemon",
@@ -56,11 +77,17 @@ internal sealed class LabUpHandler
         var dir = LabCommands.DirOption();
         var command = new Command("up", "Start the lab (as a background daemon) and write its inventory")
         {
-            devices, platforms, port, spec, inventory, deviceMinute, iosVariant, foreground, dir,
+            devices, platforms, port, spec, inventory, deviceMinute, iosVariant, topology, wait, waitTimeout, foreground, dir,
         };
-        command.SetAction((parse, ct) => new LabUpHandler().RunAsync(new LabUpOptions(parse.GetValue(devices), parse.GetValue(platforms)!,
+        command.SetAction((parse, ct) => new LabUpHandler().RunAsync(new LabUpOptions(
+            parse.GetResult(devices) is { Implicit: false } ? parse.GetValue(devices) : null, parse.GetValue(platforms)!,
             parse.GetValue(port), parse.GetValue(spec), parse.GetValue(inventory), parse.GetValue(deviceMinute), parse.GetValue(iosVariant),
-            parse.GetValue(foreground), parse.GetValue(dir)!), ct));
+            parse.GetValue(foreground), parse.GetValue(dir)!)
+        {
+            Topology = parse.GetValue(topology),
+            Wait = parse.GetValue(wait),
+            WaitTimeout = parse.GetValue(waitTimeout),
+        }, ct));
         return command;
     }
 
@@ -79,15 +106,29 @@ internal sealed class LabUpHandler
             return 2;
         }
 
+        if (options.Wait && options.Topology is null)
+        {
+            Console.Error.WriteLine("--wait waits for a topology's routers to converge; give one with --topology FILE.");
+            return 2;
+        }
+
         LabSpec labSpec;
+        LabTopology? topology;
         try
         {
+            topology = options.Topology is { } topologyFile ? TopologyLoader.Load(topologyFile.FullName) : null;
             labSpec = options.Spec is { } specFile
-                ? LabSpec.Load(specFile.FullName)
-                : LabSpec.Generate(options.Devices, ParsePlatforms(options.Platforms),
-                    options.Port, TimeSpan.FromSeconds(options.DeviceMinute), options.IosVariant);
+                ? LabSpec.Load(specFile.FullName, routersOnly: topology is not null)
+                : topology is not null && options.Devices is null
+                    ? new LabSpec(options.Port, TimeSpan.FromSeconds(options.DeviceMinute), [])
+                    : LabSpec.Generate(options.Devices ?? DefaultDevices, ParsePlatforms(options.Platforms),
+                        options.Port, TimeSpan.FromSeconds(options.DeviceMinute), options.IosVariant);
+            if (topology?.CollisionsWith(labSpec.Devices.Select(d => (d.Name, d.Address))) is { Count: > 0 } collisions)
+            {
+                throw new TopologyException(collisions);
+            }
         }
-        catch (Exception e) when (e is LabSpecException or ArgumentException)
+        catch (Exception e) when (e is LabSpecException or ArgumentException or TopologyException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;
@@ -96,10 +137,19 @@ internal sealed class LabUpHandler
         Directory.CreateDirectory(paths.Root);
         Directory.CreateDirectory(paths.Logs);
         labSpec.Save(paths.Spec);
-        LabInventoryWriter.Write(labSpec, paths, paths.Inventory);
+        if (topology is null)
+        {
+            File.Delete(paths.Topology);
+        }
+        else
+        {
+            topology.Save(paths.Topology);
+        }
+
+        LabInventoryWriter.Write(labSpec, paths, paths.Inventory, topology);
         if (options.Inventory is { } inventoryDir)
         {
-            LabInventoryWriter.Write(labSpec, paths, inventoryDir.FullName);
+            LabInventoryWriter.Write(labSpec, paths, inventoryDir.FullName, topology);
         }
 
         if (options.Foreground)
@@ -107,7 +157,30 @@ internal sealed class LabUpHandler
             return await LabServeHandler.ServeAsync(paths, cancellationToken);
         }
 
-        return await StartDaemonAsync(paths, labSpec, options.Inventory?.FullName ?? paths.Inventory, cancellationToken);
+        var started = await StartDaemonAsync(paths, labSpec, options.Inventory?.FullName ?? paths.Inventory, cancellationToken);
+        return started != 0 || topology is null || !options.Wait
+            ? started
+            : await WaitForConvergenceAsync(paths, topology, TimeSpan.FromSeconds(options.WaitTimeout), cancellationToken);
+    }
+
+    private const int DefaultDevices = 6;
+
+    private static async Task<int> WaitForConvergenceAsync(LabPaths paths, LabTopology topology, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            await FrrConvergence.WaitAsync(new FrrLab(paths, topology), timeout, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            Console.Error.WriteLine($"The lab is up but {e.Message}. Look with `vtysh {string.Join(' ', RouterRuntime.For(paths, topology.Routers[0].Name).VtyshArguments)}`, "
+                + "or stop it with `netfleet lab down`.");
+            return 4;
+        }
+
+        Console.WriteLine($"  converged   in {stopwatch.Elapsed.TotalSeconds:0.0} s more: every BGP peer Established, every OSPF adjacency Full");
+        return 0;
     }
 
     private static IReadOnlyList<ILabPlatform> ParsePlatforms(string list)
@@ -146,12 +219,32 @@ internal sealed class LabUpHandler
         {
             if (await LabClient.StatusAsync(paths, cancellationToken) is { } status && status.StartedAt != default)
             {
-                Console.WriteLine($"Lab up in {stopwatch.Elapsed.TotalSeconds:0.0} s: {status.Devices} devices "
-                    + $"({string.Join(", ", status.Platforms.Select(p => $"{p.Value} {p.Key}"))}) on port {status.Port}, "
+                var served = new List<string>();
+                if (status.Routers.Count > 0)
+                {
+                    served.Add($"{status.Routers.Count} FRR routers");
+                }
+
+                if (status.Devices > 0 || status.Routers.Count == 0)
+                {
+                    served.Add($"{status.Devices} devices ({string.Join(", ", status.Platforms.Select(p => $"{p.Value} {p.Key}"))})");
+                }
+
+                Console.WriteLine($"Lab up in {stopwatch.Elapsed.TotalSeconds:0.0} s: {string.Join(" and ", served)} on port {status.Port}, "
                     + $"{status.SshdInstances} sshd, pid {status.Pid}");
-                Console.WriteLine($"  addresses   {spec.Devices[0].Address} … {spec.Devices[^1].Address}");
+                if (spec.Devices.Count > 0)
+                {
+                    Console.WriteLine($"  addresses   {spec.Devices[0].Address} … {spec.Devices[^1].Address}");
+                }
+
+                foreach (var router in status.Routers)
+                {
+                    Console.WriteLine($"  router      {router.Name} at {router.Management}, namespace {router.Namespace}");
+                }
+
                 Console.WriteLine($"  inventory   {inventoryDir}");
-                Console.WriteLine($"  login       ssh -p {status.Port} -i {paths.ClientKey} -o UserKnownHostsFile={paths.KnownHosts} {LabDefaults.Username}@{spec.Devices[0].Address}");
+                var first = spec.Devices.Count > 0 ? spec.Devices[0].Address : status.Routers[0].Management;
+                Console.WriteLine($"  login       ssh -p {status.Port} -i {paths.ClientKey} -o UserKnownHostsFile={paths.KnownHosts} {LabDefaults.Username}@{first}");
                 return 0;
             }
 

@@ -1,0 +1,502 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace NetFleet.Lab.Topology;
+
+/// <summary>
+/// Reads a topology file. YamlDotNet's representation model keeps every node's position, so each
+/// problem is reported as file:line:col with what was expected, all problems in one pass, the way
+/// playbooks are checked (the Lab does not reference Core, whose YAML reader is internal to it).
+/// </summary>
+/// <example><code>
+/// routers:
+///   r1:
+///     daemons: [zebra, staticd, bgpd, ospfd]
+///     loopback: 198.18.255.1/32
+///     management: 127.0.2.1
+///     config: |
+///       router bgp 65001
+/// links:
+///   - endpoints: [r1:eth1, r2:eth1]
+///     ipv4: 198.18.0.0/31
+///     ipv6: 2001:db8:0:1::/127
+/// </code></example>
+public static partial class TopologyLoader
+{
+    public static readonly IReadOnlyList<string> DefaultDaemons = ["zebra", "staticd", "bgpd", "ospfd"];
+
+    /// <summary>FRR 8.4's routing daemons that run per namespace as zebra's clients.</summary>
+    public static readonly IReadOnlyList<string> KnownDaemons =
+    [
+        "zebra", "staticd", "bgpd", "ospfd", "ospf6d", "isisd", "ripd", "ripngd", "bfdd", "pimd", "eigrpd",
+        "babeld", "vrrpd", "pbrd", "fabricd", "ldpd", "nhrpd", "pathd",
+    ];
+
+    private static readonly string[] TopKeys = ["routers", "links"];
+    private static readonly string[] RouterKeys = ["daemons", "loopback", "management", "config", "config_file"];
+    private static readonly string[] LinkKeys = ["endpoints", "ipv4", "ipv6"];
+
+    public static LabTopology Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TopologyException([$"{path}: cannot read the topology file: {e.Message}"]);
+        }
+
+        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <param name="baseDirectory">Where <c>config_file:</c> paths are relative to.</param>
+    public static LabTopology Parse(string text, string file, string baseDirectory) => new Reader(file, baseDirectory).Read(text);
+
+    /// <summary>The management address a router gets when the file names none: 127.0.2.1, 127.0.2.2, …
+    /// (the lab's simulated devices start at 127.0.1.1).</summary>
+    public static string DefaultManagement(int index) => $"127.0.{2 + (index / 254)}.{1 + (index % 254)}";
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,23}$")]
+    private static partial Regex RouterName();
+
+    // IFNAMSIZ is 16 with the terminating zero; "lo" is the namespace's own.
+    [GeneratedRegex("^(?!lo$)[A-Za-z][A-Za-z0-9_.-]{0,14}$")]
+    private static partial Regex InterfaceName();
+
+    [GeneratedRegex(@"^\s*router bgp (\d+)", RegexOptions.Multiline)]
+    private static partial Regex RouterBgp();
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
+    private static partial Regex YamlPositionPrefix();
+
+    private sealed class Reader(string file, string baseDirectory)
+    {
+        private readonly List<(int Line, int Column, string Message)> errors = [];
+
+        private sealed record RouterEntry(string Name, YamlNode NameNode, List<string> Daemons, List<(IPNetwork Net, YamlNode Node)> Loopbacks,
+            string? Management, YamlNode? ManagementNode, string Config);
+
+        private sealed record Endpoint(string Router, string Interface, YamlNode Node);
+
+        public LabTopology Read(string text)
+        {
+            var stream = new YamlStream();
+            try
+            {
+                stream.Load(new StringReader(text));
+            }
+            catch (YamlException e)
+            {
+                var message = YamlPositionPrefix().Replace(e.InnerException?.Message ?? e.Message, "").Trim().TrimEnd('.');
+                throw new TopologyException([$"{file}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {message}"]);
+            }
+
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+            {
+                throw new TopologyException([$"{file}:1:1: the topology is empty; expected a mapping with `routers:` and `links:`"]);
+            }
+
+            if (Mapping(stream.Documents[0].RootNode, "a mapping with `routers:` and `links:`") is not { } root)
+            {
+                throw Failure();
+            }
+
+            CheckKeys(root, TopKeys, "the topology");
+            var routers = new List<RouterEntry>();
+            if (Child(root, "routers") is not { } routersNode)
+            {
+                Error(root, "the topology has no `routers:`; expected a mapping of router names to their settings");
+            }
+            else if (Mapping(routersNode, "a mapping of router names to their settings") is { } routerMap)
+            {
+                foreach (var (key, value) in routerMap.Children)
+                {
+                    if (ReadRouter(key, value) is { } router)
+                    {
+                        routers.Add(router);
+                    }
+                }
+            }
+
+            var links = Child(root, "links") is { } linksNode ? ReadLinks(linksNode, routers) : [];
+            var managements = AssignManagement(routers);
+            CheckOverlaps(routers, links);
+            if (errors.Count > 0)
+            {
+                throw Failure();
+            }
+
+            var built = routers.Select((r, i) => new TopologyRouter(r.Name, managements[i], r.Daemons,
+                r.Loopbacks.Select(l => l.Net.ToString()).ToList(), r.Config, Interfaces(r.Name, links),
+                RouterBgp().Match(r.Config) is { Success: true } m && long.TryParse(m.Groups[1].Value, out var asn) ? asn : null,
+                Where(r.NameNode))).ToList();
+            return new LabTopology(file, built, links.Select(l => new TopologyLink(l.A.Router, l.A.Interface, l.B.Router, l.B.Interface)).ToList());
+        }
+
+        private RouterEntry? ReadRouter(YamlNode key, YamlNode value)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? "";
+            if (!RouterName().IsMatch(name))
+            {
+                Error(key, $"router name '{name}' is not allowed; expected lowercase letters, digits and '-', starting with a letter, at most 24 characters");
+                return null;
+            }
+
+            var settings = value is YamlScalarNode { Value: null or "" } ? new YamlMappingNode() : Mapping(value, $"the settings of router {name} (a mapping)");
+            if (settings is null)
+            {
+                return null;
+            }
+
+            CheckKeys(settings, RouterKeys, $"router {name}");
+            var daemons = new List<string> { "zebra" };
+            if (Child(settings, "daemons") is { } daemonsNode)
+            {
+                foreach (var item in Scalars(daemonsNode, "a list of FRR daemons such as [zebra, bgpd, ospfd]"))
+                {
+                    if (!KnownDaemons.Contains(item.Value))
+                    {
+                        Error(item, $"unknown daemon '{item.Value}'; expected one of {string.Join(", ", KnownDaemons)}");
+                    }
+                    else if (!daemons.Contains(item.Value!))
+                    {
+                        daemons.Add(item.Value!);
+                    }
+                }
+            }
+            else
+            {
+                daemons = [.. DefaultDaemons];
+            }
+
+            var loopbacks = new List<(IPNetwork, YamlNode)>();
+            if (Child(settings, "loopback") is { } loopbackNode)
+            {
+                foreach (var item in Scalars(loopbackNode, "an address or a list of addresses such as 198.18.255.1/32"))
+                {
+                    var family = item.Value!.Contains(':', StringComparison.Ordinal) ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+                    var prefix = item.Value.Contains('/', StringComparison.Ordinal) ? item.Value
+                        : item.Value + (family == AddressFamily.InterNetwork ? "/32" : "/128");
+                    var (net, error) = TopologyAddresses.ParsePrefix(prefix, family, "loopback");
+                    if (net is { } parsed)
+                    {
+                        loopbacks.Add((parsed, item));
+                    }
+                    else
+                    {
+                        Error(item, error!);
+                    }
+                }
+            }
+
+            string? management = null;
+            var managementNode = Child(settings, "management");
+            if (managementNode is not null && Scalar(managementNode, "a loopback address such as 127.0.2.1") is { } m)
+            {
+                if (IPAddress.TryParse(m.Value, out var address) && address.AddressFamily == AddressFamily.InterNetwork
+                    && TopologyAddresses.ManagementRange.Contains(address))
+                {
+                    management = address.ToString();
+                }
+                else
+                {
+                    Error(m, $"management address '{m.Value}' is not an IPv4 loopback address (127.0.0.0/8) such as 127.0.2.1");
+                }
+            }
+
+            return new RouterEntry(name, key, daemons, loopbacks, management, managementNode, WithHostname(name, ReadConfig(name, settings)));
+        }
+
+        private string ReadConfig(string router, YamlMappingNode settings)
+        {
+            var inline = Child(settings, "config");
+            var fromFile = Child(settings, "config_file");
+            if (inline is not null && fromFile is not null)
+            {
+                Error(fromFile, $"router {router} has both `config:` and `config_file:`; keep one");
+                return "";
+            }
+
+            if (inline is not null)
+            {
+                return Scalar(inline, "the router's frr.conf text (a `|` block)")?.Value ?? "";
+            }
+
+            if (fromFile is null || Scalar(fromFile, "a path to an frr.conf, relative to the topology file") is not { } path)
+            {
+                return "";
+            }
+
+            try
+            {
+                return File.ReadAllText(Path.Combine(baseDirectory, path.Value!));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Error(path, $"cannot read config_file {path.Value}: {e.Message}");
+                return "";
+            }
+        }
+
+        /// <summary>The daemons take their hostname from the starting configuration too, so a reload back to it keeps the name.</summary>
+        private static string WithHostname(string router, string config) =>
+            config.Split('\n').Any(l => l.StartsWith("hostname ", StringComparison.Ordinal))
+                ? config
+                : $"hostname {router}\n{config}";
+
+        private List<(Endpoint A, Endpoint B, IPNetwork? V4, IPNetwork? V6, YamlNode Node)> ReadLinks(YamlNode node, List<RouterEntry> routers)
+        {
+            var links = new List<(Endpoint, Endpoint, IPNetwork?, IPNetwork?, YamlNode)>();
+            if (node is YamlScalarNode { Value: null or "" })
+            {
+                return links;
+            }
+
+            if (node is not YamlSequenceNode list)
+            {
+                Error(node, "expected a list of links (`- endpoints: [r1:eth1, r2:eth1]`)");
+                return links;
+            }
+
+            var used = new Dictionary<(string, string), YamlNode>();
+            foreach (var item in list.Children)
+            {
+                if (Mapping(item, "a link (a mapping with `endpoints:` and `ipv4:`/`ipv6:`)") is not { } link)
+                {
+                    continue;
+                }
+
+                CheckKeys(link, LinkKeys, "a link");
+                if (Child(link, "endpoints") is not { } endpointsNode)
+                {
+                    Error(link, "a link needs `endpoints: [ROUTER:INTERFACE, ROUTER:INTERFACE]`");
+                    continue;
+                }
+
+                var ends = Scalars(endpointsNode, "two endpoints such as [r1:eth1, r2:eth1]").Select(e => ReadEndpoint(e, routers, used)).ToList();
+                if (ends.Count != 2)
+                {
+                    Error(endpointsNode, $"a link joins exactly two endpoints, found {ends.Count}");
+                    continue;
+                }
+
+                var v4 = Prefix(link, "ipv4", AddressFamily.InterNetwork);
+                var v6 = Prefix(link, "ipv6", AddressFamily.InterNetworkV6);
+                if (ends[0] is { } a && ends[1] is { } b)
+                {
+                    links.Add((a, b, v4, v6, link));
+                }
+            }
+
+            return links;
+        }
+
+        private Endpoint? ReadEndpoint(YamlScalarNode node, List<RouterEntry> routers, Dictionary<(string, string), YamlNode> used)
+        {
+            var parts = node.Value!.Split(':');
+            if (parts.Length != 2)
+            {
+                Error(node, $"endpoint '{node.Value}' should be ROUTER:INTERFACE, such as r1:eth1");
+                return null;
+            }
+
+            if (routers.All(r => r.Name != parts[0]))
+            {
+                Error(node, $"unknown router '{parts[0]}' in endpoint {node.Value}; the routers are {string.Join(", ", routers.Select(r => r.Name))}");
+                return null;
+            }
+
+            if (!InterfaceName().IsMatch(parts[1]))
+            {
+                Error(node, $"interface name '{parts[1]}' is not allowed; expected a letter then letters, digits, '_', '.', '-', at most 15 characters, not lo");
+                return null;
+            }
+
+            if (used.TryGetValue((parts[0], parts[1]), out var first))
+            {
+                Error(node, $"interface {node.Value} is already used by the link at line {first.Start.Line}");
+                return null;
+            }
+
+            used[(parts[0], parts[1])] = node;
+            return new Endpoint(parts[0], parts[1], node);
+        }
+
+        private IPNetwork? Prefix(YamlMappingNode link, string key, AddressFamily family)
+        {
+            if (Child(link, key) is not { } node || Scalar(node, $"an {key} prefix") is not { } scalar)
+            {
+                return null;
+            }
+
+            var (net, error) = TopologyAddresses.ParsePrefix(scalar.Value!, family, key);
+            if (net is { } parsed && TopologyAddresses.LinkAddresses(parsed) is null)
+            {
+                Error(scalar, $"{key} {scalar.Value} holds one address; a link needs two (use a /31 or /127)");
+                return null;
+            }
+
+            if (error is not null)
+            {
+                Error(scalar, error);
+            }
+
+            return net;
+        }
+
+        private List<string> AssignManagement(List<RouterEntry> routers)
+        {
+            var taken = new Dictionary<string, RouterEntry>();
+            foreach (var router in routers.Where(r => r.Management is not null))
+            {
+                if (taken.TryGetValue(router.Management!, out var other))
+                {
+                    Error(router.ManagementNode!, $"management address {router.Management} is already router {other.Name}'s");
+                }
+                else
+                {
+                    taken[router.Management!] = router;
+                }
+            }
+
+            var result = new List<string>();
+            for (var i = 0; i < routers.Count; i++)
+            {
+                var address = routers[i].Management ?? DefaultManagement(i);
+                if (routers[i].Management is null && taken.TryGetValue(address, out var other))
+                {
+                    Error(routers[i].NameNode, $"router {routers[i].Name}'s default management address {address} is router {other.Name}'s; "
+                        + "give one of them another `management:` address");
+                }
+
+                result.Add(address);
+            }
+
+            return result;
+        }
+
+        private void CheckOverlaps(List<RouterEntry> routers, List<(Endpoint A, Endpoint B, IPNetwork? V4, IPNetwork? V6, YamlNode Node)> links)
+        {
+            var prefixes = routers.SelectMany(r => r.Loopbacks.Select(l => (l.Net, l.Node, What: $"router {r.Name}'s loopback")))
+                .Concat(links.SelectMany(l => new[] { l.V4, l.V6 }.OfType<IPNetwork>()
+                    .Select(n => (Net: n, l.Node, What: $"the link {l.A.Node.ToString()}–{l.B.Node.ToString()}"))))
+                .ToList();
+            for (var i = 0; i < prefixes.Count; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (TopologyAddresses.Overlaps(prefixes[i].Net, prefixes[j].Net))
+                    {
+                        Error(prefixes[i].Node, $"{prefixes[i].Net} overlaps {prefixes[j].Net} of {prefixes[j].What} (line {prefixes[j].Node.Start.Line})");
+                    }
+                }
+            }
+        }
+
+        private static List<RouterInterface> Interfaces(string router, List<(Endpoint A, Endpoint B, IPNetwork? V4, IPNetwork? V6, YamlNode Node)> links)
+        {
+            var result = new List<RouterInterface>();
+            foreach (var (a, b, v4, v6, _) in links)
+            {
+                var four = v4 is { } n4 ? TopologyAddresses.LinkAddresses(n4) : null;
+                var six = v6 is { } n6 ? TopologyAddresses.LinkAddresses(n6) : null;
+                string? At(IPAddress? address, IPNetwork? net) => address is null ? null : $"{address}/{net!.Value.PrefixLength}";
+                if (a.Router == router)
+                {
+                    result.Add(new RouterInterface(a.Interface, At(four?.First, v4), At(six?.First, v6),
+                        new InterfacePeer(b.Router, b.Interface, At(four?.Second, v4), At(six?.Second, v6))));
+                }
+
+                if (b.Router == router)
+                {
+                    result.Add(new RouterInterface(b.Interface, At(four?.Second, v4), At(six?.Second, v6),
+                        new InterfacePeer(a.Router, a.Interface, At(four?.First, v4), At(six?.First, v6))));
+                }
+            }
+
+            return result;
+        }
+
+        private YamlNode? Child(YamlMappingNode map, string key) =>
+            map.Children.FirstOrDefault(e => e.Key is YamlScalarNode { Value: var k } && k == key).Value;
+
+        private YamlMappingNode? Mapping(YamlNode node, string expected)
+        {
+            if (node is YamlMappingNode map)
+            {
+                return map;
+            }
+
+            Error(node, $"expected {expected}, found {Describe(node)}");
+            return null;
+        }
+
+        private YamlScalarNode? Scalar(YamlNode node, string expected)
+        {
+            if (node is YamlScalarNode { Value: not (null or "") } scalar)
+            {
+                return scalar;
+            }
+
+            Error(node, $"expected {expected}, found {Describe(node)}");
+            return null;
+        }
+
+        /// <summary>A list of scalars; a single scalar reads as a list of one.</summary>
+        private List<YamlScalarNode> Scalars(YamlNode node, string expected)
+        {
+            if (node is YamlScalarNode { Value: not (null or "") } one)
+            {
+                return [one];
+            }
+
+            if (node is not YamlSequenceNode list)
+            {
+                Error(node, $"expected {expected}, found {Describe(node)}");
+                return [];
+            }
+
+            var result = new List<YamlScalarNode>();
+            foreach (var item in list.Children)
+            {
+                if (Scalar(item, $"an item of {expected}") is { } scalar)
+                {
+                    result.Add(scalar);
+                }
+            }
+
+            return result;
+        }
+
+        private void CheckKeys(YamlMappingNode map, string[] allowed, string what)
+        {
+            foreach (var key in map.Children.Keys)
+            {
+                if (key is not YamlScalarNode { Value: var name } || !allowed.Contains(name))
+                {
+                    Error(key, $"unknown key '{(key as YamlScalarNode)?.Value}' in {what}; expected {string.Join(", ", allowed)}");
+                }
+            }
+        }
+
+        private static string Describe(YamlNode node) => node switch
+        {
+            YamlMappingNode => "a mapping",
+            YamlSequenceNode => "a list",
+            YamlScalarNode { Value: null or "" } => "nothing",
+            _ => $"'{((YamlScalarNode)node).Value}'",
+        };
+
+        private string Where(YamlNode node) => $"{file}:{node.Start.Line}:{node.Start.Column}";
+
+        private void Error(YamlNode node, string message) => errors.Add(((int)node.Start.Line, (int)node.Start.Column, message));
+
+        private TopologyException Failure() => new(errors.OrderBy(e => e.Line).ThenBy(e => e.Column)
+            .Select(e => $"{file}:{e.Line}:{e.Column}: {e.Message}").Distinct().ToList());
+    }
+}
