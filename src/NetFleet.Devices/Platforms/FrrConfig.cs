@@ -1,3 +1,4 @@
+// Over 400 lines: frr-reload.py's model (keywords, contexts, fix-ups) and the commands computed from it are one piece.
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -59,7 +60,7 @@ public static partial class FrrConfig
         ["agentx", "frr version", "frr defaults", "username", "password", "line vty", "service integrated-vtysh-config"];
 
     /// <summary>One line of configuration in its context: <see cref="Line"/> null stands for the context's header itself.</summary>
-    internal sealed record Entry(IReadOnlyList<string> Context, string? Line, string Raw)
+    internal sealed record Entry(IReadOnlyList<string> Context, string? Line)
     {
         public string Key => string.Join('\n', Context);
     }
@@ -122,15 +123,15 @@ public static partial class FrrConfig
             {
                 open.RemoveRange(level, open.Count - level);
                 open.Add((line, indent, table));
-                entries.Add(new Entry([.. open.Select(o => o.Header)], null, raw));
+                entries.Add(new Entry([.. open.Select(o => o.Header)], null));
             }
             else if (open.Count == 0)
             {
-                entries.Add(new Entry([line], null, raw));
+                entries.Add(new Entry([line], null));
             }
             else
             {
-                entries.Add(new Entry([.. open.Select(o => o.Header)], line, raw));
+                entries.Add(new Entry([.. open.Select(o => o.Header)], line));
             }
         }
 
