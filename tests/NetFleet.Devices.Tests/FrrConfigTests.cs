@@ -26,6 +26,12 @@ public sealed class FrrConfigTests
     }
 
     [Fact]
+    public void A_peer_group_goes_by_its_peer_group_line_after_its_members_with_everything_else_of_it()
+    {
+        Assert.Equal(["router bgp 65001", " no neighbor 198.18.0.9 peer-group PG", " no neighbor PG peer-group"], Restore("peergroup"));
+    }
+
+    [Fact]
     public void Address_family_lines_are_restored_inside_their_address_family()
     {
         Assert.Equal(
@@ -232,6 +238,7 @@ public sealed class FrrConfigTests
     [InlineData("There is already same network statement.")]
     [InlineData("BGP is already running; AS is 65001")]
     [InlineData("% Malformed address")]
+    [InlineData("Please remove all network commands first.")]
     public void FRR_refusals_are_failures(string answer)
     {
         Assert.NotNull(PlatformCatalog.Find("frr")!.FindFailure(answer));

@@ -32,6 +32,10 @@ public sealed class FrrRestoreTests(FrrRouter router)
             "exit", "interface eth1", "ip ospf cost 20", "exit", "router ospf", "ospf router-id 198.18.255.9"] },
         { "defaults shown negated", ["router bgp 65001", "bgp ebgp-requires-policy", "exit", "ip forwarding"] },
         { "bgp and ospf removed", ["no router bgp 65001", "no router ospf"] },
+        { "peer group with a member", ["router bgp 65001", "neighbor PG peer-group", "neighbor PG remote-as 65010", "neighbor PG timers 3 9",
+            "neighbor 198.18.0.9 peer-group PG", "address-family ipv4 unicast", "neighbor PG route-map RM-OUT out"] },
+        { "ospf on interfaces", ["interface eth2", "ip ospf hello-interval 2", "ip ospf dead-interval 8", "exit", "interface eth1",
+            "ip ospf cost 15", "no ip ospf cost"] },
     };
 
     [Theory]

@@ -36,7 +36,7 @@ public sealed class Frr : PlatformDefinition
         "% Create the", "% Configure the", "% Inconsistent", "% Can't", "% Cannot", "% Failed", "% Error", "% Please",
         "% Must", "% Only", "% Requested", "% There is", "% No such", "% Not ", "% BGP: ", "% Wrong", "% Bad",
         "There is already same network statement", "Can't find specified", "Area does not exist", "BGP is already running",
-        "Cannot ", "Please specify",
+        "Cannot ", "Please specify", "Please remove",
     ];
 
     /// <summary>vtysh knows <c>terminal length</c> (its pager) but not <c>terminal width</c>.</summary>

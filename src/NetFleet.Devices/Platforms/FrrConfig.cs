@@ -1,3 +1,4 @@
+// Over 400 lines: frr-reload.py's model (keywords, contexts, fix-ups) and the commands computed from it are one piece.
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -59,7 +60,7 @@ public static partial class FrrConfig
         ["agentx", "frr version", "frr defaults", "username", "password", "line vty", "service integrated-vtysh-config"];
 
     /// <summary>One line of configuration in its context: <see cref="Line"/> null stands for the context's header itself.</summary>
-    internal sealed record Entry(IReadOnlyList<string> Context, string? Line, string Raw)
+    internal sealed record Entry(IReadOnlyList<string> Context, string? Line)
     {
         public string Key => string.Join('\n', Context);
     }
@@ -122,15 +123,15 @@ public static partial class FrrConfig
             {
                 open.RemoveRange(level, open.Count - level);
                 open.Add((line, indent, table));
-                entries.Add(new Entry([.. open.Select(o => o.Header)], null, raw));
+                entries.Add(new Entry([.. open.Select(o => o.Header)], null));
             }
             else if (open.Count == 0)
             {
-                entries.Add(new Entry([line], null, raw));
+                entries.Add(new Entry([line], null));
             }
             else
             {
-                entries.Add(new Entry([.. open.Select(o => o.Header)], line, raw));
+                entries.Add(new Entry([.. open.Select(o => o.Header)], line));
             }
         }
 
@@ -297,9 +298,9 @@ public static partial class FrrConfig
     /// <summary>
     /// Removals under FRR's rules: a setting FRR holds one value of (<c>neighbor X remote-as</c>, a description, a router
     /// id) that the target sets to another value is not removed, since setting it changes it in place and
-    /// <c>no neighbor X remote-as</c> would delete the neighbour with all its settings; a neighbour or peer group that goes (its <c>remote-as</c>, or
-    /// <c>neighbor X peer-group</c> for a group) takes all its own lines with it, so those are not removed one by one, and
-    /// its own removal comes after the other removals in its <c>router bgp</c> (frr-reload.py's <c>delete_move_lines</c>).
+    /// <c>no neighbor X remote-as</c> would delete the neighbour with all its settings; a neighbour or peer group that goes
+    /// takes all its own lines with it, so it is removed by one line (a group's <c>neighbor X peer-group</c>, else the
+    /// neighbour's <c>remote-as</c>) after the other removals (frr-reload.py's <c>delete_move_lines</c>).
     /// </summary>
     private static IEnumerable<(IReadOnlyList<string> Context, string? Line)> BgpNeighbourDeletes(
         List<(IReadOnlyList<string> Context, string? Line)> delete, List<(IReadOnlyList<string> Context, string? Line)> add)
@@ -307,33 +308,30 @@ public static partial class FrrConfig
         bool Replaced(IReadOnlyList<string> context, string line) => add.Any(a =>
             a.Line is { } l && a.Context.SequenceEqual(context) && Replaces(l, line));
 
-        var gone = new HashSet<(string Bgp, string Neighbour)>();
-        var last = new List<(IReadOnlyList<string>, string?)>();
+        // Each neighbour or group that goes, and the one line whose removal deletes it: a group's `peer-group` line
+        // (its `remote-as` goes with it), else the neighbour's `remote-as`.
+        var gone = new Dictionary<(string Bgp, string Neighbour), (IReadOnlyList<string> Context, string Line)>();
         foreach (var (context, line) in delete)
         {
             if (line is null || !context[0].StartsWith("router bgp", StringComparison.Ordinal) || Replaced(context, line)) continue;
-            if (RemoteAs().Match(line) is { Success: true } r) gone.Add((context[0], r.Groups[1].Value));
-            else if (PeerGroup().Match(line) is { Success: true } g) gone.Add((context[0], g.Groups[1].Value));
+            if (PeerGroup().Match(line) is { Success: true } g) gone[(context[0], g.Groups[1].Value)] = (context, line);
+            else if (RemoteAs().Match(line) is { Success: true } r) gone.TryAdd((context[0], r.Groups[1].Value), (context, line));
         }
 
         foreach (var (context, line) in delete)
         {
             // A setting FRR holds one value of is replaced by the addition: removing it first would only flap it.
             if (line is not null && Replaced(context, line)) continue;
-            if (line is not null && context[0].StartsWith("router bgp", StringComparison.Ordinal) && Neighbour().Match(line) is { Success: true } n)
+            if (line is not null && context[0].StartsWith("router bgp", StringComparison.Ordinal) && Neighbour().Match(line) is { Success: true } n
+                && gone.ContainsKey((context[0], n.Groups[1].Value)))
             {
-                var neighbour = n.Groups[1].Value;
-                if (gone.Contains((context[0], neighbour)))
-                {
-                    if (RemoteAs().IsMatch(line) || PeerGroup().IsMatch(line)) last.Add((context, line));
-                    continue;
-                }
+                continue;
             }
 
             yield return (context, line);
         }
 
-        foreach (var item in last) yield return item;
+        foreach (var (context, line) in gone.Values) yield return (context, line);
     }
 
     /// <summary>The removal of a line: <c>no X</c>, or <c>X</c> for a line shown as <c>no X</c>; a description's text is
