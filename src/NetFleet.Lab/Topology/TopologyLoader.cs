@@ -259,7 +259,7 @@ public static partial class TopologyLoader
 
             if (node is not YamlSequenceNode list)
             {
-                Error(node, "expected a list of links (`- endpoints: [r1:eth1, r2:eth1]`)");
+                Error(node, $"expected a list of links (`- endpoints: [r1:eth1, r2:eth1]`), found {Describe(node)}");
                 return links;
             }
 
