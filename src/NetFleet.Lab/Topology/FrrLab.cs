@@ -217,8 +217,8 @@ public sealed class FrrLab
             }
 
             Directory.CreateDirectory(runtime.Folder);
-            File.WriteAllText(runtime.StartingConfig, router.Config);
-            File.WriteAllText(runtime.Config, router.Config);
+            File.WriteAllText(runtime.StartingConfig, router.StartingConfig);
+            File.WriteAllText(runtime.Config, router.StartingConfig);
             // vtysh's prompt comes from its own hostname, not the daemons'.
             File.WriteAllText(runtime.VtyshConfig, $"service integrated-vtysh-config\nhostname {router.Name}\n");
             // The daemons (user frr) write pid files and sockets here; vtysh in an SSH session (the

@@ -79,9 +79,10 @@ public static partial class TopologyLoader
 
         private string Where(YamlNode node) => $"{file}:{node.Start.Line}:{node.Start.Column}";
 
-        private void Error(YamlNode node, string message) => errors.Add(((int)node.Start.Line, (int)node.Start.Column, message));
+        private void Error(YamlNode node, string message) =>
+            errors.Add(((int)node.Start.Line, (int)node.Start.Column, $"{file}:{node.Start.Line}:{node.Start.Column}: {message}"));
 
-        private TopologyException Failure() => new(errors.OrderBy(e => e.Line).ThenBy(e => e.Column)
-            .Select(e => $"{file}:{e.Line}:{e.Column}: {e.Message}").Distinct().ToList());
+        private TopologyException Failure() =>
+            new(errors.OrderBy(e => e.Line).ThenBy(e => e.Column).Select(e => e.Text).Distinct().ToList());
     }
 }

@@ -68,6 +68,14 @@ public static partial class TopologyLoader
     [GeneratedRegex("^(?!lo$)[A-Za-z][A-Za-z0-9_.-]{0,14}$")]
     private static partial Regex InterfaceName();
 
+    // Configuration sections and the daemon that must run for them (FRR 8.4's vtysh routes them so).
+    private static readonly (string Prefix, string Daemon)[] DaemonOfSection =
+    [
+        ("router bgp ", "bgpd"), ("router ospf6", "ospf6d"), ("router ospf", "ospfd"), ("router isis ", "isisd"),
+        ("router ripng", "ripngd"), ("router rip", "ripd"), ("router eigrp ", "eigrpd"), ("router babel", "babeld"),
+        ("ip route ", "staticd"), ("ipv6 route ", "staticd"), ("bfd", "bfdd"),
+    ];
+
     [GeneratedRegex(@"^\s*router bgp (\d+)", RegexOptions.Multiline)]
     private static partial Regex RouterBgp();
 
@@ -76,15 +84,17 @@ public static partial class TopologyLoader
 
     private sealed partial class Reader(string file, string baseDirectory)
     {
-        private readonly List<(int Line, int Column, string Message)> errors = [];
+        private readonly List<(int Line, int Column, string Text)> errors = [];
+        private string[] lines = [];
 
         private sealed record RouterEntry(string Name, YamlNode NameNode, List<string> Daemons, List<(IPNetwork Net, YamlNode Node)> Loopbacks,
-            string? Management, YamlNode? ManagementNode, string Config);
+            string? Management, YamlNode? ManagementNode, string Config, ConfigPlace? ConfigAt);
 
         private sealed record Endpoint(string Router, string Interface, YamlNode Node);
 
         public LabTopology Read(string text)
         {
+            lines = text.Split('\n');
             var stream = new YamlStream();
             try
             {
@@ -134,7 +144,7 @@ public static partial class TopologyLoader
             var built = routers.Select((r, i) => new TopologyRouter(r.Name, managements[i], r.Daemons,
                 r.Loopbacks.Select(l => l.Net.ToString()).ToList(), r.Config, Interfaces(r.Name, links),
                 RouterBgp().Match(r.Config) is { Success: true } m && long.TryParse(m.Groups[1].Value, out var asn) ? asn : null,
-                Where(r.NameNode))).ToList();
+                Where(r.NameNode)) { ConfigAt = r.ConfigAt }).ToList();
             return new LabTopology(file, built, links.Select(l => new TopologyLink(l.A.Router, l.A.Interface, l.B.Router, l.B.Interface)).ToList());
         }
 
@@ -209,44 +219,82 @@ public static partial class TopologyLoader
                 }
             }
 
-            return new RouterEntry(name, key, daemons, loopbacks, management, managementNode, WithHostname(name, ReadConfig(name, settings)));
+            var (config, configAt) = ReadConfig(name, settings);
+            CheckDaemonsFor(name, config, configAt, daemons, settings);
+            return new RouterEntry(name, key, daemons, loopbacks, management, managementNode, config, configAt);
         }
 
-        private string ReadConfig(string router, YamlMappingNode settings)
+        private (string Text, ConfigPlace? At) ReadConfig(string router, YamlMappingNode settings)
         {
             var inline = Child(settings, "config");
             var fromFile = Child(settings, "config_file");
             if (inline is not null && fromFile is not null)
             {
                 Error(fromFile, $"router {router} has both `config:` and `config_file:`; keep one");
-                return "";
+                return ("", null);
             }
 
             if (inline is not null)
             {
-                return Scalar(inline, "the router's frr.conf text (a `|` block)")?.Value ?? "";
+                return Scalar(inline, "the router's frr.conf text (a `|` block)") is { } text ? (text.Value!, PlaceOf(text)) : ("", null);
             }
 
             if (fromFile is null || Scalar(fromFile, "a path to an frr.conf, relative to the topology file") is not { } path)
             {
-                return "";
+                return ("", null);
             }
 
+            var full = Path.Combine(baseDirectory, path.Value!);
             try
             {
-                return File.ReadAllText(Path.Combine(baseDirectory, path.Value!));
+                return (File.ReadAllText(full), new ConfigPlace(full, 1, 1));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Error(path, $"cannot read config_file {path.Value}: {e.Message}");
-                return "";
+                return ("", null);
             }
         }
 
-        /// <summary>The daemons take their hostname from the starting configuration too, so a reload back to it keeps the name.</summary>
-        private static string WithHostname(string router, string config) =>
-            config.Split('\n').Any(l => l.StartsWith("hostname ", StringComparison.Ordinal))
-                ? config
-                : $"hostname {router}\n{config}";
+        /// <summary>A block scalar's text starts on the line after its <c>|</c>, at the block's indentation.</summary>
+        private ConfigPlace PlaceOf(YamlScalarNode text)
+        {
+            if (text.Style is not (ScalarStyle.Literal or ScalarStyle.Folded))
+            {
+                return new ConfigPlace(file, (int)text.Start.Line, (int)text.Start.Column);
+            }
+
+            var first = (int)text.Start.Line;
+            while (first < lines.Length && lines[first].Trim().Length == 0)
+            {
+                first++;
+            }
+
+            var indent = first < lines.Length ? lines[first].Length - lines[first].TrimStart(' ').Length : 0;
+            return new ConfigPlace(file, (int)text.Start.Line + 1, indent + 1);
+        }
+
+        /// <summary>A configuration section whose daemon does not run would be refused when the router starts; say so now, at the line.</summary>
+        private void CheckDaemonsFor(string router, string config, ConfigPlace? at, List<string> daemons, YamlMappingNode settings)
+        {
+            var configLines = config.Split('\n');
+            foreach (var (prefix, daemon) in DaemonOfSection)
+            {
+                var index = Array.FindIndex(configLines, l => l.StartsWith(prefix, StringComparison.Ordinal));
+                if (index >= 0 && !daemons.Contains(daemon))
+                {
+                    var message = $"router {router}'s config has `{configLines[index].Trim()}` but {daemon} is not in its daemons";
+                    if (at is null)
+                    {
+                        Error(settings, message);
+                    }
+                    else
+                    {
+                        // A config_file's lines sort after the topology's own.
+                        errors.Add((at.File == file ? at.Line + index : int.MaxValue, at.Column, $"{at.At(index + 1)}: {message}"));
+                    }
+                }
+            }
+        }
     }
 }

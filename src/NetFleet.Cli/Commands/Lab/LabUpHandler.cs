@@ -127,6 +127,11 @@ internal sealed class LabUpHandler
             {
                 throw new TopologyException(collisions);
             }
+
+            if (topology is not null && await TopologyConfigCheck.CheckAsync(topology, cancellationToken) is { Count: > 0 } refused)
+            {
+                throw new TopologyException(refused);
+            }
         }
         catch (Exception e) when (e is LabSpecException or ArgumentException or TopologyException)
         {
