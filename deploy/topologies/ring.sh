@@ -5,7 +5,7 @@
 # converges in about a second instead of FRR's default 5 s LSA interval per change) and
 # carries every loopback; iBGP (AS 65000) runs over those loopbacks with r1 as route reflector for
 # all the others, so BGP comes up only once OSPF works. Each router announces 198.19.I.0/24 (a
-# static blackhole) into BGP; `timers connect 5` retries a session that was reset (a rollback) within
+# static blackhole) into BGP; `timers connect 1` retries a session that was reset (a rollback) within
 # seconds instead of FRR's 120 s. Router I: loopback 198.19.255.I, management 127.0.2.I; link I joins
 # rI:eth1 to the next router's eth2. Addresses only from 198.18.0.0/15 and 2001:db8::/32.
 # deploy/topologies/ring6.yaml is this script's output for N=6.
@@ -60,7 +60,7 @@ ROUTER
     cat <<PEER
        neighbor 198.19.255.$p remote-as internal
        neighbor 198.19.255.$p update-source lo
-       neighbor 198.19.255.$p timers connect 5
+       neighbor 198.19.255.$p timers connect 1
 PEER
   done
   echo "       address-family ipv4 unicast"

@@ -55,11 +55,23 @@ internal static class LabAccount
             ?? throw new LabException("FRRouting is not installed (no group frrvty): apt-get install -y frr frr-pythontools");
         if (group.Split(':')[^1].Split(',').Contains(LabDefaults.Username))
         {
-            // usermod locks /etc/group; labs started side by side would trip over each other's lock.
             return;
         }
 
-        await ProcessRunner.RunCheckedAsync(ProcessRunner.Which("usermod") ?? "usermod", ["--append", "--groups", "frrvty", LabDefaults.Username],
-            cancellationToken: cancellationToken);
+        // usermod locks /etc/group: labs starting side by side in one process (test fixtures) take turns.
+        await Once.WaitAsync(cancellationToken);
+        try
+        {
+            if (!File.ReadLines("/etc/group").Any(l => l.StartsWith("frrvty:", StringComparison.Ordinal)
+                && l.Split(':')[^1].Split(',').Contains(LabDefaults.Username)))
+            {
+                await ProcessRunner.RunCheckedAsync(ProcessRunner.Which("usermod") ?? "usermod",
+                    ["--append", "--groups", "frrvty", LabDefaults.Username], cancellationToken: cancellationToken);
+            }
+        }
+        finally
+        {
+            Once.Release();
+        }
     }
 }

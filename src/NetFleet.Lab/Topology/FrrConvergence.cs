@@ -4,22 +4,40 @@ using NetFleet.Lab.Hosting;
 namespace NetFleet.Lab.Topology;
 
 /// <summary>
-/// Whether a lab's routers have converged: every configured BGP peer Established, and every link
-/// on which both ends run OSPF (and neither is passive) has a Full adjacency. Asked of the routers
-/// themselves through vtysh's JSON, polled rather than waited for blindly.
+/// Whether a lab's routers have converged: every link of the topology up, every configured BGP peer
+/// Established, and a Full OSPF adjacency on every link where either end runs OSPF (not passive).
+/// Links are checked first because OSPF forgets a link that is down: without them, a ring with a
+/// cut link would count as converged. Asked of the routers themselves (ip's and vtysh's JSON),
+/// polled rather than waited for blindly.
 /// </summary>
 public static class FrrConvergence
 {
     /// <summary>What has not converged yet, one line per peer or link; empty when everything has.</summary>
     public static async Task<IReadOnlyList<string>> PendingAsync(FrrLab lab, CancellationToken cancellationToken = default)
     {
-        var routers = lab.Topology.Routers;
-        var bgp = routers.Where(r => r.Daemons.Contains("bgpd")).Select(r => BgpPendingAsync(lab.RuntimeOf(r.Name), cancellationToken));
-        var ospfInterfaces = await Task.WhenAll(routers.Where(r => r.Daemons.Contains("ospfd"))
-            .Select(async r => (Router: r.Name, Interfaces: await OspfInterfacesAsync(lab.RuntimeOf(r.Name), cancellationToken))));
-        var enabled = ospfInterfaces.SelectMany(r => r.Interfaces.Select(i => (r.Router, Interface: i))).ToHashSet();
-        var ospf = ospfInterfaces.Select(r => OspfPendingAsync(lab, r.Router, r.Interfaces, enabled, cancellationToken));
-        return (await Task.WhenAll(bgp.Concat(ospf))).SelectMany(p => p).ToList();
+        var pending = new System.Collections.Concurrent.ConcurrentBag<(int Order, string Line)>();
+        // A few routers at a time: each question is a vtysh process, and the VM has 2 cores.
+        await Parallel.ForEachAsync(lab.Topology.Routers.Select((r, i) => (Router: r, Order: i)),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (entry, ct) =>
+            {
+                var runtime = lab.RuntimeOf(entry.Router.Name);
+                var lines = new List<string>(await LinksDownAsync(entry.Router, runtime, ct));
+                if (entry.Router.Daemons.Contains("bgpd"))
+                {
+                    lines.AddRange(await BgpPendingAsync(runtime, ct));
+                }
+
+                if (entry.Router.Daemons.Contains("ospfd"))
+                {
+                    lines.AddRange(await OspfPendingAsync(lab, entry.Router, ct));
+                }
+
+                foreach (var line in lines)
+                {
+                    pending.Add((entry.Order, line));
+                }
+            });
+        return pending.OrderBy(p => p.Order).ThenBy(p => p.Line, StringComparer.Ordinal).Select(p => p.Line).ToList();
     }
 
     /// <summary>Polls until converged; the timeout's message lists what was still pending.</summary>
@@ -41,6 +59,25 @@ public static class FrrConvergence
 
             await Task.Delay(250, cancellationToken);
         }
+    }
+
+    private static async Task<IEnumerable<string>> LinksDownAsync(TopologyRouter router, RouterRuntime runtime, CancellationToken cancellationToken)
+    {
+        if (router.Interfaces.Count == 0)
+        {
+            return [];
+        }
+
+        var (code, output) = await ProcessRunner.RunAsync("/usr/sbin/ip", ["-n", runtime.Namespace, "-j", "link", "show"], cancellationToken: cancellationToken);
+        if (code != 0)
+        {
+            throw new LabException($"router {router.Name}: cannot list the links of namespace {runtime.Namespace}: {output}");
+        }
+
+        var states = (JsonNode.Parse(output)?.AsArray() ?? [])
+            .ToDictionary(l => l?["ifname"]?.GetValue<string>() ?? "", l => l?["operstate"]?.GetValue<string>() ?? "", StringComparer.Ordinal);
+        return router.Interfaces.Where(i => states.GetValueOrDefault(i.Name) != "UP")
+            .Select(i => $"{router.Name}: {i.Name} is {states.GetValueOrDefault(i.Name, "missing")} (the link to {i.Peer.Router}:{i.Peer.Interface})");
     }
 
     private static async Task<IEnumerable<string>> BgpPendingAsync(RouterRuntime router, CancellationToken cancellationToken)
@@ -71,23 +108,22 @@ public static class FrrConvergence
             .Select(i => i.Key).ToList();
     }
 
-    private static async Task<IEnumerable<string>> OspfPendingAsync(FrrLab lab, string router, IReadOnlyList<string> interfaces,
-        HashSet<(string Router, string Interface)> enabled, CancellationToken cancellationToken)
+    private static async Task<IEnumerable<string>> OspfPendingAsync(FrrLab lab, TopologyRouter router, CancellationToken cancellationToken)
     {
-        var faces = lab.Topology[router].Interfaces
-            .Where(i => interfaces.Contains(i.Name) && enabled.Contains((i.Peer.Router, i.Peer.Interface))).ToList();
+        var enabled = await OspfInterfacesAsync(lab.RuntimeOf(router.Name), cancellationToken);
+        var faces = router.Interfaces.Where(i => enabled.Contains(i.Name)).ToList();
         if (faces.Count == 0)
         {
             return [];
         }
 
-        var neighbours = await Vtysh.RunJsonAsync(lab.RuntimeOf(router), "show ip ospf neighbor json", cancellationToken);
+        var neighbours = await Vtysh.RunJsonAsync(lab.RuntimeOf(router.Name), "show ip ospf neighbor json", cancellationToken);
         // ifaceName reads "eth1:198.18.0.0": the interface, then the local address.
         var full = (neighbours["neighbors"]?.AsObject() ?? [])
             .SelectMany(n => n.Value?.AsArray() ?? [])
             .Where(n => n?["converged"]?.GetValue<string>() == "Full" || (n?["nbrState"]?.GetValue<string>() ?? "").StartsWith("Full", StringComparison.Ordinal))
             .Select(n => (n?["ifaceName"]?.GetValue<string>() ?? "").Split(':')[0])
             .ToHashSet(StringComparer.Ordinal);
-        return faces.Where(f => !full.Contains(f.Name)).Select(f => $"{router}: no Full OSPF neighbour on {f.Name} (towards {f.Peer.Router})");
+        return faces.Where(f => !full.Contains(f.Name)).Select(f => $"{router.Name}: no Full OSPF neighbour on {f.Name} (towards {f.Peer.Router})");
     }
 }

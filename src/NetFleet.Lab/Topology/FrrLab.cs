@@ -140,14 +140,22 @@ public sealed class FrrLab
     }).ToList();
 
     /// <summary>
-    /// Puts routers back on their starting configuration with FRR's own frr-reload.py, which
-    /// computes and applies only the difference, so a router that was not changed is not disturbed.
+    /// Puts routers back as the topology made them: every link up again, and the starting
+    /// configuration restored by FRR's own frr-reload.py, which computes and applies only the
+    /// difference, so a router that was not changed is not disturbed.
     /// </summary>
     public async Task ResetAsync(IEnumerable<string>? routers = null, CancellationToken cancellationToken = default)
     {
         var chosen = (routers ?? Topology.Routers.Select(r => r.Name)).Select(RuntimeOf).ToList();
         await EachAsync(chosen, async runtime =>
         {
+            var faces = Topology[runtime.Name].Interfaces;
+            if (faces.Count > 0)
+            {
+                await ProcessRunner.RunCheckedAsync(Ip, ["-n", runtime.Namespace, "-batch", "-"],
+                    stdin: string.Concat(faces.Select(f => $"link set {f.Name} up\n")), cancellationToken: cancellationToken);
+            }
+
             var (code, output) = await ProcessRunner.RunAsync("/usr/bin/python3",
                 [Path.Combine(RouterRuntime.FrrDaemons, "frr-reload.py"), "--reload", "--stdout", "--log-level", "error",
                  "--vty_socket", runtime.Folder, "--bindir", "/usr/bin", "--confdir", runtime.Folder, "--rundir", runtime.Folder,
@@ -209,8 +217,8 @@ public sealed class FrrLab
             }
 
             Directory.CreateDirectory(runtime.Folder);
-            File.WriteAllText(runtime.StartingConfig, router.Config);
-            File.WriteAllText(runtime.Config, router.Config);
+            File.WriteAllText(runtime.StartingConfig, router.StartingConfig);
+            File.WriteAllText(runtime.Config, router.StartingConfig);
             // vtysh's prompt comes from its own hostname, not the daemons'.
             File.WriteAllText(runtime.VtyshConfig, $"service integrated-vtysh-config\nhostname {router.Name}\n");
             // The daemons (user frr) write pid files and sockets here; vtysh in an SSH session (the

@@ -36,17 +36,34 @@ public sealed record LabTopology(string Source, IReadOnlyList<TopologyRouter> Ro
 
 /// <param name="Management">The loopback address (127/8) the lab's sshd answers on for this router.</param>
 /// <param name="Loopbacks">Prefixes on the namespace's <c>lo</c> (198.18.0.0/15 or 2001:db8::/32).</param>
-/// <param name="Config">The router's starting frr.conf, with <c>hostname</c> first.</param>
+/// <param name="Config">The router's starting frr.conf as the topology gives it.</param>
 /// <param name="Asn">The AS of <c>router bgp N</c> in the starting configuration, when there is one.</param>
 /// <param name="Where">file:line:col of the router's name, for errors found after loading.</param>
 public sealed record TopologyRouter(string Name, string Management, IReadOnlyList<string> Daemons,
     IReadOnlyList<string> Loopbacks, string Config, IReadOnlyList<RouterInterface> Interfaces, long? Asn, string Where)
 {
+    /// <summary>Where <see cref="Config"/>'s first line sits (in the topology file or a config_file), for errors in it.</summary>
+    public ConfigPlace? ConfigAt { get; init; }
+
+    /// <summary>
+    /// What the router starts with and resets to: <see cref="Config"/> with <c>hostname</c> first
+    /// when it names none, because the daemons take it from there too and a reload keeps it.
+    /// </summary>
+    public string StartingConfig => Config.Split('\n').Any(l => l.StartsWith("hostname ", StringComparison.Ordinal))
+        ? Config
+        : $"hostname {Name}\n{Config}";
+
     /// <summary>The first IPv4 loopback without its prefix length: what a BGP router-id or an iBGP peer names.</summary>
     public string? Loopback => Loopbacks.Where(p => !p.Contains(':', StringComparison.Ordinal)).Select(Address).FirstOrDefault();
 
     /// <summary>"198.18.0.0/31" → "198.18.0.0".</summary>
     public static string Address(string prefix) => prefix[..prefix.IndexOf('/', StringComparison.Ordinal)];
+}
+
+/// <summary>file:line:col of line 1 of a router's configuration text.</summary>
+public sealed record ConfigPlace(string File, int Line, int Column)
+{
+    public string At(int configLine) => $"{File}:{Line + configLine - 1}:{Column}";
 }
 
 /// <param name="Ipv4">The interface's address with the link's prefix length ("198.18.0.0/31"), or null.</param>

@@ -68,23 +68,33 @@ public static partial class TopologyLoader
     [GeneratedRegex("^(?!lo$)[A-Za-z][A-Za-z0-9_.-]{0,14}$")]
     private static partial Regex InterfaceName();
 
+    // Configuration sections and the daemon that must run for them (FRR 8.4's vtysh routes them so).
+    private static readonly (string Prefix, string Daemon)[] DaemonOfSection =
+    [
+        ("router bgp ", "bgpd"), ("router ospf6", "ospf6d"), ("router ospf", "ospfd"), ("router isis ", "isisd"),
+        ("router ripng", "ripngd"), ("router rip", "ripd"), ("router eigrp ", "eigrpd"), ("router babel", "babeld"),
+        ("ip route ", "staticd"), ("ipv6 route ", "staticd"), ("bfd", "bfdd"),
+    ];
+
     [GeneratedRegex(@"^\s*router bgp (\d+)", RegexOptions.Multiline)]
     private static partial Regex RouterBgp();
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
     private static partial Regex YamlPositionPrefix();
 
-    private sealed class Reader(string file, string baseDirectory)
+    private sealed partial class Reader(string file, string baseDirectory)
     {
-        private readonly List<(int Line, int Column, string Message)> errors = [];
+        private readonly List<(int Line, int Column, string Text)> errors = [];
+        private string[] lines = [];
 
         private sealed record RouterEntry(string Name, YamlNode NameNode, List<string> Daemons, List<(IPNetwork Net, YamlNode Node)> Loopbacks,
-            string? Management, YamlNode? ManagementNode, string Config);
+            string? Management, YamlNode? ManagementNode, string Config, ConfigPlace? ConfigAt);
 
         private sealed record Endpoint(string Router, string Interface, YamlNode Node);
 
         public LabTopology Read(string text)
         {
+            lines = text.Split('\n');
             var stream = new YamlStream();
             try
             {
@@ -134,7 +144,7 @@ public static partial class TopologyLoader
             var built = routers.Select((r, i) => new TopologyRouter(r.Name, managements[i], r.Daemons,
                 r.Loopbacks.Select(l => l.Net.ToString()).ToList(), r.Config, Interfaces(r.Name, links),
                 RouterBgp().Match(r.Config) is { Success: true } m && long.TryParse(m.Groups[1].Value, out var asn) ? asn : null,
-                Where(r.NameNode))).ToList();
+                Where(r.NameNode)) { ConfigAt = r.ConfigAt }).ToList();
             return new LabTopology(file, built, links.Select(l => new TopologyLink(l.A.Router, l.A.Interface, l.B.Router, l.B.Interface)).ToList());
         }
 
@@ -209,294 +219,82 @@ public static partial class TopologyLoader
                 }
             }
 
-            return new RouterEntry(name, key, daemons, loopbacks, management, managementNode, WithHostname(name, ReadConfig(name, settings)));
+            var (config, configAt) = ReadConfig(name, settings);
+            CheckDaemonsFor(name, config, configAt, daemons, settings);
+            return new RouterEntry(name, key, daemons, loopbacks, management, managementNode, config, configAt);
         }
 
-        private string ReadConfig(string router, YamlMappingNode settings)
+        private (string Text, ConfigPlace? At) ReadConfig(string router, YamlMappingNode settings)
         {
             var inline = Child(settings, "config");
             var fromFile = Child(settings, "config_file");
             if (inline is not null && fromFile is not null)
             {
                 Error(fromFile, $"router {router} has both `config:` and `config_file:`; keep one");
-                return "";
+                return ("", null);
             }
 
             if (inline is not null)
             {
-                return Scalar(inline, "the router's frr.conf text (a `|` block)")?.Value ?? "";
+                return Scalar(inline, "the router's frr.conf text (a `|` block)") is { } text ? (text.Value!, PlaceOf(text)) : ("", null);
             }
 
             if (fromFile is null || Scalar(fromFile, "a path to an frr.conf, relative to the topology file") is not { } path)
             {
-                return "";
+                return ("", null);
             }
 
+            var full = Path.Combine(baseDirectory, path.Value!);
             try
             {
-                return File.ReadAllText(Path.Combine(baseDirectory, path.Value!));
+                return (File.ReadAllText(full), new ConfigPlace(full, 1, 1));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Error(path, $"cannot read config_file {path.Value}: {e.Message}");
-                return "";
+                return ("", null);
             }
         }
 
-        /// <summary>The daemons take their hostname from the starting configuration too, so a reload back to it keeps the name.</summary>
-        private static string WithHostname(string router, string config) =>
-            config.Split('\n').Any(l => l.StartsWith("hostname ", StringComparison.Ordinal))
-                ? config
-                : $"hostname {router}\n{config}";
-
-        private List<(Endpoint A, Endpoint B, IPNetwork? V4, IPNetwork? V6, YamlNode Node)> ReadLinks(YamlNode node, List<RouterEntry> routers)
+        /// <summary>A block scalar's text starts on the line after its <c>|</c>, at the block's indentation.</summary>
+        private ConfigPlace PlaceOf(YamlScalarNode text)
         {
-            var links = new List<(Endpoint, Endpoint, IPNetwork?, IPNetwork?, YamlNode)>();
-            if (node is YamlScalarNode { Value: null or "" })
+            if (text.Style is not (ScalarStyle.Literal or ScalarStyle.Folded))
             {
-                return links;
+                return new ConfigPlace(file, (int)text.Start.Line, (int)text.Start.Column);
             }
 
-            if (node is not YamlSequenceNode list)
+            var first = (int)text.Start.Line;
+            while (first < lines.Length && lines[first].Trim().Length == 0)
             {
-                Error(node, "expected a list of links (`- endpoints: [r1:eth1, r2:eth1]`)");
-                return links;
+                first++;
             }
 
-            var used = new Dictionary<(string, string), YamlNode>();
-            foreach (var item in list.Children)
-            {
-                if (Mapping(item, "a link (a mapping with `endpoints:` and `ipv4:`/`ipv6:`)") is not { } link)
-                {
-                    continue;
-                }
-
-                CheckKeys(link, LinkKeys, "a link");
-                if (Child(link, "endpoints") is not { } endpointsNode)
-                {
-                    Error(link, "a link needs `endpoints: [ROUTER:INTERFACE, ROUTER:INTERFACE]`");
-                    continue;
-                }
-
-                var ends = Scalars(endpointsNode, "two endpoints such as [r1:eth1, r2:eth1]").Select(e => ReadEndpoint(e, routers, used)).ToList();
-                if (ends.Count != 2)
-                {
-                    Error(endpointsNode, $"a link joins exactly two endpoints, found {ends.Count}");
-                    continue;
-                }
-
-                var v4 = Prefix(link, "ipv4", AddressFamily.InterNetwork);
-                var v6 = Prefix(link, "ipv6", AddressFamily.InterNetworkV6);
-                if (ends[0] is { } a && ends[1] is { } b)
-                {
-                    links.Add((a, b, v4, v6, link));
-                }
-            }
-
-            return links;
+            var indent = first < lines.Length ? lines[first].Length - lines[first].TrimStart(' ').Length : 0;
+            return new ConfigPlace(file, (int)text.Start.Line + 1, indent + 1);
         }
 
-        private Endpoint? ReadEndpoint(YamlScalarNode node, List<RouterEntry> routers, Dictionary<(string, string), YamlNode> used)
+        /// <summary>A configuration section whose daemon does not run would be refused when the router starts; say so now, at the line.</summary>
+        private void CheckDaemonsFor(string router, string config, ConfigPlace? at, List<string> daemons, YamlMappingNode settings)
         {
-            var parts = node.Value!.Split(':');
-            if (parts.Length != 2)
+            var configLines = config.Split('\n');
+            foreach (var (prefix, daemon) in DaemonOfSection)
             {
-                Error(node, $"endpoint '{node.Value}' should be ROUTER:INTERFACE, such as r1:eth1");
-                return null;
-            }
-
-            if (routers.All(r => r.Name != parts[0]))
-            {
-                Error(node, $"unknown router '{parts[0]}' in endpoint {node.Value}; the routers are {string.Join(", ", routers.Select(r => r.Name))}");
-                return null;
-            }
-
-            if (!InterfaceName().IsMatch(parts[1]))
-            {
-                Error(node, $"interface name '{parts[1]}' is not allowed; expected a letter then letters, digits, '_', '.', '-', at most 15 characters, not lo");
-                return null;
-            }
-
-            if (used.TryGetValue((parts[0], parts[1]), out var first))
-            {
-                Error(node, $"interface {node.Value} is already used by the link at line {first.Start.Line}");
-                return null;
-            }
-
-            used[(parts[0], parts[1])] = node;
-            return new Endpoint(parts[0], parts[1], node);
-        }
-
-        private IPNetwork? Prefix(YamlMappingNode link, string key, AddressFamily family)
-        {
-            if (Child(link, key) is not { } node || Scalar(node, $"an {key} prefix") is not { } scalar)
-            {
-                return null;
-            }
-
-            var (net, error) = TopologyAddresses.ParsePrefix(scalar.Value!, family, key);
-            if (net is { } parsed && TopologyAddresses.LinkAddresses(parsed) is null)
-            {
-                Error(scalar, $"{key} {scalar.Value} holds one address; a link needs two (use a /31 or /127)");
-                return null;
-            }
-
-            if (error is not null)
-            {
-                Error(scalar, error);
-            }
-
-            return net;
-        }
-
-        private List<string> AssignManagement(List<RouterEntry> routers)
-        {
-            var taken = new Dictionary<string, RouterEntry>();
-            foreach (var router in routers.Where(r => r.Management is not null))
-            {
-                if (taken.TryGetValue(router.Management!, out var other))
+                var index = Array.FindIndex(configLines, l => l.StartsWith(prefix, StringComparison.Ordinal));
+                if (index >= 0 && !daemons.Contains(daemon))
                 {
-                    Error(router.ManagementNode!, $"management address {router.Management} is already router {other.Name}'s");
-                }
-                else
-                {
-                    taken[router.Management!] = router;
-                }
-            }
-
-            var result = new List<string>();
-            for (var i = 0; i < routers.Count; i++)
-            {
-                var address = routers[i].Management ?? DefaultManagement(i);
-                if (routers[i].Management is null && taken.TryGetValue(address, out var other))
-                {
-                    Error(routers[i].NameNode, $"router {routers[i].Name}'s default management address {address} is router {other.Name}'s; "
-                        + "give one of them another `management:` address");
-                }
-
-                result.Add(address);
-            }
-
-            return result;
-        }
-
-        private void CheckOverlaps(List<RouterEntry> routers, List<(Endpoint A, Endpoint B, IPNetwork? V4, IPNetwork? V6, YamlNode Node)> links)
-        {
-            var prefixes = routers.SelectMany(r => r.Loopbacks.Select(l => (l.Net, l.Node, What: $"router {r.Name}'s loopback")))
-                .Concat(links.SelectMany(l => new[] { l.V4, l.V6 }.OfType<IPNetwork>()
-                    .Select(n => (Net: n, l.Node, What: $"the link {l.A.Node.ToString()}–{l.B.Node.ToString()}"))))
-                .ToList();
-            for (var i = 0; i < prefixes.Count; i++)
-            {
-                for (var j = 0; j < i; j++)
-                {
-                    if (TopologyAddresses.Overlaps(prefixes[i].Net, prefixes[j].Net))
+                    var message = $"router {router}'s config has `{configLines[index].Trim()}` but {daemon} is not in its daemons";
+                    if (at is null)
                     {
-                        Error(prefixes[i].Node, $"{prefixes[i].Net} overlaps {prefixes[j].Net} of {prefixes[j].What} (line {prefixes[j].Node.Start.Line})");
+                        Error(settings, message);
+                    }
+                    else
+                    {
+                        // A config_file's lines sort after the topology's own.
+                        errors.Add((at.File == file ? at.Line + index : int.MaxValue, at.Column, $"{at.At(index + 1)}: {message}"));
                     }
                 }
             }
         }
-
-        private static List<RouterInterface> Interfaces(string router, List<(Endpoint A, Endpoint B, IPNetwork? V4, IPNetwork? V6, YamlNode Node)> links)
-        {
-            var result = new List<RouterInterface>();
-            foreach (var (a, b, v4, v6, _) in links)
-            {
-                var four = v4 is { } n4 ? TopologyAddresses.LinkAddresses(n4) : null;
-                var six = v6 is { } n6 ? TopologyAddresses.LinkAddresses(n6) : null;
-                string? At(IPAddress? address, IPNetwork? net) => address is null ? null : $"{address}/{net!.Value.PrefixLength}";
-                if (a.Router == router)
-                {
-                    result.Add(new RouterInterface(a.Interface, At(four?.First, v4), At(six?.First, v6),
-                        new InterfacePeer(b.Router, b.Interface, At(four?.Second, v4), At(six?.Second, v6))));
-                }
-
-                if (b.Router == router)
-                {
-                    result.Add(new RouterInterface(b.Interface, At(four?.Second, v4), At(six?.Second, v6),
-                        new InterfacePeer(a.Router, a.Interface, At(four?.First, v4), At(six?.First, v6))));
-                }
-            }
-
-            return result;
-        }
-
-        private YamlNode? Child(YamlMappingNode map, string key) =>
-            map.Children.FirstOrDefault(e => e.Key is YamlScalarNode { Value: var k } && k == key).Value;
-
-        private YamlMappingNode? Mapping(YamlNode node, string expected)
-        {
-            if (node is YamlMappingNode map)
-            {
-                return map;
-            }
-
-            Error(node, $"expected {expected}, found {Describe(node)}");
-            return null;
-        }
-
-        private YamlScalarNode? Scalar(YamlNode node, string expected)
-        {
-            if (node is YamlScalarNode { Value: not (null or "") } scalar)
-            {
-                return scalar;
-            }
-
-            Error(node, $"expected {expected}, found {Describe(node)}");
-            return null;
-        }
-
-        /// <summary>A list of scalars; a single scalar reads as a list of one.</summary>
-        private List<YamlScalarNode> Scalars(YamlNode node, string expected)
-        {
-            if (node is YamlScalarNode { Value: not (null or "") } one)
-            {
-                return [one];
-            }
-
-            if (node is not YamlSequenceNode list)
-            {
-                Error(node, $"expected {expected}, found {Describe(node)}");
-                return [];
-            }
-
-            var result = new List<YamlScalarNode>();
-            foreach (var item in list.Children)
-            {
-                if (Scalar(item, $"an item of {expected}") is { } scalar)
-                {
-                    result.Add(scalar);
-                }
-            }
-
-            return result;
-        }
-
-        private void CheckKeys(YamlMappingNode map, string[] allowed, string what)
-        {
-            foreach (var key in map.Children.Keys)
-            {
-                if (key is not YamlScalarNode { Value: var name } || !allowed.Contains(name))
-                {
-                    Error(key, $"unknown key '{(key as YamlScalarNode)?.Value}' in {what}; expected {string.Join(", ", allowed)}");
-                }
-            }
-        }
-
-        private static string Describe(YamlNode node) => node switch
-        {
-            YamlMappingNode => "a mapping",
-            YamlSequenceNode => "a list",
-            YamlScalarNode { Value: null or "" } => "nothing",
-            _ => $"'{((YamlScalarNode)node).Value}'",
-        };
-
-        private string Where(YamlNode node) => $"{file}:{node.Start.Line}:{node.Start.Column}";
-
-        private void Error(YamlNode node, string message) => errors.Add(((int)node.Start.Line, (int)node.Start.Column, message));
-
-        private TopologyException Failure() => new(errors.OrderBy(e => e.Line).ThenBy(e => e.Column)
-            .Select(e => $"{file}:{e.Line}:{e.Column}: {e.Message}").Distinct().ToList());
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NetFleet.Core.Inventory;
+using NetFleet.Lab.Topology;
 using NetFleet.Testing;
 
 namespace NetFleet.Lab.Tests.Topology;
@@ -68,6 +69,7 @@ public sealed class FrrLabTests(FrrLabFixture lab) : IClassFixture<FrrLabFixture
         await lab.VtyshAsync("r1", "configure terminal\nrouter bgp 65001\nneighbor 198.18.0.1 remote-as 65099");
         await PollAsync(() => lab.VtyshJsonAsync("r2", "show bgp summary json"),
             s => s["ipv4Unicast"]!["peers"]!["198.18.0.0"]!["state"]!.GetValue<string>() != "Established");
+        Assert.Contains(await FrrConvergence.PendingAsync(lab.Host.Routers!), p => p.StartsWith("r2: BGP peer 198.18.0.0 (ipv4Unicast) is ", StringComparison.Ordinal));
 
         await lab.ResetAsync();
 

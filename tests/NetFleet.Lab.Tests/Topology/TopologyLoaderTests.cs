@@ -21,7 +21,9 @@ public sealed class TopologyLoaderTests
         Assert.Equal(["zebra", "staticd", "bgpd"], r2.Daemons);
         Assert.Equal("198.18.255.2", r2.Loopback);
         Assert.Equal(65002, r2.Asn);
-        Assert.StartsWith("hostname r2\n", r2.Config, StringComparison.Ordinal);
+        Assert.StartsWith("router bgp 65002\n", r2.Config, StringComparison.Ordinal);
+        Assert.Equal("hostname r2\n" + r2.Config, r2.StartingConfig);
+        Assert.Equal(new ConfigPlace(FrrLabFixture.Sample("line3.yaml"), 26, 7), r2.ConfigAt);
         var eth2 = r2.Interfaces.Single(i => i.Name == "eth2");
         Assert.Equal("198.18.0.2/31", eth2.Ipv4);
         Assert.Equal("2001:db8:0:2::/127", eth2.Ipv6);
@@ -57,7 +59,9 @@ public sealed class TopologyLoaderTests
             var path = Path.Combine(dir.FullName, "t.yaml");
             System.IO.File.WriteAllText(path, "routers:\n  r1:\n    config_file: r1.conf\n");
 
-            Assert.Equal("hostname r1\nrouter ospf\n", TopologyLoader.Load(path)["r1"].Config);
+            var r1 = TopologyLoader.Load(path)["r1"];
+            Assert.Equal("router ospf\n", r1.Config);
+            Assert.Equal(new ConfigPlace(Path.Combine(dir.FullName, "r1.conf"), 1, 1), r1.ConfigAt);
         }
         finally
         {
@@ -175,6 +179,45 @@ public sealed class TopologyLoaderTests
         Assert.Equal([$"{File}:1:1: the topology is empty; expected a mapping with `routers:` and `links:`"], Errors(""));
         Assert.Equal([$"{File}:3:8: expected a list of links (`- endpoints: [r1:eth1, r2:eth1]`), found a mapping"],
             Errors("routers:\n  r1:\nlinks: {a: b}\n"));
+    }
+
+    [Fact]
+    public void A_section_whose_daemon_does_not_run_is_located_at_its_line()
+    {
+        var errors = Errors("""
+            routers:
+              r1:
+                daemons: [zebra, bgpd]
+                config: |
+                  router bgp 65001
+                  exit
+                  router ospf
+                  exit
+            """);
+
+        Assert.Equal([$"{File}:7:7: router r1's config has `router ospf` but ospfd is not in its daemons"], errors);
+    }
+
+    [Fact]
+    public async Task A_config_line_frr_refuses_is_located_in_the_topology()
+    {
+        var topology = TopologyLoader.Parse("""
+            routers:
+              r1:
+                config: |
+                  router bgp 65001
+                   neighbor 198.18.0.1 remote-as 65002
+                   neighbor 198.18.0.1 remote-as
+                  exit
+              r2:
+                config: |
+                  router ospf
+                  exit
+            """, File, Path.GetTempPath());
+
+        var errors = await TopologyConfigCheck.CheckAsync(topology);
+
+        Assert.Equal([$"{File}:6:7: router r1's config line 3: % Command incomplete: neighbor 198.18.0.1 remote-as"], errors);
     }
 
     [Fact]

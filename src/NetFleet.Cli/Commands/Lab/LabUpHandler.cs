@@ -127,6 +127,11 @@ internal sealed class LabUpHandler
             {
                 throw new TopologyException(collisions);
             }
+
+            if (topology is not null && await TopologyConfigCheck.CheckAsync(topology, cancellationToken) is { Count: > 0 } refused)
+            {
+                throw new TopologyException(refused);
+            }
         }
         catch (Exception e) when (e is LabSpecException or ArgumentException or TopologyException)
         {
@@ -157,7 +162,7 @@ internal sealed class LabUpHandler
             return await LabServeHandler.ServeAsync(paths, cancellationToken);
         }
 
-        var started = await StartDaemonAsync(paths, labSpec, options.Inventory?.FullName ?? paths.Inventory, cancellationToken);
+        var started = await StartDaemonAsync(paths, labSpec, options.Inventory?.FullName ?? paths.Inventory, topology?.Routers.Count ?? 0, cancellationToken);
         return started != 0 || topology is null || !options.Wait
             ? started
             : await WaitForConvergenceAsync(paths, topology, TimeSpan.FromSeconds(options.WaitTimeout), cancellationToken);
@@ -196,8 +201,10 @@ internal sealed class LabUpHandler
         return names.Select(n => LabPlatforms.Find(n)!).Distinct().ToList();
     }
 
-    private static async Task<int> StartDaemonAsync(LabPaths paths, LabSpec spec, string inventoryDir, CancellationToken cancellationToken)
+    private static async Task<int> StartDaemonAsync(LabPaths paths, LabSpec spec, string inventoryDir, int routers, CancellationToken cancellationToken)
     {
+        // Routers start before the lab answers: 100 took 57 s on the busy 2-core VM.
+        var patience = TimeSpan.FromSeconds(60 + (routers * 2));
         var log = Path.Combine(paths.Logs, "lab.log");
         var (program, prefix) = SelfProcess.Invocation();
         // setsid detaches the daemon from this terminal; its output goes to the lab log.
@@ -215,7 +222,7 @@ internal sealed class LabUpHandler
         var logStart = File.Exists(log) ? new FileInfo(log).Length : 0;
         using var launcher = Process.Start(start)!;
         var stopwatch = Stopwatch.StartNew();
-        while (stopwatch.Elapsed < TimeSpan.FromSeconds(60))
+        while (stopwatch.Elapsed < patience)
         {
             if (await LabClient.StatusAsync(paths, cancellationToken) is { } status && status.StartedAt != default)
             {
