@@ -37,6 +37,8 @@ public sealed class Frr : PlatformDefinition
         "% Must", "% Only", "% Requested", "% There is", "% No such", "% Not ", "% BGP: ", "% Wrong", "% Bad",
         "There is already same network statement", "Can't find specified", "Area does not exist", "BGP is already running",
         "Cannot ", "Please specify", "Please remove",
+        // ospfd refuses a second area on an interface with no % (the area must be removed first).
+        "Must remove",
     ];
 
     /// <summary>vtysh knows <c>terminal length</c> (its pager) but not <c>terminal width</c>.</summary>

@@ -437,7 +437,7 @@ public static partial class FrrConfig
     [GeneratedRegex(@"^neighbor (\S+) ")]
     private static partial Regex Neighbour();
 
-    [GeneratedRegex(@"^(neighbor \S+ (remote-as|description|update-source|ebgp-multihop|password|local-as|weight)|description|bgp router-id|ospf router-id|router-id|ip ospf (cost|area|hello-interval|dead-interval|priority|network)|set (metric|local-preference|weight|origin|tag)|hostname) ")]
+    [GeneratedRegex(@"^(neighbor \S+ (remote-as|description|update-source|ebgp-multihop|password|local-as|weight)|description|bgp router-id|ospf router-id|router-id|ip ospf (cost|hello-interval|dead-interval|priority|network)|set (metric|local-preference|weight|origin|tag)|hostname) ")]
     private static partial Regex SingleValued();
 
     [GeneratedRegex(@"^(neighbor \S+ )?description ")]
