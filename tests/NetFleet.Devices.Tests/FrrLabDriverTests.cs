@@ -9,7 +9,7 @@ namespace NetFleet.Devices.Tests;
 /// The driver through the lab's sshd into the routers of deploy/topologies/line3.yaml (r1 - r2 - r3, eBGP): what a
 /// user pointing the <c>frr</c> platform at their own routers gets, down to the BGP session coming back after a restore.
 /// </summary>
-public sealed class FrrLabDriverTests(FrrLabFixture lab) : IClassFixture<FrrLabFixture>, IAsyncLifetime
+public sealed class FrrLabDriverTests(FrrLabFixture lab, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<FrrLabFixture>, IAsyncLifetime
 {
     private static readonly ConfigTransaction Merge = new("netfleet-frr-lab", 5) { Strategy = ConfigStrategy.Merge };
 
@@ -55,13 +55,17 @@ public sealed class FrrLabDriverTests(FrrLabFixture lab) : IClassFixture<FrrLabF
         Assert.Contains("+  neighbor 198.18.0.1 remote-as 65099", applied.Diff, StringComparison.Ordinal);
         Assert.NotEqual("Established", await PeerStateAsync("r2", "198.18.0.0", s => s != "Established"));
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var after = await driver.RestoreConfigAsync(backup, null);
+        var restored = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
         Assert.Equal(ConfigText.Significant(backup), ConfigText.Significant(after));
         // The timers and advertisement interval of the neighbour stayed: the AS was set again, not the neighbour re-created.
         Assert.Contains(" neighbor 198.18.0.1 timers connect 5", after, StringComparison.Ordinal);
         Assert.Equal("Established", await PeerStateAsync("r1", "198.18.0.1", s => s == "Established"));
         Assert.Equal("Established", await PeerStateAsync("r2", "198.18.0.0", s => s == "Established"));
+        output.WriteLine($"restore (read, commands, read back): {restored.TotalMilliseconds:0} ms; session Established again "
+            + $"{System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s after the restore began");
     }
 
     [Fact]
