@@ -84,7 +84,7 @@ public sealed class FrrRolloutTests(FrrLabFixture lab) : IClassFixture<FrrLabFix
     {
         // The sample playbook's new session, with a capture on r1's link around it.
         var sample = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root(), "playbooks", "frr-bgp.yaml"));
-        var captured = sample.Replace("  confirm_minutes: 2\n", $"  confirm_minutes: 2\n  capture:\n    sensor: {Sensor}\n    interface: {R1Link}\n    filter: tcp port 179\n",
+        var captured = sample.Replace("  hosts: r1,r3\n", $"  hosts: r1,r3\n  capture:\n    sensor: {Sensor}\n    interface: {R1Link}\n    filter: tcp port 179\n",
             StringComparison.Ordinal);
         Assert.NotEqual(sample, captured);
         var (job, _, _, captures) = await RunAsync(captured);

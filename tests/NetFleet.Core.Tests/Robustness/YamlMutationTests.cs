@@ -38,6 +38,7 @@ public sealed class YamlMutationTests(ITestOutputHelper output) : IDisposable
             TestFiles.RepositoryPath("playbooks", "sample.yaml"),
             TestFiles.RepositoryPath("playbooks", "bench.yaml"),
             TestFiles.RepositoryPath("playbooks", "capture.yaml"),
+            TestFiles.RepositoryPath("playbooks", "frr-bgp.yaml"),
             TestFiles.Path("Playbooks", "Good", "ntp.yaml"),
         }.Select(p => (Name: Path.GetFileName(p), Text: File.ReadAllText(p), Dir: Path.GetDirectoryName(p)!)).ToArray();
         Directory.CreateDirectory(Path.Combine(scratch.FullName, "templates"));
