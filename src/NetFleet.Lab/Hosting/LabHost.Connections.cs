@@ -59,7 +59,7 @@ public sealed partial class LabHost
                     break;
                 case "reset":
                     var names = fields.Length > 1 ? fields[1].Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
-                    await ReplyAsync(client, string.Join(',', Reset(names)), cancellationToken);
+                    await ReplyAsync(client, string.Join(',', Reset(names).Concat(await ResetRoutersAsync(names, cancellationToken))), cancellationToken);
                     break;
                 case "stop":
                     await ReplyAsync(client, "stopping", cancellationToken);

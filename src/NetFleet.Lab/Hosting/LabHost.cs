@@ -183,6 +183,34 @@ public sealed partial class LabHost : IAsyncDisposable
         return chosen.Select(d => d.Name).ToList();
     }
 
+    /// <summary>Puts routers back on their starting configuration and links (all routers when none is named;
+    /// names of devices are skipped). Returns the routers reset; one that could not be is logged and left out.</summary>
+    public async Task<IReadOnlyList<string>> ResetRoutersAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken = default)
+    {
+        if (routers is null)
+        {
+            return [];
+        }
+
+        var chosen = routers.Topology.Routers.Select(r => r.Name)
+            .Where(n => names.Count == 0 || names.Contains(n, StringComparer.OrdinalIgnoreCase)).ToList();
+        var reset = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(chosen, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (name, ct) =>
+            {
+                try
+                {
+                    await routers.ResetAsync([name], ct);
+                    reset.Add(name);
+                }
+                catch (LabException e)
+                {
+                    log.Error("Router {Router} could not be reset: {Reason}", name, e.Message);
+                }
+            });
+        return chosen.Where(reset.Contains).ToList();
+    }
+
     public DeviceStateStore StateOf(string deviceName) => states[deviceName];
 
     /// <summary>The last <see cref="Devices.CommandLog.DefaultCapacity"/> lines the device received

@@ -36,7 +36,7 @@ public sealed class LabTopologyCommandsTests
 
             var second = await NetfleetProcess.RunAsync(up);
             Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
-            Assert.DoesNotContain(orphans, pid => Directory.Exists($"/proc/{pid}"));
+            Assert.DoesNotContain(orphans, Running);
 
             var down = await NetfleetProcess.RunAsync("lab", "down", "--dir", dir.FullName);
             Assert.Equal(0, down.ExitCode);
@@ -84,6 +84,19 @@ public sealed class LabTopologyCommandsTests
                     return false;
                 }
             }).ToList();
+
+    /// <summary>A stopped daemon may linger as a zombie until init reaps it; it no longer runs.</summary>
+    private static bool Running(int pid)
+    {
+        try
+        {
+            return !File.ReadAllText($"/proc/{pid}/status").Contains("State:\tZ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);

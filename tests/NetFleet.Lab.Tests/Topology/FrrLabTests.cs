@@ -44,6 +44,20 @@ public sealed class FrrLabTests(FrrLabFixture lab) : IClassFixture<FrrLabFixture
     }
 
     [Fact]
+    public async Task Write_memory_over_ssh_saves_the_routers_configuration()
+    {
+        var r3 = lab.Router("r3");
+        var (code, output) = await OpenSsh.RunAsync(lab.Paths, lab.Port, r3.Management,
+            input: "configure terminal\rrouter bgp 65003\rbgp log-neighbor-changes\rend\rwrite memory\rexit\r", tty: true);
+
+        Assert.Equal(0, code);
+        Assert.Contains("r3(config-router)#", output);
+        // Without watchfrr and as the lab's account, vtysh also warns (direct write, can't chown) but saves.
+        Assert.Contains("Integrated configuration saved to", output);
+        Assert.Contains("bgp log-neighbor-changes", File.ReadAllText(lab.Host.Routers!.RuntimeOf("r3").Config));
+    }
+
+    [Fact]
     public async Task Inventory_names_each_router_with_its_namespace_and_peers()
     {
         var loaded = InventoryLoader.Load(lab.InventoryPath);

@@ -5,14 +5,15 @@ namespace NetFleet.Cli.Commands;
 
 internal sealed record LabResetOptions(string[] Devices, string Dir);
 
-/// <summary><c>netfleet lab reset [DEVICE…]</c>: puts devices back to their factory configuration.</summary>
+/// <summary><c>netfleet lab reset [DEVICE…]</c>: puts devices back to their factory configuration, and a topology's
+/// routers back on their starting configuration.</summary>
 internal sealed class LabResetHandler
 {
     public static Command Command()
     {
-        var devices = new Argument<string[]>("device") { Description = "Devices to reset (all when none is named)", Arity = ArgumentArity.ZeroOrMore };
+        var devices = new Argument<string[]>("device") { Description = "Devices or routers to reset (all when none is named)", Arity = ArgumentArity.ZeroOrMore };
         var dir = LabCommands.DirOption();
-        var command = new Command("reset", "Put devices back to their factory configuration") { devices, dir };
+        var command = new Command("reset", "Put devices back to their factory configuration (routers: their topology's configuration)") { devices, dir };
         command.SetAction((parse, ct) => new LabResetHandler().RunAsync(new LabResetOptions(parse.GetValue(devices) ?? [], parse.GetValue(dir)!), ct));
         return command;
     }
