@@ -61,7 +61,7 @@ public sealed class FrrLabDriverTests(FrrLabFixture lab, Xunit.Abstractions.ITes
 
         Assert.Equal(ConfigText.Significant(backup), ConfigText.Significant(after));
         // The timers and advertisement interval of the neighbour stayed: the AS was set again, not the neighbour re-created.
-        Assert.Contains(" neighbor 198.18.0.1 timers connect 5", after, StringComparison.Ordinal);
+        Assert.Contains(" neighbor 198.18.0.1 timers connect 1", after, StringComparison.Ordinal);
         Assert.Equal("Established", await PeerStateAsync("r1", "198.18.0.1", s => s == "Established"));
         Assert.Equal("Established", await PeerStateAsync("r2", "198.18.0.0", s => s == "Established"));
         output.WriteLine($"restore (read, commands, read back): {restored.TotalMilliseconds:0} ms; session Established again "

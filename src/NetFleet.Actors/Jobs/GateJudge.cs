@@ -57,6 +57,13 @@ public static class GateJudge
             else if (rst > maxRst) failures.Add($"capture: {Number(rst)} RST/s > max_rst_rate {Number(maxRst)}/s");
         }
 
+        if (gate.MaxRetransmissionRate is { } maxRetransmissions)
+        {
+            if (after.RetransmissionsPerSecond is not { } sent) notes.Add("no capture progress during the measurement: the retransmission rate was not judged");
+            else if (sent > maxRetransmissions)
+                failures.Add($"capture: {Number(sent)} retransmissions/s > max_retransmission_rate {Number(maxRetransmissions)}/s");
+        }
+
         return new GateVerdict(failures.Count == 0, failures, notes);
     }
 

@@ -20,7 +20,12 @@ public sealed record GateDeviceRate(string Device, double? ErrorsPerSecond, stri
 /// <summary>What a gate saw once (the baseline before a batch, or after it).</summary>
 /// <param name="RstPerSecond">TCP RSTs per second the play's captures counted across the measurement; null without them.</param>
 public sealed record GateMeasurement(IReadOnlyList<GateProbeResult> Probes, IReadOnlyList<GateDeviceRate> Devices, double? RstPerSecond,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>TCP segments sent again per second the play's captures counted across the measurement; null without them
+    /// (and in measurements journaled before they were counted).</summary>
+    public double? RetransmissionsPerSecond { get; init; }
+}
 
 /// <summary>A probe of a gate, ready to send: <see cref="Namespace"/> is the <c>from</c> host's <c>netns</c>, if it has one.</summary>
 public sealed record GateProbeRun(GateProbe Probe, string? Namespace);

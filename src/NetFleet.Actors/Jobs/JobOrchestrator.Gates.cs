@@ -18,9 +18,9 @@ public sealed partial class JobOrchestrator
     private const string After = "after";
 
     private (int Play, int Batch, string Phase)? gateMeasuring;
-    /// <summary>Each capture's latest cumulative RST count and when (in capture time) it was counted.</summary>
-    private readonly Dictionary<string, (TimeSpan Elapsed, long Rst)> captureRsts = new(StringComparer.Ordinal);
-    private Dictionary<string, (TimeSpan Elapsed, long Rst)> rstsAtGateStart = [];
+    /// <summary>Each capture's latest cumulative RST and retransmission counts and when (in capture time) they were counted.</summary>
+    private readonly Dictionary<string, CaptureCounts> captureCounts = new(StringComparer.Ordinal);
+    private Dictionary<string, CaptureCounts> countsAtGateStart = [];
 
     private void GateCommands()
     {
@@ -39,7 +39,10 @@ public sealed partial class JobOrchestrator
                 return;
             }
 
-            measurement = measurement with { RstPerSecond = RstRateSinceGateStart() };
+            measurement = measurement with
+            {
+                RstPerSecond = RateSinceGateStart(c => c.Rst), RetransmissionsPerSecond = RateSinceGateStart(c => c.Retransmissions),
+            };
             var e = new JobJournal.GateMeasured(spec.JobId, DateTimeOffset.UtcNow, measured.Play, measured.Batch, measured.Phase, measurement);
             if (measured.Phase == Baseline)
             {
@@ -102,27 +105,32 @@ public sealed partial class JobOrchestrator
         // over SNMP only when the gate has a limit on their error rate.
         var devices = gate.MaxIfErrorRate is null ? []
             : phase == Baseline ? batches[batch].Where(h => !removed.Contains(h.Name)).ToList() : runs.Select(r => r.Host).ToList();
-        rstsAtGateStart = new Dictionary<string, (TimeSpan, long)>(captureRsts, StringComparer.Ordinal);
+        countsAtGateStart = new Dictionary<string, CaptureCounts>(captureCounts, StringComparer.Ordinal);
         log.Information("Job {JobId}: gate of play '{Play}' measuring the {Phase} of batch {Batch}", spec.JobId, Play.Name, phase, batch + 1);
         GateRunner.MeasureAsync(gate, GateRunner.Resolve(gate, spec.Inventory), devices, localModules.Token).PipeTo(Self,
             success: m => new GateMeasuredHere(play, batch, phase, m, null),
             failure: e => new GateMeasuredHere(play, batch, phase, null, e.Message));
     }
 
-    private void NoteCaptureProgress(JobCaptureWindow.WindowProgress progress) =>
-        captureRsts[progress.Capture.Id] = (progress.Progress.Elapsed, progress.Progress.Total.Tcp.Rst);
+    private void NoteCaptureProgress(JobCaptureWindow.WindowProgress progress)
+    {
+        var tcp = progress.Progress.Total.Tcp;
+        captureCounts[progress.Capture.Id] = new CaptureCounts(progress.Progress.Elapsed, tcp.Rst, tcp.Retransmissions);
+    }
 
-    /// <summary>RSTs per second the play's captures counted since the measurement began (summed over captures); null
-    /// when no capture reported progress across it.</summary>
-    private double? RstRateSinceGateStart()
+    /// <summary>A counter's growth per second in the play's captures since the measurement began (summed over captures);
+    /// null when no capture reported progress across it.</summary>
+    private double? RateSinceGateStart(Func<CaptureCounts, long> counter)
     {
         double? rate = null;
-        foreach (var (id, now) in captureRsts)
+        foreach (var (id, now) in captureCounts)
         {
-            if (!rstsAtGateStart.TryGetValue(id, out var then) || now.Elapsed <= then.Elapsed) continue;
-            rate = (rate ?? 0) + (now.Rst - then.Rst) / (now.Elapsed - then.Elapsed).TotalSeconds;
+            if (!countsAtGateStart.TryGetValue(id, out var then) || now.Elapsed <= then.Elapsed) continue;
+            rate = (rate ?? 0) + (counter(now) - counter(then)) / (now.Elapsed - then.Elapsed).TotalSeconds;
         }
 
         return rate is { } r ? Math.Round(r, 3) : null;
     }
+
+    private sealed record CaptureCounts(TimeSpan Elapsed, long Rst, long Retransmissions);
 }

@@ -9,7 +9,7 @@ namespace NetFleet.Core.Playbooks;
 /// A play's <c>gate:</c>: traffic judges the rollout. Before each batch's changes the gate measures a baseline; after
 /// them it measures again and compares. A gate that fails halts the job and rolls the batch back. What is measured:
 /// <see cref="Probes"/> between hosts (loss and latency), the SNMP interface error and discard rate of the batch's
-/// devices, and the RST rate seen by the play's <c>capture:</c>. Only the limits that are set are judged.
+/// devices, and the RST and retransmission rates seen by the play's <c>capture:</c>. Only the limits that are set are judged.
 /// </summary>
 /// <param name="Settle">A wait after the batch before measuring, for routing to converge.</param>
 /// <param name="Window">The shortest time a measurement lasts: counters (SNMP, capture) are compared across it.</param>
@@ -25,9 +25,13 @@ public sealed record Gate(
     TimeSpan Window,
     SourceLocation Location)
 {
+    /// <summary>Highest rate of TCP segments sent again (data, SYN or FIN a flow had already carried) in the play's captures.</summary>
+    public double? MaxRetransmissionRate { get; init; }
+
     public static readonly IReadOnlyList<string> Keys =
     [
-        "probes", "max_loss", "max_loss_increase", "max_latency", "max_latency_increase", "max_if_error_rate", "max_rst_rate", "settle",
+        "probes", "max_loss", "max_loss_increase", "max_latency", "max_latency_increase", "max_if_error_rate", "max_rst_rate",
+        "max_retransmission_rate", "settle",
         "window",
     ];
 
@@ -53,6 +57,7 @@ public sealed record Gate(
         var maxLatencyIncrease = map["max_latency_increase"] is { } mli ? Duration.Read(mli, reader) : null;
         var maxIfErrors = Rate(map["max_if_error_rate"], reader);
         var maxRst = Rate(map["max_rst_rate"], reader);
+        var maxRetransmissions = Rate(map["max_retransmission_rate"], reader);
         var settle = map["settle"] is { } s ? Duration.Read(s, reader) ?? TimeSpan.Zero : TimeSpan.Zero;
         var window = map["window"] is { } w ? Duration.Read(w, reader) ?? DefaultWindow : DefaultWindow;
 
@@ -63,17 +68,25 @@ public sealed record Gate(
                     "add 'probes:' with from, to and kind, e.g. {from: r1, to: 198.18.255.3, kind: icmp}");
         }
 
-        if (!playCaptures && map.KeyNode("max_rst_rate") is { } rst)
-            bag.Error(rst.Start, DiagnosticCodes.MissingKey, "gate limit 'max_rst_rate' needs the play's 'capture:' to count RSTs",
-                "add a 'capture:' block to the play, or remove max_rst_rate");
+        foreach (var (key, counted) in new[] { ("max_rst_rate", "RSTs"), ("max_retransmission_rate", "retransmissions") })
+        {
+            if (!playCaptures && map.KeyNode(key) is { } limit)
+                bag.Error(limit.Start, DiagnosticCodes.MissingKey, $"gate limit '{key}' needs the play's 'capture:' to count {counted}",
+                    $"add a 'capture:' block to the play, or remove {key}");
+        }
+
         if (maxLoss is null && maxLossIncrease is null && maxLatency is null && maxLatencyIncrease is null && maxIfErrors is null && maxRst is null
+            && maxRetransmissions is null
             && bag.ErrorCount == errors)
             bag.Error(map.Start, DiagnosticCodes.MissingKey, "the gate sets no limit, so it could never fail",
                 "add e.g. 'max_loss: 5%', 'max_latency_increase: 20ms' or 'max_if_error_rate: 1/s'");
 
         return bag.ErrorCount > errors
             ? null
-            : new Gate(probes, maxLoss, maxLossIncrease, maxLatency, maxLatencyIncrease, maxIfErrors, maxRst, settle, window, map.Start);
+            : new Gate(probes, maxLoss, maxLossIncrease, maxLatency, maxLatencyIncrease, maxIfErrors, maxRst, settle, window, map.Start)
+            {
+                MaxRetransmissionRate = maxRetransmissions,
+            };
     }
 
     /// <summary><c>5%</c> or <c>5</c>: a percentage from 0 to 100.</summary>

@@ -194,6 +194,7 @@ public static class PlaybookSchema
                 ["max_latency_increase"] = Described("string", "Highest rise in average probe latency against the baseline, e.g. 20ms."),
                 ["max_if_error_rate"] = With(rate, "Highest SNMP interface errors+discards per second on any device of the batch, e.g. 1/s."),
                 ["max_rst_rate"] = With(rate, "Highest TCP RST rate seen by the play's capture, e.g. 10/s."),
+                ["max_retransmission_rate"] = With(rate, "Highest rate of TCP segments sent again seen by the play's capture, e.g. 5/s."),
                 ["settle"] = Described("string", "Wait this long after the batch before measuring (default 0)."),
                 ["window"] = Described("string", "Shortest measurement; counters are compared across it (default 2s)."),
             },

@@ -64,6 +64,19 @@ public sealed class GateJudgeTests
     }
 
     [Fact]
+    public void A_retransmission_rate_over_its_limit_fails_the_gate_and_an_unmeasured_one_is_a_note()
+    {
+        var gate = GateWith() with { MaxRetransmissionRate = 5 };
+        GateMeasurement Sent(double? perSecond) => Measured(0, 1) with { RetransmissionsPerSecond = perSecond };
+
+        Assert.True(GateJudge.Judge(gate, Sent(0), Sent(4.5)).Passed);
+        Assert.Equal(["capture: 12 retransmissions/s > max_retransmission_rate 5/s"], GateJudge.Judge(gate, Sent(0), Sent(12)).Failures);
+        var unmeasured = GateJudge.Judge(gate, Sent(0), Sent(null));
+        Assert.True(unmeasured.Passed);
+        Assert.Equal(["no capture progress during the measurement: the retransmission rate was not judged"], unmeasured.Notes);
+    }
+
+    [Fact]
     public void A_resumed_job_knows_its_baselines_and_verdicts_from_events_and_from_a_snapshot()
     {
         var state = new JobJournal.State();

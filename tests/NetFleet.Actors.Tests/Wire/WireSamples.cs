@@ -86,7 +86,10 @@ internal static class WireSamples
         new ProtocolMix(new Counter(9, 1400), new Counter(1, 100), new Counter(2, 84), new Counter(3, 30), new Counter(8, 1300),
             new Counter(1, 100), new Counter(1, 84), new Counter(4, 16)),
         [new ServiceCount("ssh", "tcp", 22, 8, 1300)], [new Talker("127.0.0.5", 8, 1300, 700, 600)],
-        [new Conversation("tcp", "127.0.0.1", 50000, "127.0.0.5", 22, 8, 1300)], new TcpFlagCounts(1, 1, 1, 1, 4), 2);
+        [new Conversation("tcp", "127.0.0.1", 50000, "127.0.0.5", 22, 8, 1300)], new TcpFlagCounts(1, 1, 1, 1, 4), 2)
+    {
+        Bgp = new BgpMessageCounts(1, 2, 3, 4, 5),
+    };
 
     private static readonly RequestCapture Request = new("lab-sensor", ["site=lab"], "lo")
     {

@@ -32,6 +32,7 @@ public sealed class GateTests
                 max_latency_increase: 20ms
                 max_if_error_rate: 30/m
                 max_rst_rate: 10/s
+                max_retransmission_rate: 5/s
                 settle: 1s
             """, """
               capture: {sensor: lon-1, interface: lo}
@@ -43,7 +44,7 @@ public sealed class GateTests
         var (icmp, tcp) = (gate.Probes[0], gate.Probes[1]);
         Assert.Equal(("r1", "198.18.255.3", "icmp", 20, TimeSpan.FromMilliseconds(50)), (icmp.From, icmp.Target.Host, icmp.Kind, icmp.Count, icmp.Interval));
         Assert.Equal(((string?)null, "127.0.0.1", 8080, "tcp", 10), (tcp.From, tcp.Target.Host, tcp.Target.Port, tcp.Kind, tcp.Count));
-        Assert.Equal((5.0, 2.0, 0.5, 10.0), (gate.MaxLossPercent, gate.MaxLossIncrease, gate.MaxIfErrorRate, gate.MaxRstRate));
+        Assert.Equal((5.0, 2.0, 0.5, 10.0, 5.0), (gate.MaxLossPercent, gate.MaxLossIncrease, gate.MaxIfErrorRate, gate.MaxRstRate, gate.MaxRetransmissionRate));
         Assert.Equal((TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(20)), (gate.MaxLatency, gate.MaxLatencyIncrease));
         Assert.Equal((TimeSpan.FromSeconds(1), Gate.DefaultWindow), (gate.Settle, gate.Window));
     }
@@ -55,6 +56,9 @@ public sealed class GateTests
     [InlineData("""
                 max_rst_rate: 10/s
             """, 4, 5, DiagnosticCodes.MissingKey, "gate limit 'max_rst_rate' needs the play's 'capture:' to count RSTs")]
+    [InlineData("""
+                max_retransmission_rate: 5/s
+            """, 4, 5, DiagnosticCodes.MissingKey, "gate limit 'max_retransmission_rate' needs the play's 'capture:' to count retransmissions")]
     [InlineData("""
                 probes: [{to: 198.18.255.3}]
             """, 4, 5, DiagnosticCodes.MissingKey, "the gate sets no limit, so it could never fail")]

@@ -23,7 +23,7 @@ public sealed class TopologyLoaderTests
         Assert.Equal(65002, r2.Asn);
         Assert.StartsWith("router bgp 65002\n", r2.Config, StringComparison.Ordinal);
         Assert.Equal("hostname r2\n" + r2.Config, r2.StartingConfig);
-        Assert.Equal(new ConfigPlace(FrrLabFixture.Sample("line3.yaml"), 26, 7), r2.ConfigAt);
+        Assert.Equal(new ConfigPlace(FrrLabFixture.Sample("line3.yaml"), 27, 7), r2.ConfigAt);
         var eth2 = r2.Interfaces.Single(i => i.Name == "eth2");
         Assert.Equal("198.18.0.2/31", eth2.Ipv4);
         Assert.Equal("2001:db8:0:2::/127", eth2.Ipv6);
