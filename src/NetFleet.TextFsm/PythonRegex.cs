@@ -23,6 +23,14 @@ internal static class PythonRegex
 
     public sealed record Translation(string Pattern, int GroupCount, IReadOnlyList<string> GroupNames);
 
+    /// <summary>
+    /// How long one match of a template's regular expression may take. Python's re has no limit, but a template whose
+    /// pattern backtracks without end on some output (nested quantifiers) would otherwise stall a device's worker for
+    /// good. Generous: real templates backtrack too (ntc-templates' cisco_s300_show_vlan spends 2.3 s on one line of
+    /// its own sample output), and a loaded node is slower.
+    /// </summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(30);
+
     /// <param name="pattern">A Python pattern.</param>
     /// <param name="compiled">Compile to IL.</param>
     /// <param name="anchored">Match only at the start, like Python's <c>re.match</c>.</param>
@@ -30,7 +38,7 @@ internal static class PythonRegex
     {
         var translated = Translate(pattern).Pattern;
         var options = Options | (compiled ? RegexOptions.Compiled : RegexOptions.None);
-        return new Regex(anchored ? @"\A(?:" + translated + ")" : translated, options);
+        return new Regex(anchored ? @"\A(?:" + translated + ")" : translated, options, MatchTimeout);
     }
 
     /// <exception cref="ArgumentException">The pattern is not valid Python.</exception>

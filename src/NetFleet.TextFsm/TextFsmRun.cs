@@ -91,7 +91,17 @@ internal sealed class TextFsmRun
         foreach (var rule in rules)
         {
             Attempts++;
-            var match = rule.Regex.Match(text, start, length);
+            Match match;
+            try
+            {
+                match = rule.Regex.Match(text, start, length);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                throw new TemplateException(rule.Line, $"the rule's regular expression ran past {PythonRegex.MatchTimeout.TotalSeconds:0} s on the "
+                    + $"input line '{Shorten(text.Substring(start, length))}': it backtracks without end on this output", template.Name);
+            }
+
             if (!match.Success)
             {
                 continue;
@@ -168,6 +178,8 @@ internal sealed class TextFsmRun
             }
         }
     }
+
+    private static string Shorten(string line) => line.Length <= 80 ? line : line[..77] + "...";
 
     private static object? ListItem(TextFsmValue definition, string? value)
     {

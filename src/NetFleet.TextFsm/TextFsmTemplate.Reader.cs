@@ -113,7 +113,8 @@ public sealed partial class TextFsmTemplate
                     if (translation.GroupCount > 1 && translation.GroupNames.Count > 0)
                     {
                         // re.match: anchored at the start only.
-                        listRegex = new Regex(@"\A(?:" + translation.Pattern + ")", PythonRegex.Options | (compiled ? RegexOptions.Compiled : 0));
+                        listRegex = new Regex(@"\A(?:" + translation.Pattern + ")", PythonRegex.Options | (compiled ? RegexOptions.Compiled : 0),
+                            PythonRegex.MatchTimeout);
                         listGroups = translation.GroupNames;
                     }
                 }

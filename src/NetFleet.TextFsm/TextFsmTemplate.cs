@@ -143,5 +143,5 @@ public sealed partial class TextFsmTemplate
     }
 
     private static Regex Compiled(Regex interpreted) =>
-        new(interpreted.ToString(), interpreted.Options | RegexOptions.Compiled);
+        new(interpreted.ToString(), interpreted.Options | RegexOptions.Compiled, interpreted.MatchTimeout);
 }

@@ -30,23 +30,7 @@ public sealed partial class CiscoIos : PlatformDefinition
     public override async Task<ConfigResult> ApplyConfigAsync(IConfigSession session, IReadOnlyList<string> lines,
         CancellationToken cancellationToken)
     {
-        await session.EnterLevelAsync("configuration", cancellationToken);
-        try
-        {
-            foreach (var line in lines)
-            {
-                await session.SendAsync(line, cancellationToken);
-            }
-        }
-        catch (CommandRejectedException)
-        {
-            // The lines before a rejected one stay applied (there is no candidate to discard): leave configuration mode,
-            // so the caller can restore or report from a known prompt. A drop or a timeout leaves no usable session.
-            await session.EnterLevelAsync("privileged_exec", cancellationToken);
-            throw;
-        }
-
-        await session.EnterLevelAsync("privileged_exec", cancellationToken);
+        await EnterLinesAsync(session, lines, cancellationToken);
         return new ConfigResult(true, null);
     }
 

@@ -64,21 +64,7 @@ public sealed class Frr : PlatformDefinition
         CancellationToken cancellationToken)
     {
         var diff = FrrConfig.Preview(lines, await session.GetRunningConfigAsync(cancellationToken));
-        await session.EnterLevelAsync("configuration", cancellationToken);
-        try
-        {
-            foreach (var line in lines)
-            {
-                await session.SendAsync(line, cancellationToken);
-            }
-        }
-        catch (CommandRejectedException)
-        {
-            await session.EnterLevelAsync("privileged_exec", cancellationToken);
-            throw;
-        }
-
-        await session.EnterLevelAsync("privileged_exec", cancellationToken);
+        await EnterLinesAsync(session, lines, cancellationToken);
         return new ConfigResult(true, diff);
     }
 

@@ -119,6 +119,31 @@ public abstract class PlatformDefinition
     /// <see cref="ApplyConfirmedAsync"/> returned as <see cref="ConfigResult.RestorePoint"/>, if anything.</summary>
     public abstract Task RestoreAsync(IConfigSession session, string backup, string? restorePoint, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <c>configure terminal</c> (the <c>configuration</c> level), the lines one by one, and back to <c>privileged_exec</c>,
+    /// for CLIs that apply each line as it is entered (IOS, FRR's vtysh). On a refused line the lines before it stay applied
+    /// (there is no candidate to discard): configuration mode is left before rethrowing, so the caller can restore or report
+    /// from a known prompt. A drop or a timeout leaves no usable session.
+    /// </summary>
+    protected static async Task EnterLinesAsync(IConfigSession session, IReadOnlyList<string> lines, CancellationToken cancellationToken)
+    {
+        await session.EnterLevelAsync("configuration", cancellationToken);
+        try
+        {
+            foreach (var line in lines)
+            {
+                await session.SendAsync(line, cancellationToken);
+            }
+        }
+        catch (CommandRejectedException)
+        {
+            await session.EnterLevelAsync("privileged_exec", cancellationToken);
+            throw;
+        }
+
+        await session.EnterLevelAsync("privileged_exec", cancellationToken);
+    }
+
     /// <summary>Device minutes as the <c>hh:mm:ss</c> some platforms take.</summary>
     protected static string Clock(int minutes) => TimeSpan.FromMinutes(minutes).ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
 

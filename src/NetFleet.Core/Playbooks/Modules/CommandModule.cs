@@ -131,6 +131,10 @@ public sealed class CommandModule : Module, IDeviceModule
         {
             throw new CommandParseException($"TextFSM template {table.Name} rejected the output: {e.Message}");
         }
+        catch (TemplateException e)
+        {
+            throw new CommandParseException($"TextFSM template {table.Name} could not parse the output: {e.Message}");
+        }
     }
 
     private static bool IsValidRegex(string pattern, out string? error)
