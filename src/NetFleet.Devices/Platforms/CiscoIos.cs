@@ -84,22 +84,16 @@ public sealed partial class CiscoIos : PlatformDefinition
             : throw new DeviceStateException(session.Device, "'archive config' left no archive file; configure 'archive' with a 'path' on the device, "
                 + "or set 'transaction: merge' on the play or host");
         await session.SendAsync($"configure replace {point} force time {transaction.ConfirmMinutes}", cancellationToken);
-        await session.EnterLevelAsync("configuration", cancellationToken);
         try
         {
-            foreach (var line in lines)
-            {
-                await session.SendAsync(line, cancellationToken);
-            }
+            await EnterLinesAsync(session, lines, cancellationToken);
         }
         catch (CommandRejectedException)
         {
-            await session.EnterLevelAsync("privileged_exec", cancellationToken);
             await session.SendAsync($"configure replace {point} force", cancellationToken);
             throw;
         }
 
-        await session.EnterLevelAsync("privileged_exec", cancellationToken);
         return new ConfigResult(true, null) { RestorePoint = point };
     }
 
