@@ -1,0 +1,43 @@
+using System.Xml;
+using System.Xml.Linq;
+using NetFleet.Core.Playbooks.Modules;
+using NetFleet.Netconf;
+
+namespace NetFleet.Actors.Devices;
+
+/// <summary>Whether a configuration holds a NETCONF edit, for a change resumed after a restart (was it made already?).</summary>
+internal static class NetconfChanges
+{
+    /// <summary>True when every element of the edit is in <paramref name="config"/> (canonical text of a get-config), leaf
+    /// values equal, and no element the edit deletes or removes is there. Keys need no schema: a list entry matches the
+    /// configured entry that holds all of its children (its key among them). Text that is not XML holds nothing.</summary>
+    public static bool Holds(NetconfEditConfig edit, string config)
+    {
+        XElement have;
+        XElement want;
+        try
+        {
+            have = XElement.Parse(config);
+            want = NetconfOperations.ConfigElement(edit.Content);
+        }
+        catch (XmlException)
+        {
+            return false;
+        }
+
+        return want.Elements().All(w => Present(w, have));
+    }
+
+    private static bool Present(XElement want, XElement parent)
+    {
+        var operation = (string?)want.Attribute(NetconfXml.Base + "operation");
+        var match = parent.Elements(want.Name).FirstOrDefault(h => Matches(want, h));
+        return operation is "delete" or "remove" ? match is null : match is not null;
+    }
+
+    private static bool Matches(XElement want, XElement have)
+    {
+        if (!want.HasElements) return want.Value.Trim().Length == 0 || want.Value.Trim() == have.Value.Trim();
+        return want.Elements().All(child => Present(child, have));
+    }
+}
