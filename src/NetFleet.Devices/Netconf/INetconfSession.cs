@@ -102,6 +102,9 @@ public interface INetconfSession : IAsyncDisposable
     /// <summary>A plain commit, or a confirmed one; a plain commit also confirms a pending confirmed commit of this session.</summary>
     Task CommitAsync(ConfirmedCommit? confirmed = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Confirms the persistent confirmed commit named by <paramref name="persistId"/>, from this or another session.</summary>
+    Task ConfirmCommitAsync(string persistId, CancellationToken cancellationToken = default);
+
     Task CancelCommitAsync(string? persistId = null, CancellationToken cancellationToken = default);
 
     Task DiscardChangesAsync(CancellationToken cancellationToken = default);

@@ -78,6 +78,10 @@ public sealed class SshTransport : IAsyncDisposable
         // Opening a channel waits for the server's replies inside SSH.NET; keep that off the caller's thread.
         Task.Run(() => client.CreateShellStream("dumb", columns, rows, 0, 0, 64 * 1024), cancellationToken);
 
+    /// <summary>A channel running an SSH subsystem (<c>netconf</c>) as a byte stream; write, then FlushAsync to send.</summary>
+    public Task<Stream> OpenSubsystemAsync(string subsystem, CancellationToken cancellationToken) =>
+        SshSubsystemStream.OpenAsync(client, subsystem, cancellationToken);
+
     public ValueTask DisposeAsync()
     {
         client.Dispose();
