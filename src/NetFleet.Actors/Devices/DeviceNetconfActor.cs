@@ -45,7 +45,7 @@ public sealed class DeviceNetconfActor : ReceiveActor, IWithTimers
 
     /// <summary>The session to the device's NETCONF port (<see cref="DeviceConnectionOptions.NetconfPort"/>) over SSH.</summary>
     public static INetconfSession Connect(DeviceConnectionOptions options) =>
-        new NetconfSession(options with { Port = options.NetconfPort ?? 830 });
+        new NetconfSession(options, options.NetconfPort ?? NetconfSession.DefaultPort);
 
     private void Closed()
     {

@@ -232,9 +232,9 @@ internal static class NetconfOperations
     {
         if (get.XPath is { } xpath) return new NetconfFilter.XPath(xpath, get.Namespaces);
         if (get.Filter is not { } filter) return null;
+        // Several top-level elements select several subtrees: they go inside one base-namespace filter element.
         var wrapper = XElement.Parse("<filter>" + filter + "</filter>");
-        return wrapper.Elements().Count() == 1 ? new NetconfFilter.Subtree(wrapper.Elements().Single())
-            : throw new FormatException("a subtree filter holds one top-level element");
+        return new NetconfFilter.Subtree(new XElement(NetconfXml.Base + "filter", wrapper.Nodes()));
     }
 
     private static NetconfDatastore DatastoreOf(string source) => source switch
