@@ -31,9 +31,13 @@ internal static class NetconfChanges
     private static bool Present(XElement want, XElement parent)
     {
         var operation = (string?)want.Attribute(NetconfXml.Base + "operation");
-        var match = parent.Elements(want.Name).FirstOrDefault(h => Matches(want, h));
+        var match = parent.Elements().FirstOrDefault(h => SameName(want, h) && Matches(want, h));
         return operation is "delete" or "remove" ? match is null : match is not null;
     }
+
+    /// <summary>An edit written without namespaces (as Junos accepts it) matches the server's elements by local name.</summary>
+    private static bool SameName(XElement want, XElement have) =>
+        want.Name == have.Name || (want.Name.Namespace == XNamespace.None && want.Name.LocalName == have.Name.LocalName);
 
     private static bool Matches(XElement want, XElement have)
     {

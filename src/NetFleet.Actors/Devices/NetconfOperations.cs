@@ -59,7 +59,7 @@ internal static class NetconfOperations
             if (session.Supports(NetconfCapabilities.Validate10) || session.Supports(NetconfCapabilities.Validate11))
                 await session.ValidateAsync(NetconfDatastore.Candidate, ct).ConfigureAwait(false);
             var running = await RunningAsync(session, ct).ConfigureAwait(false);
-            var candidate = NetconfText.Canonical(await session.GetConfigAsync(NetconfDatastore.Candidate, null, ct).ConfigureAwait(false));
+            var candidate = Canonical(await session.GetConfigAsync(NetconfDatastore.Candidate, null, ct).ConfigureAwait(false));
             var diff = ConfigText.LineDiff(running, candidate);
             if (diff is null || check)
             {
@@ -209,7 +209,24 @@ internal static class NetconfOperations
     }
 
     private static async Task<string> RunningAsync(INetconfSession session, CancellationToken ct) =>
-        NetconfText.Canonical(await session.GetConfigAsync(NetconfDatastore.Running, null, ct).ConfigureAwait(false));
+        Canonical(await session.GetConfigAsync(NetconfDatastore.Running, null, ct).ConfigureAwait(false));
+
+    /// <summary>Configuration as text for diffs and verification, without the metadata a server changes on every commit
+    /// (Junos's <c>junos:commit-seconds</c>, <c>-localtime</c>, <c>-user</c>): a restored backup must read back equal.</summary>
+    internal static string Canonical(XElement data)
+    {
+        var copy = new XElement(data);
+        foreach (var stamp in copy.DescendantsAndSelf().Attributes()
+                     .Where(a => a.Name.NamespaceName.StartsWith(JunosMetadata, StringComparison.Ordinal) && a.Name.LocalName.StartsWith("commit-", StringComparison.Ordinal))
+                     .ToList())
+        {
+            stamp.Remove();
+        }
+
+        return NetconfText.Canonical(copy);
+    }
+
+    private const string JunosMetadata = "http://xml.juniper.net/junos/";
 
     /// <summary>The task's XML inside a base-namespace <c>config</c> element; the elements keep their own namespaces.</summary>
     internal static XElement ConfigElement(string content)
