@@ -25,9 +25,6 @@ public sealed record SshCredentials(string Username)
 public sealed record JumpHostOptions(string Host, SshCredentials Credentials)
 {
     public int Port { get; init; } = 22;
-
-    /// <summary>The port of the device's NETCONF server (SSH subsystem <c>netconf</c>); null when it has none.</summary>
-    public int? NetconfPort { get; init; }
 }
 
 /// <summary>Everything needed to reach and drive one device. Defaults suit a laptop and the lab.</summary>

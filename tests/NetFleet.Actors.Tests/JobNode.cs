@@ -55,8 +55,8 @@ public sealed class JobNode : IAsyncDisposable
         {
             JobId = JobLauncher.NewJobId(), InventoryPath = inventoryPath, KnownHostsPath = knownHostsPath, Check = check,
         };
-        var (prepared, check) = await JobLauncher.PrepareAsync(new JobRequest(path, options), CancellationToken.None);
-        Assert.True(prepared is not null, check.Report);
+        var (prepared, validation) = await JobLauncher.PrepareAsync(new JobRequest(path, options), CancellationToken.None);
+        Assert.True(prepared is not null, validation.Report);
         var answer = await node.JobManager!.Ask<object>(prepared.Submission, TimeSpan.FromSeconds(30));
         Assert.True(answer is JobManagerProtocol.JobAccepted, (answer as JobManagerProtocol.JobRejected)?.Reason);
 

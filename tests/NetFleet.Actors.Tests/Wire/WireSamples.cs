@@ -62,7 +62,7 @@ internal static class WireSamples
         new SnmpWalk("1.3.6.1.2.1.2.2", true) { Version = "v2c", Endpoint = Endpoint },
         new SnmpSet([new SnmpSetValue("1.3.6.1.2.1.1.6.0", "string", "lab")]) { Version = "v3", Endpoint = Endpoint },
         new SnmpPoll(["1.3.6.1.2.1.2.2.1.10.1"], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)) { Version = "v3", Endpoint = Endpoint },
-        new NetconfGet("running", null, "/if:interfaces") { Namespaces = new Dictionary<string, string> { ["if"] = "urn:ietf:params:xml:ns:yang:ietf-interfaces" } },
+        new NetconfGet("running", "<interfaces/>", "/if:interfaces") { Namespaces = new Dictionary<string, string> { ["if"] = "urn:ietf:params:xml:ns:yang:ietf-interfaces" } },
         new NetconfEditConfig("<configuration><system><host-name>r1</host-name></system></configuration>", "candidate", "merge", "rollback-on-error")
         {
             ConfirmMinutes = 5, Transaction = "netfleet-abc", Strategy = "replace", Backup = "<data/>",
