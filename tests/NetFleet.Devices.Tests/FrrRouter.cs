@@ -48,14 +48,14 @@ public sealed class FrrRouter : IAsyncLifetime
 
     private static readonly string[] Daemons = ["zebra", "staticd", "bgpd", "ospfd"];
     private readonly string id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
-    private Process? sshd;
+    private PrivateSshd? sshd;
 
     public string Namespace => "nffrr" + id;
     public string Dir { get; } = Path.Combine(Path.GetTempPath(), "nf-frr-" + Guid.NewGuid().ToString("N")[..8]);
     public string Address => "127.0.3.1";
     public int SshPort { get; } = Loopback.FreePort();
-    public string ClientKey => Path.Combine(Dir, "client_key");
-    public string KnownHosts => Path.Combine(Dir, "known_hosts");
+    public string ClientKey => Path.Combine(Dir, "sshd", "client_key");
+    public string KnownHosts => Path.Combine(Dir, "sshd", "known_hosts");
 
     public async Task InitializeAsync()
     {
@@ -147,46 +147,13 @@ public sealed class FrrRouter : IAsyncLifetime
 
     public async Task<string> RunningConfigAsync() => (await VtyshAsync("show running-config")).Output;
 
-    private async Task StartSshdAsync()
-    {
-        var hostKey = Path.Combine(Dir, "host_key");
-        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey);
-        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", ClientKey);
-        await File.WriteAllTextAsync(Path.Combine(Dir, "authorized_keys"), await File.ReadAllTextAsync(ClientKey + ".pub"));
-        await File.WriteAllTextAsync(KnownHosts, $"[{Address}]:{SshPort} {await File.ReadAllTextAsync(hostKey + ".pub")}");
-        var config = Path.Combine(Dir, "sshd_config");
-        await File.WriteAllTextAsync(config, $"""
-            ListenAddress {Address}:{SshPort}
-            HostKey {hostKey}
-            PidFile {Dir}/sshd.pid
-            AuthorizedKeysFile {Dir}/authorized_keys
+    private async Task StartSshdAsync() =>
+        sshd = await PrivateSshd.StartAsync(Path.Combine(Dir, "sshd"), Address, SshPort, $"""
             PasswordAuthentication no
             PermitRootLogin prohibit-password
             AllowUsers root
-            StrictModes no
-            UsePAM no
             ForceCommand exec vtysh --vty_socket {Dir} --config_dir {Dir}
             """);
-        Directory.CreateDirectory("/run/sshd");
-        sshd = Process.Start(new ProcessStartInfo("/usr/sbin/sshd", ["-D", "-e", "-f", config]) { RedirectStandardError = true })!;
-        sshd.ErrorDataReceived += (_, _) => { };
-        sshd.BeginErrorReadLine();
-        for (var i = 0; i < 100; i++)
-        {
-            try
-            {
-                using var client = new System.Net.Sockets.TcpClient();
-                await client.ConnectAsync(Address, SshPort);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        throw new InvalidOperationException($"the private sshd did not listen on {Address}:{SshPort}");
-    }
 
     /// <summary>Connection options for the driver, as an inventory entry pointing at this router would give.</summary>
     public DeviceConnectionOptions Options() =>
@@ -201,13 +168,7 @@ public sealed class FrrRouter : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (sshd is { HasExited: false })
-        {
-            sshd.Kill();
-            await sshd.WaitForExitAsync();
-        }
-
-        sshd?.Dispose();
+        if (sshd is not null) await sshd.DisposeAsync();
         await StopDaemonsAsync();
         await RunAsync(["ip", "netns", "delete", Namespace], check: false);
         Directory.Delete(Dir, recursive: true);
