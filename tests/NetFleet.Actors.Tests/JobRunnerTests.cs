@@ -125,6 +125,24 @@ public sealed class JobRunnerTests(ActorLab lab) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_assert_on_a_member_of_a_missing_value_fails_its_task_and_the_job_ends()
+    {
+        var path = Playbook("""
+            - hosts: all
+              tasks:
+                - set_fact: {read: {parsed: {nacm: null}}}
+                - assert:
+                    that: ["read.parsed.interfaces.interface.description == 'x'"]
+            """);
+        var summary = await RunAsync(path, "ios-2").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(JobOutcome.Failed, summary.Outcome);
+        var failed = summary.Results.Single(r => r.TaskIndex == 1);
+        Assert.Equal(TaskOutcome.Failed, failed.Outcome);
+        Assert.Contains("Cannot get the member read.parsed.interfaces.interface for a null object", failed.Message);
+    }
+
+    [Fact]
     public async Task Max_fail_percentage_halts_before_the_next_batch()
     {
         var path = Playbook("""

@@ -57,7 +57,17 @@ internal static class NetconfOperations
             await session.DiscardChangesAsync(ct).ConfigureAwait(false);
             await session.EditConfigAsync(NetconfDatastore.Candidate, config, options, ct).ConfigureAwait(false);
             if (session.Supports(NetconfCapabilities.Validate10) || session.Supports(NetconfCapabilities.Validate11))
+            {
                 await session.ValidateAsync(NetconfDatastore.Candidate, ct).ConfigureAwait(false);
+                // netconfd 2.13 commits nothing after a validate and drops the edit: the validated edit goes in again, so
+                // the candidate that is diffed and committed was edited after the last validate on every server.
+                if (!check)
+                {
+                    await session.DiscardChangesAsync(ct).ConfigureAwait(false);
+                    await session.EditConfigAsync(NetconfDatastore.Candidate, config, options, ct).ConfigureAwait(false);
+                }
+            }
+
             var running = await RunningAsync(session, ct).ConfigureAwait(false);
             var candidate = Canonical(await session.GetConfigAsync(NetconfDatastore.Candidate, null, ct).ConfigureAwait(false));
             var diff = ConfigText.LineDiff(running, candidate);

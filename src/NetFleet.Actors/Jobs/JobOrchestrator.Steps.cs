@@ -164,7 +164,19 @@ public sealed partial class JobOrchestrator
 
     private void StartLocal(long stepId, ILocalModule module, ModuleArgs args, Core.Templating.VariableScope scope)
     {
-        var pending = module.ExecuteAsync(args, new TaskContext(scope), localModules.Token);
+        ValueTask<ModuleResult> pending;
+        try
+        {
+            pending = module.ExecuteAsync(args, new TaskContext(scope), localModules.Token);
+        }
+        catch (Core.Templating.TemplateEvaluationException e)
+        {
+            // A condition that cannot be evaluated (a member of a missing value) fails its task; thrown here it would stop
+            // the orchestrator and leave the job running for ever.
+            Self.Tell(new LocalModuleFinished(stepId, ModuleResult.Fail(e.Message)));
+            return;
+        }
+
         if (pending.IsCompletedSuccessfully)
         {
             Self.Tell(new LocalModuleFinished(stepId, pending.Result));
