@@ -200,8 +200,9 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
         Receive<RunDeviceRequest>(run => DeviceOperations.LaneOf(run.Request) == DeviceLane.Local, RunLocal);
         Receive<GetSessionStatus>(_ => Sender.Tell(new SessionStatus(device, session is not null && sessionOptions is not null && attempts == 0,
             brokenWith is not null && DateTime.UtcNow < circuitOpenUntil, queue.Count)));
-        Receive<CloseSession>(_ =>
+        Receive<CloseSession>(close =>
         {
+            if (!Context.Child("netconf").IsNobody()) Context.Child("netconf").Tell(close);
             brokenWith = null;
             circuitOpenUntil = default;
             if (session is not null && current is null && queue.Count == 0) CloseSessionNow();

@@ -88,6 +88,8 @@ public sealed class DeviceNetconfActor : ReceiveActor, IWithTimers
             DispatchNext();
         });
         Receive<IdleElapsed>(_ => Discard());
+        // CloseSession closes an idle session now; one at work finishes its queue and closes when idle.
+        Receive<CloseSession>(_ => Discard());
     }
 
     private void Busy()

@@ -81,6 +81,17 @@ public static class PlaybookValidator
             }
         }
 
+        if (play.Tasks.Any(t => t.Module is Modules.NetconfConfigModule) && hosts.Where(h => h.NetconfOnly).Select(h => h.Name).ToList() is { Count: > 0 } noCli)
+        {
+            foreach (var check in play.PostChecks.Where(c => c.Command is not null))
+            {
+                bag.Error(check.Location, DiagnosticCodes.InvalidValue,
+                    $"post-check '{check.Name}' runs a command, which needs a CLI session, but {Names(noCli)} of play '{play.Name}' "
+                    + $"{(noCli.Count == 1 ? "has" : "have")} platform '{NetconfSettings.Platform}' (NETCONF only)",
+                    "check these hosts with tcp: or snmp: post-checks, or with a netconf_get and assert task after the change");
+            }
+        }
+
         static string Names(IReadOnlyList<string> hosts) =>
             (hosts.Count == 1 ? "host " : "hosts ") + string.Join(", ", hosts.Take(5).Select(h => $"'{h}'")) + (hosts.Count > 5 ? $" and {hosts.Count - 5} more" : "");
     }

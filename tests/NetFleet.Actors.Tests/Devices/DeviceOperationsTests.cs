@@ -18,12 +18,13 @@ public sealed class DeviceOperationsTests
     }
 
     [Fact]
-    public void Snmp_requests_go_to_the_snmp_session_and_local_ones_stay_off_the_device()
+    public void Snmp_requests_go_to_the_snmp_session_netconf_ones_to_the_netconf_session_and_local_ones_stay_off_the_device()
     {
         foreach (var type in RequestTypes)
         {
             var expected = type.IsSubclassOf(typeof(SnmpRequest)) ? DeviceLane.Snmp
                 : type.IsSubclassOf(typeof(LocalRequest)) ? DeviceLane.Local
+                : type.IsSubclassOf(typeof(NetconfRequest)) || type == typeof(NetconfEditConfig) ? DeviceLane.Netconf
                 : DeviceLane.Session;
             var registered = DeviceOperations.RequestTypes.Single(t => t == type);
             Assert.Equal(expected, DeviceOperations.LaneOf((DeviceRequest)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(registered)));

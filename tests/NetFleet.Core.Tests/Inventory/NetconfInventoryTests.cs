@@ -73,11 +73,20 @@ public sealed class NetconfInventoryTests : IDisposable
             - hosts: ios
               tasks:
                 - netconf_config: {content: "<a/>"}
+            - hosts: nd
+              post_checks:
+                - name: still there
+                  command: show version
+                - tcp: "127.0.0.1:22"
+              tasks:
+                - netconf_config: {content: "<a/>"}
             """);
 
         var diagnostics = PlaybookValidator.Validate(playbook, dir);
 
-        Assert.Equal(2, diagnostics.Count);
+        Assert.Equal(3, diagnostics.Count);
+        Assert.Equal((playbook, 10), (diagnostics[2].File, diagnostics[2].Line));
+        Assert.StartsWith("post-check 'still there' runs a command, which needs a CLI session", diagnostics[2].Message, StringComparison.Ordinal);
         Assert.Equal((playbook, 4), (diagnostics[0].File, diagnostics[0].Line));
         Assert.Contains("module 'command', which needs a CLI session, but host 'nd'", diagnostics[0].Message, StringComparison.Ordinal);
         Assert.Equal((playbook, 7), (diagnostics[1].File, diagnostics[1].Line));
