@@ -49,7 +49,8 @@ internal static class NetconfOperations
     private static async Task<SessionAnswer> EditCandidateAsync(INetconfSession session, NetconfEditConfig edit, XElement config,
         EditConfigOptions options, bool check, CancellationToken ct)
     {
-        var strategy = CandidateStrategy(session, edit.Strategy);
+        // Without a transaction name (a resumed job re-applying a change) nobody would confirm a confirmed commit.
+        var strategy = edit.Transaction is null ? ConfigChangeKind.Candidate : CandidateStrategy(session, edit.Strategy);
         await session.LockAsync(NetconfDatastore.Candidate, ct).ConfigureAwait(false);
         var committed = false;
         try

@@ -171,10 +171,8 @@ public sealed partial class JobOrchestrator
         }
         catch (Core.Templating.TemplateEvaluationException e)
         {
-            // A condition that cannot be evaluated (a member of a missing value) fails its task; thrown here it would stop
-            // the orchestrator and leave the job running for ever.
-            Self.Tell(new LocalModuleFinished(stepId, ModuleResult.Fail(e.Message)));
-            return;
+            // A condition that cannot be evaluated fails its task; thrown from here it would stop the orchestrator mid-job.
+            pending = ValueTask.FromResult(ModuleResult.Fail(e.Message));
         }
 
         if (pending.IsCompletedSuccessfully)
