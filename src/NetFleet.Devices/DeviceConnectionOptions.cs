@@ -35,6 +35,9 @@ public sealed record DeviceConnectionOptions(string Host, string Platform, SshCr
 
     public int Port { get; init; } = 22;
 
+    /// <summary>The port of the device's NETCONF server (SSH subsystem <c>netconf</c>); null when it has none.</summary>
+    public int? NetconfPort { get; init; }
+
     /// <summary>The secret for <c>enable</c> (IOS, EOS); ToString prints <c>***</c>.</summary>
     public string? EnableSecret { get; init; }
 
@@ -71,6 +74,7 @@ public sealed record DeviceConnectionOptions(string Host, string Platform, SshCr
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append("Host = ").Append(Host).Append(", Port = ").Append(Port)
+            .Append(", NetconfPort = ").Append(NetconfPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none")
             .Append(", Platform = ").Append(Platform)
             .Append(", Credentials = ").Append(Credentials)
             .Append(", EnableSecret = ").Append(EnableSecret is null ? "none" : "***")

@@ -46,16 +46,17 @@ public sealed class JobNode : IAsyncDisposable
     }
 
     /// <summary>Submits the playbook (its text) against the inventory and waits until the history shows the job ended.</summary>
-    public async Task<RecordedJob> RunAsync(string playbook, string inventoryPath, string knownHostsPath)
+    /// <param name="check">Check mode (<c>--check</c>): configuration is compared, not applied.</param>
+    public async Task<RecordedJob> RunAsync(string playbook, string inventoryPath, string knownHostsPath, bool check = false)
     {
         var path = Path.Combine(folder, $"play-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(path, playbook);
         var options = new JobOptions("test")
         {
-            JobId = JobLauncher.NewJobId(), InventoryPath = inventoryPath, KnownHostsPath = knownHostsPath,
+            JobId = JobLauncher.NewJobId(), InventoryPath = inventoryPath, KnownHostsPath = knownHostsPath, Check = check,
         };
-        var (prepared, check) = await JobLauncher.PrepareAsync(new JobRequest(path, options), CancellationToken.None);
-        Assert.True(prepared is not null, check.Report);
+        var (prepared, validation) = await JobLauncher.PrepareAsync(new JobRequest(path, options), CancellationToken.None);
+        Assert.True(prepared is not null, validation.Report);
         var answer = await node.JobManager!.Ask<object>(prepared.Submission, TimeSpan.FromSeconds(30));
         Assert.True(answer is JobManagerProtocol.JobAccepted, (answer as JobManagerProtocol.JobRejected)?.Reason);
 
@@ -72,6 +73,13 @@ public sealed class JobNode : IAsyncDisposable
             Assert.True(clock.Elapsed < JobTimeout, $"job {options.JobId} did not finish within {JobTimeout}");
             await Task.Delay(250);
         }
+    }
+
+    /// <summary>The configuration changes the history holds for a job (before, after, diff), as <c>netfleet history</c> shows them.</summary>
+    public async Task<IReadOnlyList<ChangeRow>> ChangesAsync(string jobId)
+    {
+        await projector.CatchUpAsync();
+        return await history.ChangesAsync(null, jobId);
     }
 
     public async ValueTask DisposeAsync()

@@ -193,6 +193,8 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     {
         // SNMP needs no SSH session: in every state it goes to the SNMP child, ahead of the session's queue.
         Receive<RunDeviceRequest>(run => DeviceOperations.LaneOf(run.Request) == DeviceLane.Snmp, run => Snmp().Forward(run));
+        // NETCONF has its own SSH connection and session: it never waits for the CLI session's queue.
+        Receive<RunDeviceRequest>(run => DeviceOperations.LaneOf(run.Request) == DeviceLane.Netconf, run => Netconf().Forward(run));
         // Work done from this node rather than on the device (probes) runs beside the session's queue and pipes its reply
         // straight to the asker; the actor never waits for it.
         Receive<RunDeviceRequest>(run => DeviceOperations.LaneOf(run.Request) == DeviceLane.Local, RunLocal);
@@ -226,6 +228,15 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     {
         var child = Context.Child("snmp");
         return child.IsNobody() ? Context.ActorOf(DeviceSnmpActor.Props(device, SnmpManagerExtension.For(Context.System)), "snmp") : child;
+    }
+
+    /// <summary>The device's NETCONF session, created on the first NETCONF request. It reports failures as replies; if it
+    /// crashes anyway it is stopped (this actor's strategy: its session's state is unknown) and created afresh on the next
+    /// request, which opens a new session.</summary>
+    private IActorRef Netconf()
+    {
+        var child = Context.Child("netconf");
+        return child.IsNobody() ? Context.ActorOf(DeviceNetconfActor.Props(device, DeviceNetconfActor.Connect), "netconf") : child;
     }
 
     private void Enqueue(RunDeviceRequest run)

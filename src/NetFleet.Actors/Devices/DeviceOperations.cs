@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using DiffPlex;
 using NetFleet.Core.Playbooks.Modules;
 using NetFleet.Devices;
+using NetFleet.Devices.Netconf;
 using NetFleet.Snmp;
 using static NetFleet.Actors.Devices.DeviceProtocol;
 
@@ -18,11 +19,17 @@ public enum DeviceLane
     Snmp,
     /// <summary>From the node hosting the device actor, never touching the device's sessions (probes).</summary>
     Local,
+    /// <summary>The device's NETCONF session (<see cref="DeviceNetconfActor"/>), beside the SSH CLI session.</summary>
+    Netconf,
 }
 
 /// <summary>What a session-lane request got from the device.</summary>
 /// <param name="Strategy">How a configuration change was made (replace, merge, none); null for anything else.</param>
-internal sealed record SessionAnswer(string? Output, bool Changed = false, string? Diff = null, string? Strategy = null);
+internal sealed record SessionAnswer(string? Output, bool Changed = false, string? Diff = null, string? Strategy = null)
+{
+    /// <summary>Structured results beside the output (a NETCONF reply's records), merged into the task's registered result.</summary>
+    public IReadOnlyDictionary<string, object?>? Data { get; init; }
+}
 
 /// <summary>
 /// The one registration of every <see cref="DeviceRequest"/> type a device module prepares: its name on the wire, its
@@ -43,6 +50,9 @@ internal static class DeviceOperations
         Func<ISnmpManager, SnmpTarget, RunDeviceRequest, Task<(IReadOnlyList<Variable> Variables, bool Changed)>>? Run)
         : Operation(WireName, DeviceLane.Snmp);
 
+    internal sealed record NetconfOperation(string WireName, Func<INetconfSession, RunDeviceRequest, CancellationToken, Task<SessionAnswer>> Run)
+        : Operation(WireName, DeviceLane.Netconf);
+
     internal sealed record LocalOperation(string WireName, Func<RunDeviceRequest, CancellationToken, Task<object>> Run)
         : Operation(WireName, DeviceLane.Local);
 
@@ -62,6 +72,12 @@ internal static class DeviceOperations
         [typeof(SnmpWalk)] = new SnmpOperation("snmp-walk.v1", (manager, target, run) => SnmpWalkAsync(manager, target, (SnmpWalk)run.Request)),
         [typeof(SnmpSet)] = new SnmpOperation("snmp-set.v1", (manager, target, run) => SnmpSetAsync(manager, target, (SnmpSet)run.Request, run.Check)),
         [typeof(SnmpPoll)] = new SnmpOperation("snmp-poll.v1", null),
+        [typeof(NetconfGet)] = new NetconfOperation("netconf-get.v1", (session, run, ct) => NetconfOperations.GetAsync(session, (NetconfGet)run.Request, ct)),
+        [typeof(NetconfReadConfig)] = new NetconfOperation("netconf-read-config.v1", (session, _, ct) => NetconfOperations.ReadAsync(session, ct)),
+        [typeof(NetconfEditConfig)] = new NetconfOperation("netconf-edit-config.v1",
+            (session, run, ct) => NetconfOperations.EditAsync(session, (NetconfEditConfig)run.Request, run.Check, ct)),
+        [typeof(NetconfConfirm)] = new NetconfOperation("netconf-confirm.v1", (session, run, ct) => NetconfOperations.ConfirmAsync(session, (NetconfConfirm)run.Request, ct)),
+        [typeof(NetconfRestore)] = new NetconfOperation("netconf-restore.v1", (session, run, ct) => NetconfOperations.RestoreAsync(session, (NetconfRestore)run.Request, ct)),
         [typeof(ProbeTargets)] = new LocalOperation("probe-targets.v1", (run, ct) => DeviceProbes.RunAsync(run, (ProbeTargets)run.Request, ct)),
     };
 

@@ -27,14 +27,14 @@ internal sealed partial class ConfigChange
     internal sealed record Finish(ModuleResult Result, TaskOutcome Outcome, string? Output, string? Diff, bool Reconciled = false) : Effect;
 
     /// <summary>What the change works from: the rendered request, the play's transaction settings and the host's platform.</summary>
-    /// <param name="Pending">The lines a configuration lacks, compared the platform's way (section-aware).</param>
+    /// <param name="Pending">The lines a configuration lacks, compared the platform's way (section-aware); for CLI changes.</param>
     /// <param name="Stopping">Whether the job is halting or cancelled: a change cut short is then not tried again.</param>
     internal sealed record Setup(
         string JobId,
         JobJournal.StepKey Key,
         string TaskName,
         string Platform,
-        ApplyConfig Request,
+        ConfigChangeRequest Request,
         int ConfirmMinutes,
         IReadOnlyList<PostCheck> PostChecks,
         string? RequestedStrategy,

@@ -59,6 +59,7 @@ internal sealed partial class ConfigChange
     /// <summary>On a resume: whether the journal holds the change's confirmation, and its record of the change applied.</summary>
     private bool resumedConfirmed;
     private JobJournal.ChangeApplied? resumedApplied;
+    private ConfigChangeKind? kind;
 
     public ConfigChange(Setup setup, Serilog.ILogger log)
     {
@@ -67,7 +68,7 @@ internal sealed partial class ConfigChange
     }
 
     /// <summary>A new change: the running configuration is read first, as the backup and the audit trail's before.</summary>
-    public IReadOnlyList<Effect> Start() => Await(Awaiting.ReadBefore, new Send(new ReadConfig()));
+    public IReadOnlyList<Effect> Start() => Await(Awaiting.ReadBefore, new Send(Kind.Read()));
 
     /// <summary>A change that was in flight when the last process died, with the backup it had read: the device is read to
     /// see how far it got.</summary>
@@ -78,7 +79,7 @@ internal sealed partial class ConfigChange
         before = backup;
         resumedConfirmed = confirmed;
         resumedApplied = recorded;
-        return Await(Awaiting.Reconcile, new Send(new ReadConfig()));
+        return Await(Awaiting.Reconcile, new Send(Kind.Read()));
     }
 
     public IReadOnlyList<Effect> Completed(DeviceRequestCompleted done)
@@ -98,16 +99,16 @@ internal sealed partial class ConfigChange
                 restorePoint = done.Output;
                 strategy = done.Strategy;
                 return [new Record(new JobJournal.ChangeApplied(setup.JobId, DateTimeOffset.UtcNow, Key.Device, Key.PlayIndex, Key.TaskIndex,
-                    Key.ItemIndex, transaction, done.Diff ?? PlannedDiff(), done.Output, setup.ConfirmMinutes, before) { Strategy = done.Strategy }),
+                    Key.ItemIndex, transaction, done.Diff ?? PlannedDiff(), done.Output, setup.ConfirmMinutes, before) { Strategy = done.Strategy, Transport = Kind.Transport }),
                     .. NextCheck(0)];
             case Awaiting.Apply when done.Changed:
                 applied = done;
-                return Await(Awaiting.ReadAfter, new Send(new ReadConfig()));
+                return Await(Awaiting.ReadAfter, new Send(Kind.Read()));
             case Awaiting.Apply:
             {
                 // Every line was on the device already: nothing was sent, nothing needs confirming.
                 var (result, outcome, output, diff) = DeviceReplies.Completed(done);
-                if (transaction is not null) result = result with { Message = "already configured: every line is on the device, nothing sent" };
+                if (transaction is not null) result = result with { Message = Kind.AlreadyThere };
                 return [new Finish(result, outcome, output, diff)];
             }
             case Awaiting.PostCheck:
@@ -115,7 +116,7 @@ internal sealed partial class ConfigChange
             case Awaiting.Confirm:
                 applied = applied! with { Output = done.Output };
                 return [new Record(new JobJournal.DeviceConfirmed(setup.JobId, DateTimeOffset.UtcNow, Key.Device, Key.PlayIndex, Key.TaskIndex,
-                    Key.ItemIndex, transaction!)), .. Await(Awaiting.ReadAfter, new Send(new ReadConfig()))];
+                    Key.ItemIndex, transaction!)), .. Await(Awaiting.ReadAfter, new Send(Kind.Read()))];
             case Awaiting.ReadAfter:
                 return FinishApplied(done.Output);
             case Awaiting.Restore:
@@ -177,6 +178,8 @@ internal sealed partial class ConfigChange
 
     private JobJournal.StepKey Key => setup.Key;
 
+    private ConfigChangeKind Kind => kind ??= ConfigChangeKind.For(setup.Request, setup.Pending);
+
     private IReadOnlyList<Effect> Await(Awaiting next, params Effect[] effects)
     {
         awaiting = next;
@@ -202,7 +205,7 @@ internal sealed partial class ConfigChange
     private IReadOnlyList<Effect> NextCheck(int index)
     {
         checkIndex = index;
-        if (index >= setup.PostChecks.Count) return Await(Awaiting.Confirm, new Send(new ConfirmConfig(transaction!, setup.Request.Save, strategy)));
+        if (index >= setup.PostChecks.Count) return Await(Awaiting.Confirm, new Send(Kind.Confirm(transaction!, strategy)));
         var check = setup.PostChecks[index];
         if (check.Command is null) return Await(Awaiting.LocalCheck, new RunCheck(index, check));
         waitAttempts = 0;
@@ -230,7 +233,7 @@ internal sealed partial class ConfigChange
     private IReadOnlyList<Effect> Restore()
     {
         restoreAttempts++;
-        return Await(Awaiting.Restore, new Send(new RestoreConfig(before, restorePoint, transaction!)));
+        return Await(Awaiting.Restore, new Send(Kind.Restore(before, restorePoint, transaction!, strategy)));
     }
 
     private IReadOnlyList<Effect> Restored(string current)
@@ -257,7 +260,7 @@ internal sealed partial class ConfigChange
         }
 
         var reason = $"{failure}; NetFleet could not restore the backup ({failed.Message})";
-        if (strategy == "merge")
+        if (strategy is "merge" or ConfigChangeKind.Candidate or ConfigChangeKind.Running)
         {
             // A merged change has no timer on the device: it stays until someone restores the backup.
             return [RolledBack(reason, verified: false, "netfleet"),
@@ -314,15 +317,14 @@ internal sealed partial class ConfigChange
     /// took (or was there already) and is not applied again; otherwise it is applied.</summary>
     private IReadOnlyList<Effect> Reconcile(string current)
     {
-        var lines = setup.Request.Lines;
-        if (!resumedConfirmed && setup.Pending(lines, before).Count > 0)
+        if (!resumedConfirmed && Kind.Lacks(before))
         {
             // The change was made (or begun) under a transaction that was never confirmed.
             var recorded = resumedApplied;
             transaction = recorded?.Transaction ?? ConfigTransaction.NameFor(setup.JobId, Key.Device, Key.PlayIndex, Key.TaskIndex, Key.ItemIndex);
             restorePoint = recorded?.RestorePoint;
             strategy = recorded?.Strategy;
-            if (setup.Pending(lines, current).Count == 0)
+            if (!Kind.Lacks(current))
             {
                 log.Information("Job {JobId}: {Device} holds the unconfirmed change of task {Task}; checking and confirming it",
                     setup.JobId, Key.Device, setup.TaskName);
@@ -331,7 +333,7 @@ internal sealed partial class ConfigChange
                 applied = new DeviceRequestCompleted(Key.Device, 0, null, true, changeDiff, TimeSpan.Zero, TimeSpan.Zero);
                 if (recorded is not null) return NextCheck(0);
                 return [new Record(new JobJournal.ChangeApplied(setup.JobId, DateTimeOffset.UtcNow, Key.Device, Key.PlayIndex, Key.TaskIndex,
-                    Key.ItemIndex, transaction, changeDiff, null, setup.ConfirmMinutes, before)), .. NextCheck(0)];
+                    Key.ItemIndex, transaction, changeDiff, null, setup.ConfirmMinutes, before) { Transport = Kind.Transport }), .. NextCheck(0)];
             }
 
             // Partly there, or reverted by the device already: back to the backup, then the change again.
@@ -339,13 +341,13 @@ internal sealed partial class ConfigChange
             return RollBack("the change was cut short by a restart", transient: true);
         }
 
-        if (setup.Pending(lines, current).Count > 0)
+        if (Kind.Lacks(current))
         {
             log.Information("Job {JobId}: {Device} lacks part of task {Task}; applying it", setup.JobId, Key.Device, setup.TaskName);
             return Await(Awaiting.Apply, new Send(setup.Request));
         }
 
-        var changed = setup.Pending(lines, before).Count > 0;
+        var changed = Kind.Lacks(before);
         string? diff = null;
         var effects = new List<Effect>();
         if (changed)
@@ -364,7 +366,7 @@ internal sealed partial class ConfigChange
 
     /// <summary>What a change sent, for a platform without a diff of its own (IOS) before the configuration is read back:
     /// the lines the backup lacked.</summary>
-    private string PlannedDiff() => string.Join('\n', setup.Pending(setup.Request.Lines, before).Select(l => "+ " + l.TrimEnd()));
+    private string PlannedDiff() => Kind.PlannedDiff(before);
 
     /// <summary>The change between two reads of the running configuration, without the lines the device changes by
     /// itself (timestamps, sizes); empty when they hold the same configuration.</summary>
@@ -375,6 +377,9 @@ internal sealed partial class ConfigChange
     {
         "merge" => "transaction 'merge': backup taken, lines merged, verified restore on failure",
         "none" => "transaction 'none': lines merged, nothing restored on failure",
+        ConfigChangeKind.ConfirmedCommit => "NETCONF confirmed-commit: locked, validated and diffed in the candidate, committed confirmed, confirmed after the post-checks",
+        ConfigChangeKind.Candidate => "NETCONF candidate: locked, validated and diffed in the candidate, committed, backup restored and verified on failure",
+        ConfigChangeKind.Running => "NETCONF running: backup taken, running edited, backup restored with replace and verified on failure",
         _ => "transaction 'replace': the device's own timed revert, confirmed after the post-checks",
     };
 }

@@ -128,6 +128,10 @@ public static class JobJournal
         /// <summary>How the change was made (replace, merge, none); null in events written before strategies existed,
         /// which were all made under the device's own safety net (replace).</summary>
         public string? Strategy { get; init; }
+
+        /// <summary>How the change reached the device: <c>netconf</c>, or null for CLI lines (and events written before
+        /// NETCONF existed); a restore goes the same way.</summary>
+        public string? Transport { get; init; }
     }
 
     /// <summary>The post-checks passed and the change was confirmed on the device: it stays.</summary>

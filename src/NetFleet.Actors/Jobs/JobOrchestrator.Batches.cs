@@ -180,7 +180,7 @@ public sealed partial class JobOrchestrator
             haltRestores[requestId] = change;
             devicesInFlight++;
             spec.Devices.Tell(new RunDeviceRequest(change.Device, requestId, spec.JobId, ConnectionOf(host),
-                new RestoreConfig(change.Before, change.RestorePoint, change.Transaction), false, null, idleTimeout));
+                ConfigChangeKind.RestoreFor(change), false, null, idleTimeout));
         }
 
         return haltRestores.Count > 0;

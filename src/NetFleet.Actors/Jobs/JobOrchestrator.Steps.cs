@@ -183,7 +183,7 @@ public sealed partial class JobOrchestrator
     private Action DeviceStart(HostRun run, JobJournal.StepKey key, DeviceRequest request, Core.Templating.VariableScope scope, bool inFlight)
     {
         run.Sent = request;
-        if (request is not ApplyConfig apply || spec.Options.Check) return () => Request(run, request);
+        if (request is not ConfigChangeRequest apply || spec.Options.Check) return () => Request(run, request);
         var change = run.Change = new ConfigChange(new ConfigChange.Setup(spec.JobId, key, Task(run).Name, run.Host.Platform ?? "", apply,
             Play.ConfirmMinutes, Play.PostChecks, RequestedStrategy(run.Host), scope, (lines, config) => Pending(run.Host, lines, config),
             () => Stopping), log);

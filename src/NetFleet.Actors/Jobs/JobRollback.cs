@@ -116,7 +116,7 @@ public sealed class JobRollback : ReceivePersistentActor
                 Record(new JobJournal.TaskStarted(spec.JobId, DateTimeOffset.UtcNow, change.Device, 0, 0, 0, Task, Module));
             }
 
-            Send(change, new ReadConfig(), found: null, DateTimeOffset.UtcNow);
+            Send(change, ConfigChangeKind.ReadFor(change), found: null, DateTimeOffset.UtcNow);
         }
 
         FinishIfDone();
@@ -167,7 +167,7 @@ public sealed class JobRollback : ReceivePersistentActor
         if (found is null)
         {
             if (same) Finish(change, TaskOutcome.Ok, "already on its configuration from before the job", at, true);
-            else Send(change, new RestoreConfig(change.Before, change.RestorePoint, change.Transaction), current, at);
+            else Send(change, ConfigChangeKind.RestoreFor(change), current, at);
             return;
         }
 
@@ -260,6 +260,7 @@ internal static class DeviceConnections
         {
             Name = host.Name,
             Port = host.Port,
+            NetconfPort = host.Netconf?.Port,
             EnableSecret = host.EnableSecret?.Reveal(),
             TrustNewHostKeys = job.TrustNewHostKeys,
         };

@@ -21,6 +21,9 @@ public sealed record InventoryEntry(
     /// <summary>The <c>transaction:</c> strategy; null when not set here.</summary>
     public Playbooks.TransactionMode? Transaction { get; init; }
 
+    /// <summary>The <c>netconf:</c> settings; null when not set here.</summary>
+    public NetconfSettings? Netconf { get; init; }
+
     public static InventoryEntry Empty(string name, SourceLocation location) =>
         new(name, location, null, null, null, null, null, null, [], new Dictionary<string, object?>());
 }
@@ -43,6 +46,8 @@ public sealed class Host
         Password = chain.Select(e => e.Password).FirstOrDefault(v => v is not null)?.For(Name, "password");
         EnableSecret = chain.Select(e => e.EnableSecret).FirstOrDefault(v => v is not null)?.For(Name, "enable_secret");
         Transaction = chain.Select(e => e.Transaction).FirstOrDefault(v => v is not null);
+        Netconf = chain.Select(e => e.Netconf).FirstOrDefault(v => v is not null) is { Enabled: true } netconf ? netconf
+            : Platform == NetconfSettings.Platform ? new NetconfSettings(NetconfSettings.DefaultPort) : null;
         var data = new Dictionary<string, object?>(StringComparer.Ordinal);
         // Key by key, nearest wins: like Nornir, a nested map is one value and is not merged deeper.
         foreach (var entry in chain)
@@ -64,6 +69,13 @@ public sealed class Host
     /// <summary>How configuration changes to this host are protected, unless the play says otherwise; null: auto.</summary>
     public Playbooks.TransactionMode? Transaction { get; }
 
+    /// <summary>How to reach the host's NETCONF server; null when it has none. A host of platform <c>netconf</c> always has
+    /// one (port 830 unless set).</summary>
+    public NetconfSettings? Netconf { get; }
+
+    /// <summary>True for a host reached only through NETCONF (platform <c>netconf</c>): it has no CLI session.</summary>
+    public bool NetconfOnly => Platform == NetconfSettings.Platform;
+
     /// <summary>The groups the host names directly, in file order.</summary>
     public IReadOnlyList<string> Groups { get; }
 
@@ -75,4 +87,14 @@ public sealed class Host
     public bool IsMemberOf(string group) => AllGroups.Contains(group, StringComparer.Ordinal);
 
     public override string ToString() => Name;
+}
+
+/// <summary>A host's NETCONF server (RFC 6242: the SSH <c>netconf</c> subsystem), from <c>netconf: {port: 830}</c> or
+/// <c>netconf: true</c>; <c>netconf: false</c> turns an inherited one off.</summary>
+public sealed record NetconfSettings(int Port, bool Enabled = true)
+{
+    public const int DefaultPort = 830;
+
+    /// <summary>The platform of hosts that speak NETCONF only (e.g. Debian's netconfd).</summary>
+    public const string Platform = "netconf";
 }

@@ -19,7 +19,7 @@ public static class InventoryLoader
     public const string DefaultsFile = "defaults.yaml";
     internal const string DefaultsName = "defaults";
 
-    private static readonly string[] EntryKeys = ["hostname", "port", "username", "password", "enable_secret", "platform", "transaction", "groups", "data"];
+    private static readonly string[] EntryKeys = ["hostname", "port", "username", "password", "enable_secret", "platform", "transaction", "netconf", "groups", "data"];
     private static readonly string[] DefaultsKeys = EntryKeys.Where(k => k != "groups").ToArray();
 
     public static InventoryLoadResult Load(string directory)
@@ -116,6 +116,7 @@ public static class InventoryLoader
                 port = p;
         }
         var transaction = Playbooks.TransactionModes.Read(map["transaction"], reader);
+        var netconf = map["netconf"] is { } netconfNode ? ReadNetconf(netconfNode, what, reader) : null;
         var groupNodes = map["groups"] is { } g ? reader.StringList(g, "a list of group names") ?? [] : [];
         var data = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (map["data"] is { } dataNode && !(dataNode is YScalar { IsNull: true }) && reader.Mapping(dataNode) is { } dataMap)
@@ -124,8 +125,29 @@ public static class InventoryLoader
         }
         var entry = new InventoryEntry(name, location, Text("hostname"), port, Text("username"),
             SecretField("password"), SecretField("enable_secret"), Text("platform"),
-            groupNodes.Select(n => n.Value).ToList(), data) { Transaction = transaction };
+            groupNodes.Select(n => n.Value).ToList(), data) { Transaction = transaction, Netconf = netconf };
         return new ParsedEntry(entry, groupNodes);
+    }
+
+    private static readonly string[] NetconfKeys = ["port"];
+
+    /// <summary><c>netconf: true</c> / <c>false</c>, or <c>netconf: {port: N}</c>.</summary>
+    private static NetconfSettings? ReadNetconf(YNode node, string what, YamlReader reader)
+    {
+        if (node is YScalar { IsNull: false } scalar)
+        {
+            return reader.Bool(scalar, "true, false or a mapping such as {port: 830}") is { } enabled
+                ? new NetconfSettings(NetconfSettings.DefaultPort, enabled)
+                : null;
+        }
+
+        if (reader.Mapping(node, "true, false or a mapping such as {port: 830}") is not { } map) return null;
+        reader.CheckKeys(map, NetconfKeys, $"{what}'s netconf");
+        if (map["port"] is not { } portNode) return new NetconfSettings(NetconfSettings.DefaultPort);
+        if (reader.Int(portNode, "a port number") is not { } port) return null;
+        if (port is >= 1 and <= 65535) return new NetconfSettings(port);
+        reader.Diagnostics.Error(portNode.Start, DiagnosticCodes.InvalidValue, $"netconf port {port} is out of range 1-65535");
+        return null;
     }
 
     private static void CheckGroupReferences(

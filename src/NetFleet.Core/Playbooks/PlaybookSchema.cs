@@ -308,6 +308,7 @@ public static class PlaybookSchema
                     new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } }),
             },
             ParameterType.MappingList => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object" } },
+            ParameterType.StringMap => new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "string" } },
             _ => throw new InvalidOperationException($"unhandled parameter type {parameter.Type}"),
         };
         schema["description"] = parameter.Description;

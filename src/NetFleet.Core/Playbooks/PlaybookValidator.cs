@@ -48,11 +48,40 @@ public static class PlaybookValidator
                         DidYouMean.Hint(from, inventory.Inventory.Hosts.Select(h => h.Name).ToList()) ?? "name an inventory host, or leave 'from' out to probe from NetFleet's node");
             }
 
+            CheckTransports(play, hosts, bag);
             if (hosts.Count == 0 && !problems.Any(p => p.Severity == Severity.Error))
                 bag.Warning(play.HostsNode?.Start ?? play.Location, DiagnosticCodes.NoHostsMatched,
                     $"play '{play.Name}' matches no hosts");
         }
 
         return bag.HasErrors ? new PlaybookCheck(null, null, bag.ToList()) : new PlaybookCheck(playbook, inventory.Inventory, bag.ToList());
+    }
+
+    /// <summary>A CLI module on a host reached only through NETCONF, or a NETCONF module on a host without NETCONF, fails
+    /// here, at the task, rather than when the job reaches the device.</summary>
+    private static void CheckTransports(Play play, IReadOnlyList<Host> hosts, DiagnosticBag bag)
+    {
+        foreach (var task in play.Tasks)
+        {
+            var netconf = task.Module is Modules.NetconfGetModule or Modules.NetconfConfigModule;
+            var cli = task.Module is Modules.CommandModule or Modules.ConfigModule;
+            if (cli && hosts.Where(h => h.NetconfOnly).Select(h => h.Name).ToList() is { Count: > 0 } netconfOnly)
+            {
+                bag.Error(task.Location, DiagnosticCodes.InvalidValue,
+                    $"task '{task.Name}' uses module '{task.Module.Name}', which needs a CLI session, but {Names(netconfOnly)} of play '{play.Name}' "
+                    + $"{(netconfOnly.Count == 1 ? "has" : "have")} platform '{NetconfSettings.Platform}' (NETCONF only)",
+                    "use netconf_get or netconf_config for these hosts, or narrow the play's hosts");
+            }
+
+            if (netconf && hosts.Where(h => h.Netconf is null).Select(h => h.Name).ToList() is { Count: > 0 } without)
+            {
+                bag.Error(task.Location, DiagnosticCodes.InvalidValue,
+                    $"task '{task.Name}' uses module '{task.Module.Name}', but {Names(without)} of play '{play.Name}' {(without.Count == 1 ? "has" : "have")} no NETCONF",
+                    "add 'netconf: {port: 830}' (or 'netconf: true') to the host, a group of it or the defaults in the inventory");
+            }
+        }
+
+        static string Names(IReadOnlyList<string> hosts) =>
+            (hosts.Count == 1 ? "host " : "hosts ") + string.Join(", ", hosts.Take(5).Select(h => $"'{h}'")) + (hosts.Count > 5 ? $" and {hosts.Count - 5} more" : "");
     }
 }

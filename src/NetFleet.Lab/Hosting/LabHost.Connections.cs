@@ -92,6 +92,12 @@ public sealed partial class LabHost
         }
 
         var execCommand = Encoding.UTF8.GetString(Convert.FromBase64String(fields[4]));
+        if (execCommand == Netconf.NetconfServerSession.SubsystemMarker)
+        {
+            await RunNetconfAsync(client, device, fields[3], rest, cancellationToken);
+            return;
+        }
+
         var terminal = new SocketTerminal(client, fields[2] == "tty", device.Faults, rest);
         var session = new DeviceSession(device, states[device.Name], terminal, clock, fields[3])
         {

@@ -27,6 +27,9 @@ internal static class SshdConfig
 
         text.Append(Common(paths, instance));
         text.AppendLine($"ForceCommand exec {shellPath} {paths.Socket}");
+        // sshd runs the forced command for a subsystem too, with this text as SSH_ORIGINAL_COMMAND: the lab shell
+        // passes it on and the lab daemon answers NETCONF (RFC 6242) instead of a CLI.
+        text.AppendLine($"Subsystem netconf {Netconf.NetconfServerSession.SubsystemMarker}");
 
         var refused = devices.Where(d => d.Faults.RefuseAuth).Select(d => d.Address).ToList();
         if (refused.Count > 0)

@@ -154,7 +154,7 @@ public sealed partial class JuniperJunos : LabPlatform
         state.Candidate = null;
     }
 
-    private static void Commit(DeviceState state, string config, string user, string client, string comment, DateTimeOffset at)
+    internal static void Commit(DeviceState state, string config, string user, string client, string comment, DateTimeOffset at)
     {
         state.RunningConfig = config;
         state.StartupConfig = config;

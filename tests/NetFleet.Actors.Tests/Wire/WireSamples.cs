@@ -32,6 +32,7 @@ internal static class WireSamples
     {
         Name = "ios-1",
         Port = 2222,
+        NetconfPort = 8830,
         EnableSecret = EnableSecret,
         KnownHostsPath = "/tmp/known_hosts",
         TrustNewHostKeys = true,
@@ -61,6 +62,14 @@ internal static class WireSamples
         new SnmpWalk("1.3.6.1.2.1.2.2", true) { Version = "v2c", Endpoint = Endpoint },
         new SnmpSet([new SnmpSetValue("1.3.6.1.2.1.1.6.0", "string", "lab")]) { Version = "v3", Endpoint = Endpoint },
         new SnmpPoll(["1.3.6.1.2.1.2.2.1.10.1"], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)) { Version = "v3", Endpoint = Endpoint },
+        new NetconfGet("running", "<interfaces/>", "/if:interfaces") { Namespaces = new Dictionary<string, string> { ["if"] = "urn:ietf:params:xml:ns:yang:ietf-interfaces" } },
+        new NetconfEditConfig("<configuration><system><host-name>r1</host-name></system></configuration>", "candidate", "merge", "rollback-on-error")
+        {
+            ConfirmMinutes = 5, Transaction = "netfleet-abc", Strategy = "replace", Backup = "<data/>",
+        },
+        new NetconfReadConfig(),
+        new NetconfConfirm("netfleet-abc", "confirmed-commit"),
+        new NetconfRestore("<data/>", "netfleet-abc", "confirmed-commit"),
         new ProbeTargets([new ProbeTarget("127.0.0.5:22", "127.0.0.5", 22)], "udp", 3, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), true)
         {
             Namespace = "nf-r1",

@@ -123,6 +123,7 @@ internal static class ArgumentBinder
             ParameterType.TemplateList => reader.StringList(node)?.Select(s => TemplateText.Compile(s.Value, TextOrigin.Of(s), bag)).ToList(),
             ParameterType.ExpressionList => Expressions(node, reader),
             ParameterType.MappingList => reader.Sequence(node, "a list of mappings"),
+            ParameterType.StringMap => StringMap(node, reader),
             _ => throw new InvalidOperationException($"unhandled parameter type {parameter.Type}"),
         };
         if (value is null) return;
@@ -133,6 +134,18 @@ internal static class ArgumentBinder
             return;
         }
         bound.Set(parameter.Name, value, node);
+    }
+
+    private static Dictionary<string, string>? StringMap(YNode node, YamlReader reader)
+    {
+        if (reader.Mapping(node, "a mapping of names to strings") is not { } map) return null;
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in map.Entries)
+        {
+            if (reader.String(value) is { } text) result[key.Value] = text.Value;
+        }
+
+        return result.Count == map.Entries.Count ? result : null;
     }
 
     private static List<TemplateExpression>? Expressions(YNode node, YamlReader reader)

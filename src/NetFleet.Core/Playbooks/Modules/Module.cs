@@ -17,6 +17,8 @@ public enum ParameterType
     ExpressionList,
     /// <summary>A list of mappings whose keys the module checks itself (snmp_set's values).</summary>
     MappingList,
+    /// <summary>A mapping of names to plain strings (netconf_get's XPath namespace prefixes).</summary>
+    StringMap,
 }
 
 public sealed record ModuleParameter(
@@ -84,13 +86,15 @@ public abstract record LocalRequest : DeviceRequest;
 /// <param name="Expect">Regular expression the output must match, or the task fails.</param>
 public sealed record SendCommand(string Command, string? Parse, string? Expect) : DeviceRequest;
 
-public sealed record ApplyConfig(IReadOnlyList<string> Lines, bool Save) : DeviceRequest
+/// <summary>A configuration change a job runs as a transaction (backup, apply, post-checks, confirm or restore): CLI lines
+/// (<see cref="ApplyConfig"/>) or a NETCONF edit (<see cref="NetconfEditConfig"/>).</summary>
+public abstract record ConfigChangeRequest : DeviceRequest
 {
     /// <summary>When set, the change goes in under the device's own safety net and reverts by itself unless
-    /// <see cref="ConfirmConfig"/> follows within this many device minutes.</summary>
+    /// confirmed within this many device minutes.</summary>
     public int? ConfirmMinutes { get; init; }
 
-    /// <summary>The change's stable name (config session, commit comment), for a later confirm or restore.</summary>
+    /// <summary>The change's stable name (config session, commit comment, persist token), for a later confirm or restore.</summary>
     public string? Transaction { get; init; }
 
     /// <summary>The strategy asked for (<c>replace</c>, <c>merge</c>, <c>none</c>); null picks the strongest the device has.</summary>
@@ -99,6 +103,8 @@ public sealed record ApplyConfig(IReadOnlyList<string> Lines, bool Save) : Devic
     /// <summary>The running configuration read just before (the change's backup), so the device need not read it again.</summary>
     public string? Backup { get; init; }
 }
+
+public sealed record ApplyConfig(IReadOnlyList<string> Lines, bool Save) : ConfigChangeRequest;
 
 /// <summary>Make a change applied with <see cref="ApplyConfig.ConfirmMinutes"/> permanent; <paramref name="Strategy"/> is
 /// the one it was applied under (only <c>replace</c> leaves the device waiting for a confirmation).</summary>

@@ -15,6 +15,8 @@ public static class ModuleCatalog
         new SnmpSetModule(),
         new SnmpPollModule(),
         new ProbeModule(),
+        new NetconfGetModule(),
+        new NetconfConfigModule(),
     ];
 
     public static Module? Find(string name) => All.FirstOrDefault(m => m.Name == name);
