@@ -7,7 +7,6 @@ using NetFleet.Lab.Netconfd;
 using NetFleet.Lab.Platforms;
 using NetFleet.Netconf;
 using NetFleet.Testing;
-using Serilog;
 
 namespace NetFleet.Lab.Tests.Netconfd;
 
@@ -75,7 +74,7 @@ public sealed class LabNetconfdTests
         var root = Directory.CreateTempSubdirectory("netfleet-lab-netconfd-crash-");
         var paths = LabPaths.At(root.FullName);
         // Started and never stopped: what a lab daemon killed with SIGKILL leaves behind.
-        var orphan = new NetconfdLab(paths, 1, Loopback.FreePort(), Logger.None);
+        var orphan = new NetconfdLab(paths, 1, Loopback.FreePort(), Serilog.Core.Logger.None);
         await orphan.StartAsync(CancellationToken.None);
         var pid = orphan.Servers[0].Server.ProcessId!.Value;
 
