@@ -1,5 +1,7 @@
 using System.Xml.Linq;
 using NetFleet.Devices.Netconf;
+using NetFleet.Lab.Devices;
+using NetFleet.Lab.Netconfd;
 using NetFleet.Netconf;
 using NetFleet.Testing;
 
@@ -251,6 +253,23 @@ public sealed class NetconfdTests(NetconfdFixture netconfd) : IClassFixture<Netc
         var wrong = new NetconfSession(options with { Credentials = options.Credentials with { Password = "not-the-password" } }, netconfd.Port);
         await Assert.ThrowsAsync<DeviceAuthenticationException>(() => wrong.OpenAsync());
         Assert.False(wrong.IsOpen);
+    }
+
+    [Fact]
+    public async Task An_sshd_without_the_netconf_subsystem_or_without_netconfd_behind_it_is_unreachable_with_the_reason()
+    {
+        var login = $"PasswordAuthentication yes\nAllowUsers {LabDefaults.Username}\n";
+        await using var plain = await PrivateSshd.StartAsync(Path.Combine(netconfd.Dir, "plain-sshd"), NetconfdFixture.Address, Loopback.FreePort(), login);
+        var noSubsystem = await Assert.ThrowsAsync<DeviceUnreachableException>(
+            () => new NetconfSession(netconfd.Options() with { KnownHostsPath = plain.KnownHosts }, plain.Port).OpenAsync());
+        Assert.Contains("refused the 'netconf' subsystem", noSubsystem.Message);
+
+        var port = Loopback.FreePort();
+        await using var orphan = await PrivateSshd.StartAsync(Path.Combine(netconfd.Dir, "orphan-sshd"), NetconfdFixture.Address, port,
+            login + $"Subsystem netconf \"{NetconfdServer.SubsystemProgram} --ncxserver-sockname={port}@{netconfd.Dir}/none.sock\"\n");
+        var noServer = await Assert.ThrowsAsync<DeviceUnreachableException>(
+            () => new NetconfSession(netconfd.Options() with { KnownHostsPath = orphan.KnownHosts }, port).OpenAsync());
+        Assert.Contains("closed the netconf subsystem before sending its hello", noServer.Message);
     }
 
     private static XElement Interfaces(params XElement[] interfaces) => new(If + "interfaces", interfaces);
