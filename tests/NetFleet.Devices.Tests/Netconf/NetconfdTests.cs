@@ -64,6 +64,27 @@ public sealed class NetconfdTests(NetconfdFixture netconfd) : IClassFixture<Netc
     }
 
     [Fact]
+    public async Task Edit_config_replaces_and_deletes_with_the_operation_attribute_and_test_only_changes_nothing()
+    {
+        await using var session = await netconfd.OpenAsync();
+        await session.EditConfigAsync(NetconfDatastore.Candidate, Interfaces(Interface("replace0", "old"), Interface("delete0", "doomed")));
+        await session.CommitAsync();
+
+        var replace = Interface("replace0", "new");
+        replace.Add(new XAttribute(NetconfXml.Base + "operation", "replace"));
+        var delete = new XElement(If + "interface", new XAttribute(NetconfXml.Base + "operation", "delete"), new XElement(If + "name", "delete0"));
+        await session.EditConfigAsync(NetconfDatastore.Candidate, Interfaces(replace, delete), new EditConfigOptions { DefaultOperation = "none" });
+        await session.EditConfigAsync(NetconfDatastore.Candidate, Interfaces(Interface("testonly0", "checked only")),
+            new EditConfigOptions { TestOption = "test-only" });
+        await session.CommitAsync();
+
+        var running = await RunningAsync(session);
+        Assert.Equal("new", Description(running, "replace0"));
+        Assert.DoesNotContain("delete0", Names(running));
+        Assert.DoesNotContain("testonly0", Names(running));
+    }
+
+    [Fact]
     public async Task Validate_accepts_a_valid_candidate_and_leaves_it_as_it_was()
     {
         await using var session = await netconfd.OpenAsync();
