@@ -9,7 +9,8 @@ namespace NetFleet.Lab.Hosting;
 /// a lab: one group per platform and per site, credentials as file references to the lab's secret
 /// files so that the inventory itself holds no secret. IOS devices that enable without a secret get
 /// none, as an operator's inventory for them would: then only the devices that need one name it.
-/// A topology's routers join as platform frr (see <see cref="Topology.TopologyInventory"/>).
+/// A topology's routers join as platform frr (see <see cref="Topology.TopologyInventory"/>). The Junos group says
+/// where its devices answer NETCONF (<c>data.netconf.port</c>).
 /// </summary>
 public static class LabInventoryWriter
 {
@@ -45,6 +46,11 @@ public static class LabInventoryWriter
         {
             var short_ = LabPlatforms.Find(platform)?.ShortName ?? platform;
             groups.Append($"{short_}:\n  platform: {platform}\n");
+            if (platform == "juniper_junos")
+            {
+                // The lab's Junos devices answer the netconf SSH subsystem on the lab's own SSH port (NETCONF over port 22 style).
+                groups.Append($"  data:\n    netconf:\n      port: {spec.Port}\n");
+            }
         }
 
         if (topology is not null)

@@ -13,8 +13,8 @@ namespace NetFleet.Lab.Netconf;
 /// </summary>
 internal sealed class NetconfServerSession
 {
-    /// <summary>What the lab's sshd gives as the <c>netconf</c> subsystem's command; the lab shell passes it on as
-    /// SSH_ORIGINAL_COMMAND. No device command starts with a NUL-free word holding a colon like this one.</summary>
+    /// <summary>The start of the <c>netconf</c> subsystem's command text in the lab's sshd configuration (the lab
+    /// host adds a token drawn at start).</summary>
     public const string SubsystemMarker = "netfleet-lab-subsystem:netconf";
 
     public static readonly IReadOnlyList<string> Capabilities =

@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""Drives a lab Junos device's NETCONF personality with Debian's python3-ncclient, a client NetFleet did not write.
+
+Usage: ncclient_lab_check.py HOST PORT USERNAME PASSWORD DEVICE_MINUTE_SECONDS [MODE]
+MODE: "check" (the default) runs the whole check; "describe:IFACE" prints the running description of IFACE;
+"no-netconf" expects the device to refuse NETCONF. Prints one JSON object on stdout; a failed expectation exits
+non-zero with the reason on stderr.
+"""
+import json
+import sys
+import time
+
+from ncclient import manager
+from ncclient.operations import RPCError
+
+XNM = "http://xml.juniper.net/xnm/1.1/xnm"
+NS = {"x": XNM}
+host, port, username, password, minute = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5])
+mode = sys.argv[6] if len(sys.argv) > 6 else "check"
+findings = {}
+
+
+def expect(condition, what):
+    if not condition:
+        raise AssertionError(what)
+
+
+def connect():
+    # The default device handler speaks plain RFC 6241; the junos handler would send <commit-configuration> (minutes)
+    # for commit, which the lab answers too but which is not what this check is about.
+    return manager.connect(host=host, port=port, username=username, password=password, hostkey_verify=False,
+                           look_for_keys=False, allow_agent=False, device_params={"name": "default"}, timeout=30)
+
+
+def description(m, source, interface):
+    reply = m.get_config(source=source, filter=("subtree", f"""
+        <configuration><interfaces><interface><name>{interface}</name><description/></interface></interfaces></configuration>"""))
+    found = reply.data_ele.xpath("//x:interface/x:description/text()", namespaces=NS)
+    return found[0] if found else None
+
+
+def edit(m, xml, **options):
+    return m.edit_config(target="candidate", config=f'<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">{xml}</config>', **options)
+
+
+def interface_description(interface, text):
+    return f'<configuration><interfaces><interface><name>{interface}</name><description>{text}</description></interface></interfaces></configuration>'
+
+
+def main():
+    if mode.startswith("describe:"):
+        with connect() as m:
+            print(json.dumps({"description": description(m, "running", mode.split(":", 1)[1])}))
+        return
+    if mode == "no-netconf":
+        try:
+            with connect():
+                pass
+        except Exception as e:  # ncclient raises its own transport errors; any of them means no NETCONF here.
+            print(json.dumps({"refused": type(e).__name__, "message": str(e)}))
+            return
+        raise AssertionError("the device answered NETCONF")
+    check()
+
+
+def check():
+    with connect() as m, connect() as other:
+        caps = list(m.server_capabilities)
+        findings["session_id"] = m.session_id
+        findings["capabilities"] = caps
+        for needed in (":base:1.1", ":candidate", ":confirmed-commit:1.1", ":validate:1.1", ":rollback-on-error"):
+            expect(needed in m.server_capabilities, f"server capability {needed} missing from {caps}")
+        expect(":xpath" not in m.server_capabilities, "the server advertises :xpath, which it does not implement")
+        expect(m.session_id and other.session_id and m.session_id != other.session_id, "sessions need distinct session-ids")
+
+        running = m.get_config(source="running").data_ele
+        expect(running.find(f"{{{XNM}}}configuration") is not None, "get-config running has no <configuration> in " + XNM)
+        hostnames = running.xpath("//x:system/x:host-name/text()", namespaces=NS)
+        findings["host_name"] = hostnames[0] if hostnames else None
+
+        only = m.get_config(source="running", filter=("subtree", """
+            <configuration><interfaces><interface><name>ge-0/0/0</name></interface></interfaces></configuration>""")).data_ele
+        names = only.xpath("//x:interface/x:name/text()", namespaces=NS)
+        expect(names == ["ge-0/0/0"], f"the subtree filter returned interfaces {names}, not just ge-0/0/0")
+        expect(not only.xpath("//x:system", namespaces=NS), "the subtree filter returned <system>, which it did not ask for")
+
+        m.lock("candidate")
+        try:
+            other.lock("candidate")
+            raise AssertionError("a second session got the candidate lock the first one holds")
+        except RPCError as e:
+            expect(e.tag == "lock-denied", f"lock conflict answered {e.tag}, not lock-denied")
+            holder = e.info and str(m.session_id) in e.info
+            expect(holder, f"lock-denied does not name the holder's session-id {m.session_id}: {e.info}")
+            findings["lock_denied"] = {"tag": e.tag, "message": e.message, "info": e.info}
+
+        edit(m, interface_description("ge-0/0/2", "set-by-ncclient"))
+        m.validate(source="candidate")
+        expect(description(m, "candidate", "ge-0/0/2") == "set-by-ncclient", "the edit is not in the candidate")
+        expect(description(m, "running", "ge-0/0/2") is None, "the edit reached running before a commit")
+        m.commit(confirmed=True, timeout="60")
+        expect(description(m, "running", "ge-0/0/2") == "set-by-ncclient", "the confirmed commit did not reach running")
+        m.commit()
+        m.unlock("candidate")
+        time.sleep(minute * 1.5)
+        expect(description(m, "running", "ge-0/0/2") == "set-by-ncclient", "a confirmed commit that was confirmed reverted")
+
+        try:
+            edit(m, '<configuration><interfaces><interface><name>ge-0/0/2</name><unit><name>not-a-number</name>'
+                    '</unit></interface></interfaces></configuration>')
+            raise AssertionError("an edit with unit 'not-a-number' was accepted")
+        except RPCError as e:
+            expect(e.tag == "invalid-value", f"the invalid edit answered {e.tag}, not invalid-value")
+            findings["invalid_edit"] = {"tag": e.tag, "type": e.type, "path": e.path, "message": e.message}
+        expect(description(m, "candidate", "ge-0/0/2") == "set-by-ncclient", "the rejected edit changed the candidate")
+
+        try:
+            edit(m, '<configuration><interfaces><interface xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0"'
+                    ' nc:operation="delete"><name>ge-0/0/9</name></interface></interfaces></configuration>')
+            raise AssertionError("deleting a missing interface was accepted")
+        except RPCError as e:
+            expect(e.tag == "data-missing", f"deleting a missing interface answered {e.tag}, not data-missing")
+
+        # A confirmed commit nobody confirms goes back by itself on the lab clock (60 s = one device minute).
+        edit(m, interface_description("ge-0/0/3", "reverts-by-itself"))
+        m.commit(confirmed=True, timeout="60", persist="nf-persist")
+        expect(description(other, "running", "ge-0/0/3") == "reverts-by-itself", "the second confirmed commit did not apply")
+        deadline = time.time() + minute * 10
+        while description(other, "running", "ge-0/0/3") is not None and time.time() < deadline:
+            time.sleep(minute / 4)
+        expect(description(other, "running", "ge-0/0/3") is None, "the unconfirmed commit did not revert by itself")
+
+        # cancel-commit with the persist id from another session.
+        edit(m, interface_description("ge-0/0/3", "cancelled"))
+        m.commit(confirmed=True, timeout="600", persist="nf-cancel")
+        other.cancel_commit(persist_id="nf-cancel")
+        expect(description(other, "running", "ge-0/0/3") is None, "cancel-commit did not restore running")
+
+        try:
+            m.dispatch("<frobnicate/>")
+            raise AssertionError("an unknown operation was accepted")
+        except RPCError as e:
+            expect(e.tag == "operation-not-supported", f"an unknown operation answered {e.tag}")
+
+        m.discard_changes()
+
+    print(json.dumps(findings))
+
+
+main()
