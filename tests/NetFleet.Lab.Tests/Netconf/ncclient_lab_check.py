@@ -137,7 +137,7 @@ def check():
         expect(description(other, "running", "ge-0/0/3") is None, "cancel-commit did not restore running")
 
         try:
-            m.dispatch("<frobnicate/>")
+            m.dispatch("frobnicate")
             raise AssertionError("an unknown operation was accepted")
         except RPCError as e:
             expect(e.tag == "operation-not-supported", f"an unknown operation answered {e.tag}")
