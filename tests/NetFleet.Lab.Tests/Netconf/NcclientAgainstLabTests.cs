@@ -28,6 +28,7 @@ public sealed class NcclientAgainstLabTests(NcclientAgainstLabTests.JunosAndIos 
         var findings = await NcclientAsync(Junos, "check");
 
         Assert.Equal(Junos.Name, findings.GetProperty("host_name").GetString());
+        Assert.Equal("chunked", findings.GetProperty("framing").GetString());
         var lockDenied = findings.GetProperty("lock_denied");
         Assert.Contains(findings.GetProperty("session_id").GetString()!, lockDenied.GetProperty("info").GetString());
         var invalid = findings.GetProperty("invalid_edit");
@@ -54,6 +55,17 @@ public sealed class NcclientAgainstLabTests(NcclientAgainstLabTests.JunosAndIos 
         var findings = await NcclientAsync(Junos, "describe:ge-0/0/1");
 
         Assert.Equal("from-the-cli", findings.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task Ncclients_junos_handler_loads_set_lines_commits_and_reads_text_with_junos_rpcs()
+    {
+        var findings = await NcclientAsync(Junos, "junos-handler");
+
+        Assert.Contains("description via-junos-handler;", findings.GetProperty("configuration_text").GetString());
+        var (code, shown) = await OpenSsh.RunAsync(lab.Paths, lab.Spec.Port, Junos.Address, "show system commit");
+        Assert.True(code == 0, shown);
+        Assert.Contains("confirmed by the junos handler", shown);
     }
 
     [Fact]

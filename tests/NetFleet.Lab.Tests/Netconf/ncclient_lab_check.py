@@ -3,7 +3,8 @@
 
 Usage: ncclient_lab_check.py HOST PORT USERNAME PASSWORD DEVICE_MINUTE_SECONDS [MODE]
 MODE: "check" (the default) runs the whole check; "describe:IFACE" prints the running description of IFACE;
-"no-netconf" expects the device to refuse NETCONF. Prints one JSON object on stdout; a failed expectation exits
+"no-netconf" expects the device to refuse NETCONF; "junos-handler" uses ncclient's junos device handler, whose
+load_configuration, commit and get_configuration send Junos's own rpcs. Prints one JSON object on stdout; a failed expectation exits
 non-zero with the reason on stderr.
 """
 import json
@@ -12,6 +13,8 @@ import time
 
 from ncclient import manager
 from ncclient.operations import RPCError
+from ncclient.transport.session import NetconfBase
+from ncclient.xml_ import to_ele
 
 XNM = "http://xml.juniper.net/xnm/1.1/xnm"
 NS = {"x": XNM}
@@ -25,11 +28,11 @@ def expect(condition, what):
         raise AssertionError(what)
 
 
-def connect():
+def connect(handler="default"):
     # The default device handler speaks plain RFC 6241; the junos handler would send <commit-configuration> (minutes)
     # for commit, which the lab answers too but which is not what this check is about.
     return manager.connect(host=host, port=port, username=username, password=password, hostkey_verify=False,
-                           look_for_keys=False, allow_agent=False, device_params={"name": "default"}, timeout=30)
+                           look_for_keys=False, allow_agent=False, device_params={"name": handler}, timeout=30)
 
 
 def description(m, source, interface):
@@ -52,6 +55,9 @@ def main():
         with connect() as m:
             print(json.dumps({"description": description(m, "running", mode.split(":", 1)[1])}))
         return
+    if mode == "junos-handler":
+        junos_handler()
+        return
     if mode == "no-netconf":
         try:
             with connect():
@@ -63,11 +69,24 @@ def main():
     check()
 
 
+def junos_handler():
+    with connect("junos") as m:
+        m.load_configuration(action="set", config=["set interfaces ge-0/0/5 description via-junos-handler"])
+        m.commit(confirmed=True, timeout="60", comment="junos handler")
+        m.commit(comment="confirmed by the junos handler")
+        text = m.get_configuration(format="text", filter=to_ele(
+            "<configuration><interfaces><interface><name>ge-0/0/5</name></interface></interfaces></configuration>"))
+        shown = text.xpath("//configuration-text/text()")
+        expect(shown and "description via-junos-handler;" in shown[0], f"get-configuration text: {text}")
+        print(json.dumps({"configuration_text": shown[0]}))
+
+
 def check():
     with connect() as m, connect() as other:
         caps = list(m.server_capabilities)
         findings["session_id"] = m.session_id
         findings["capabilities"] = caps
+        findings["framing"] = "chunked" if m._session._base == NetconfBase.BASE_11 else "end-of-message"
         for needed in (":base:1.1", ":candidate", ":confirmed-commit:1.1", ":validate:1.1", ":rollback-on-error"):
             expect(needed in m.server_capabilities, f"server capability {needed} missing from {caps}")
         expect(":xpath" not in m.server_capabilities, "the server advertises :xpath, which it does not implement")
@@ -122,19 +141,20 @@ def check():
             expect(e.tag == "data-missing", f"deleting a missing interface answered {e.tag}, not data-missing")
 
         # A confirmed commit nobody confirms goes back by itself on the lab clock (60 s = one device minute).
+        before = description(other, "running", "ge-0/0/3")
         edit(m, interface_description("ge-0/0/3", "reverts-by-itself"))
         m.commit(confirmed=True, timeout="60", persist="nf-persist")
         expect(description(other, "running", "ge-0/0/3") == "reverts-by-itself", "the second confirmed commit did not apply")
         deadline = time.time() + minute * 10
-        while description(other, "running", "ge-0/0/3") is not None and time.time() < deadline:
+        while description(other, "running", "ge-0/0/3") != before and time.time() < deadline:
             time.sleep(minute / 4)
-        expect(description(other, "running", "ge-0/0/3") is None, "the unconfirmed commit did not revert by itself")
+        expect(description(other, "running", "ge-0/0/3") == before, "the unconfirmed commit did not revert by itself")
 
         # cancel-commit with the persist id from another session.
         edit(m, interface_description("ge-0/0/3", "cancelled"))
         m.commit(confirmed=True, timeout="600", persist="nf-cancel")
         other.cancel_commit(persist_id="nf-cancel")
-        expect(description(other, "running", "ge-0/0/3") is None, "cancel-commit did not restore running")
+        expect(description(other, "running", "ge-0/0/3") == before, "cancel-commit did not restore running")
 
         try:
             m.dispatch("frobnicate")
