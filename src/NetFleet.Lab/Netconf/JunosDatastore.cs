@@ -54,7 +54,7 @@ internal sealed class JunosDatastore(NetconfDevice device, ILabPlatform platform
         {
             var before = Candidate(s);
             var xml = JunosXml.ToXml(JunosConfig.Parse(before));
-            var editor = new ConfigEdit(xml, errorOption == "continue-on-error");
+            var editor = new NetconfEdit(xml, errorOption == "continue-on-error");
             editor.Apply(edit, defaultOperation);
             var errors = editor.Errors;
             var invalid = testOption == "set" ? [] : JunosValidation.Check(xml, device.Device.Faults, before);
@@ -275,7 +275,7 @@ internal sealed class JunosDatastore(NetconfDevice device, ILabPlatform platform
             {
                 throw new NetconfFailure(new NetconfRpcError("application", "unknown-namespace", "error")
                 {
-                    Path = ConfigEdit.PathOf(element),
+                    Path = NetconfEdit.PathOf(element),
                     Message = $"namespace '{element.Name.NamespaceName}' is not one this device knows; use {JunosXml.Xnm.NamespaceName}, the base namespace or none",
                     Info = new XElement(NetconfXml.Base + "error-info",
                         new XElement(NetconfXml.Base + "bad-element", element.Name.LocalName),

@@ -164,6 +164,18 @@ def check():
 
         m.discard_changes()
 
+        # A lock goes with its session: killed by another session, or closed.
+        victim = connect()
+        victim.lock("candidate")
+        other.kill_session(victim.session_id)
+        other.lock("candidate")
+        other.unlock("candidate")
+        closing = connect()
+        closing.lock("candidate")
+        closing.close_session()
+        other.lock("candidate")
+        other.unlock("candidate")
+
     print(json.dumps(findings))
 
 
