@@ -69,6 +69,24 @@ public sealed class NcclientAgainstLabTests(NcclientAgainstLabTests.JunosAndIos 
     }
 
     [Fact]
+    public void The_lab_inventory_gives_junos_hosts_the_netconf_port_and_no_one_else()
+    {
+        var directory = Directory.CreateTempSubdirectory("netfleet-netconf-inventory-");
+        try
+        {
+            var inventory = lab.LoadInventory(directory.FullName);
+
+            var netconf = Assert.IsType<Dictionary<string, object?>>(inventory.FindHost(Junos.Name)!.Data["netconf"]);
+            Assert.Equal(lab.Spec.Port, Convert.ToInt32(netconf["port"], CultureInfo.InvariantCulture));
+            Assert.False(inventory.Hosts.Single(h => h.Name != Junos.Name).Data.ContainsKey("netconf"));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_ios_device_closes_the_netconf_subsystem()
     {
         var findings = await NcclientAsync(lab.Spec.Devices.First(d => d.Platform == "cisco_ios"), "no-netconf");

@@ -164,6 +164,17 @@ def check():
 
         m.discard_changes()
 
+        # Without persist, a confirmed commit reverts as soon as its session ends unconfirmed (RFC 6241 8.4).
+        quitter = connect()
+        edit(quitter, interface_description("ge-0/0/3", "session-ends"))
+        quitter.commit(confirmed=True, timeout="600")
+        expect(description(other, "running", "ge-0/0/3") == "session-ends", "the quitter's confirmed commit did not apply")
+        quitter.close_session()
+        deadline = time.time() + 10
+        while description(other, "running", "ge-0/0/3") != before and time.time() < deadline:
+            time.sleep(0.1)
+        expect(description(other, "running", "ge-0/0/3") == before, "a confirmed commit outlived its session")
+
         # A lock goes with its session: killed by another session, or closed.
         victim = connect()
         victim.lock("candidate")
