@@ -5,6 +5,7 @@ using NetFleet.Lab.Devices;
 using NetFleet.Lab.Hosting;
 using NetFleet.Lab.Platforms;
 using NetFleet.Testing;
+using Xunit.Abstractions;
 
 namespace NetFleet.Lab.Tests.Netconf;
 
@@ -12,7 +13,8 @@ namespace NetFleet.Lab.Tests.Netconf;
 /// The lab's NETCONF personality checked by a client nobody here wrote: Debian's python3-ncclient over the lab's
 /// real sshd (the <c>netconf</c> subsystem), then the CLI over OpenSSH sees what ncclient changed.
 /// </summary>
-public sealed class NcclientAgainstLabTests(NcclientAgainstLabTests.JunosAndIos lab) : IClassFixture<NcclientAgainstLabTests.JunosAndIos>
+public sealed class NcclientAgainstLabTests(NcclientAgainstLabTests.JunosAndIos lab, ITestOutputHelper output)
+    : IClassFixture<NcclientAgainstLabTests.JunosAndIos>
 {
     /// <summary>Long enough for ncclient to confirm a commit inside one device minute, short enough to watch a revert.</summary>
     private static readonly TimeSpan DeviceMinute = TimeSpan.FromSeconds(2);
@@ -27,6 +29,8 @@ public sealed class NcclientAgainstLabTests(NcclientAgainstLabTests.JunosAndIos 
     {
         var findings = await NcclientAsync(Junos, "check");
 
+        output.WriteLine($"get-config of the whole running configuration, mean of 20 in one session: ncclient {findings.GetProperty("get_config_ms")} ms "
+            + $"(its send loop polls every 100 ms), paramiko without ncclient {findings.GetProperty("raw_get_config_ms")} ms");
         Assert.Equal(Junos.Name, findings.GetProperty("host_name").GetString());
         Assert.Equal("chunked", findings.GetProperty("framing").GetString());
         var lockDenied = findings.GetProperty("lock_denied");

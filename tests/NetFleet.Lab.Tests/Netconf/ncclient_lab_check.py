@@ -69,6 +69,38 @@ def main():
     check()
 
 
+def raw_get_config_ms(rounds=20):
+    """Round trip of get-config over the real sshd without ncclient, whose send loop polls every 0.1 s (TICK)."""
+    import paramiko
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(host, port=port, username=username, password=password, look_for_keys=False, allow_agent=False)
+    channel = client.get_transport().open_session()
+    channel.invoke_subsystem("netconf")
+    buffer = b""
+
+    def read_message():
+        nonlocal buffer
+        while b"]]>]]>" not in buffer:
+            chunk = channel.recv(65536)
+            expect(chunk, "the lab closed the raw NETCONF session")
+            buffer += chunk
+        message, _, buffer = buffer.partition(b"]]>]]>")
+        return message
+
+    read_message()
+    channel.sendall(b'<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities>'
+                    b'<capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>')
+    started = time.perf_counter()
+    for i in range(rounds):
+        channel.sendall(b'<rpc xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="%d"><get-config><source>'
+                        b'<running/></source></get-config></rpc>]]>]]>' % i)
+        expect(b"<configuration" in read_message(), "a raw get-config reply without <configuration>")
+    elapsed = (time.perf_counter() - started) * 1000 / rounds
+    client.close()
+    return round(elapsed, 2)
+
+
 def junos_handler():
     with connect("junos") as m:
         m.load_configuration(action="set", config=["set interfaces ge-0/0/5 description via-junos-handler"])
@@ -96,6 +128,11 @@ def check():
         expect(running.find(f"{{{XNM}}}configuration") is not None, "get-config running has no <configuration> in " + XNM)
         hostnames = running.xpath("//x:system/x:host-name/text()", namespaces=NS)
         findings["host_name"] = hostnames[0] if hostnames else None
+        started, rounds = time.perf_counter(), 20
+        for _ in range(rounds):
+            m.get_config(source="running")
+        findings["get_config_ms"] = round((time.perf_counter() - started) * 1000 / rounds, 2)
+        findings["raw_get_config_ms"] = raw_get_config_ms()
 
         only = m.get_config(source="running", filter=("subtree", """
             <configuration><interfaces><interface><name>ge-0/0/0</name></interface></interfaces></configuration>""")).data_ele
