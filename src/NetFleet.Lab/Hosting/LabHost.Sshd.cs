@@ -120,7 +120,7 @@ public sealed partial class LabHost
     private List<(string Config, string Address)> SshdInstances(string shell)
     {
         var devices = SshdConfig.Partition(spec.Devices);
-        var instances = devices.Select((group, i) => (SshdConfig.Render(paths, spec.Port, group, i, shell), group[^1].Address)).ToList();
+        var instances = devices.Select((group, i) => (SshdConfig.Render(paths, spec.Port, group, i, shell, netconfSubsystem), group[^1].Address)).ToList();
         foreach (var group in routers is null ? [] : Topology.RouterSshdConfig.Partition(routers.Topology.Routers))
         {
             instances.Add((Topology.RouterSshdConfig.Render(paths, spec.Port, group, instances.Count), group[^1].Management));

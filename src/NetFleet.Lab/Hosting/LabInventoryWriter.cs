@@ -10,7 +10,7 @@ namespace NetFleet.Lab.Hosting;
 /// files so that the inventory itself holds no secret. IOS devices that enable without a secret get
 /// none, as an operator's inventory for them would: then only the devices that need one name it.
 /// A topology's routers join as platform frr (see <see cref="Topology.TopologyInventory"/>), netconfd servers as platform
-/// netconf in group netconfd.
+/// netconf in group netconfd. The Junos group says where its devices answer NETCONF (<c>netconf: {port: N}</c>).
 /// </summary>
 public static class LabInventoryWriter
 {
@@ -46,6 +46,11 @@ public static class LabInventoryWriter
         {
             var short_ = LabPlatforms.Find(platform)?.ShortName ?? platform;
             groups.Append($"{short_}:\n  platform: {platform}\n");
+            if (platform == "juniper_junos")
+            {
+                // The lab's Junos devices answer the netconf SSH subsystem on the lab's own SSH port (NETCONF over port 22 style).
+                groups.Append($"  netconf:\n    port: {spec.Port}\n");
+            }
         }
 
         if (topology is not null)
