@@ -34,15 +34,13 @@ done
 deploy/install-deps.sh openssh-server openssh-client pssh ansible python3-paramiko
 [[ -x artifacts/netfleet/netfleet ]] || deploy/build.sh
 netfleet=$PWD/artifacts/netfleet/netfleet
-cgroot=/sys/fs/cgroup/cpuacct
-[[ -w $cgroot ]] || { echo "needs root and the cgroup v1 cpuacct controller at $cgroot" >&2; exit 1; }
-
 work=$(mktemp -d /tmp/netfleet-bench-clients-XXXXXX)
+source deploy/bench-lib.sh
 lab=$work/lab
 port=$((20000 + RANDOM % 20000))
 cleanup() {
   "$netfleet" lab down --dir "$lab" >/dev/null 2>&1 || true
-  for cg in "$cgroot"/netfleet-bench-$$-*; do [[ -d $cg ]] && rmdir "$cg" 2>/dev/null || true; done
+  bench_cleanup_cgroups
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -82,27 +80,17 @@ cat > "$work/ansible-show.yaml" <<'EOF'
         commands: [show version]
 EOF
 
-# measure NAME COMMAND...: runs COMMAND in a fresh cpuacct cgroup; prints "NAME wall cpu answered".
-measure() {
-  local name=$1; shift
-  local cg=$cgroot/netfleet-bench-$$-$RANDOM
-  mkdir "$cg"
-  local start end status=0
-  start=$(date +%s.%N)
-  (echo $BASHPID > "$cg/cgroup.procs"; exec "$@") > "$work/out" 2> "$work/err" || status=$?
-  end=$(date +%s.%N)
-  # Daemonized helpers (Ansible's persistent connections) may outlive the command; their CPU counts too.
-  for _ in $(seq 100); do [[ -s $cg/cgroup.procs ]] || break; sleep 0.1; done
-  local cpu_ns; cpu_ns=$(cat "$cg/cpuacct.usage")
-  rmdir "$cg" 2>/dev/null || true
+# measure_answered NAME COMMAND...: measure, then "NAME wall cpu answered" with the devices that answered.
+measure_answered() {
+  local name=$1
+  measure "$@"
   local answered
   case $name in
     netfleet*) answered=$(grep -c ',ok,' "$work/out" || true) ;;
     parallel-ssh*) answered=$(grep -c 'Cisco IOS Software' "$work/pssh-out"/* 2>/dev/null | awk -F: '$2 > 0' | wc -l) ;;
     ansible*) answered=$(grep -cE '^ok: \[' "$work/out" || true) ;;
   esac
-  [[ $status -eq 0 ]] || echo "$name exited with $status; its stderr ends with: $(tail -3 "$work/err")" >&2
-  echo "$name $(awk -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", e - s}') $(awk -v c="$cpu_ns" 'BEGIN {printf "%.2f", c / 1e9}') $answered"
+  echo "$name $measured_wall $measured_cpu $answered"
 }
 
 # One untimed run first: the lab's devices and the page cache warm up, so no tool pays for being first.
@@ -114,21 +102,16 @@ for round in $(seq "$rounds"); do
     args=(run "$work/show.yaml" -i "$lab/inventory" --known-hosts "$lab/known_hosts" --store "sqlite:$work/jobs.db"
       --log-file "$work/run.json" -o csv)
     [[ $f == default ]] || args+=(-f "$f")
-    results+=("$(measure "netfleet-f-$f" "$netfleet" "${args[@]}")")
+    results+=("$(measure_answered "netfleet-f-$f" "$netfleet" "${args[@]}")")
   done
   rm -rf "$work/pssh-out"
-  results+=("$(measure parallel-ssh-p-50 parallel-ssh -p 50 -t 60 -h "$work/pssh-hosts" -l nflab -o "$work/pssh-out" \
+  results+=("$(measure_answered parallel-ssh-p-50 parallel-ssh -p 50 -t 60 -h "$work/pssh-hosts" -l nflab -o "$work/pssh-out" \
     -x "-i $lab/keys/id_ed25519 -o IdentitiesOnly=yes -o UserKnownHostsFile=$lab/known_hosts -o BatchMode=yes" "show version")")
   if $ansible; then
     # Host keys: paramiko would read ~/.ssh/known_hosts only; the lab's keys are in the lab's own file.
-    results+=("$(cd "$work" && measure ansible-playbook-f-50 env ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_NOCOLOR=1 \
+    results+=("$(cd "$work" && measure_answered ansible-playbook-f-50 env ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_NOCOLOR=1 \
       /usr/bin/python3 /usr/bin/ansible-playbook -i "$work/ansible-hosts.ini" "$work/ansible-show.yaml" -f 50)")
   fi
 done
 
-printf '\n%d IOS devices, show version, %d round(s), %d cores\n' "$devices" "$rounds" "$(nproc)"
-printf '%-22s %8s %14s %16s %9s\n' tool "wall s" "client CPU s" "CPU ms/device" answered
-for r in "${results[@]}"; do
-  read -r name wall cpu answered <<< "$r"
-  printf '%-22s %8s %14s %16s %9s\n' "$name" "$wall" "$cpu" "$(awk -v c="$cpu" -v n="$devices" 'BEGIN {printf "%.1f", c * 1000 / n}')" "$answered/$devices"
-done
+print_table "$devices IOS devices, show version, $rounds round(s)" "$devices" "${results[@]}"

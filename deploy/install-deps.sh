@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=("$@")
 if [[ ${#packages[@]} -eq 0 ]]; then
-  packages=(openssh-server openssh-client snmp snmpd libpcap0.8 tcpdump iproute2 postgresql python3-textfsm clang zlib1g-dev docker-compose chromium frr frr-pythontools iputils-ping)
+  packages=(openssh-server openssh-client snmp snmpd libpcap0.8 tcpdump iproute2 postgresql python3-textfsm clang zlib1g-dev docker-compose chromium frr frr-pythontools iputils-ping netconfd netconfd-module-ietf-interfaces netconfd-module-ietf-system python3-ncclient)
 fi
 
 missing=()

@@ -25,6 +25,9 @@ public sealed class NetconfMessageReader(Stream stream, int maxMessageBytes = Ne
     public const int DefaultMaxMessageBytes = 64 * 1024 * 1024;
 
     private static readonly byte[] EndOfMessage = "]]>]]>"u8.ToArray();
+
+    /// <summary>For each marker prefix, the length of its longest proper prefix that is also its suffix.</summary>
+    private static readonly int[] MarkerFallback = [0, 1, 0, 1, 2, 3];
     private readonly byte[] buffer = new byte[16 * 1024];
     private int start;
     private int end;
@@ -52,7 +55,7 @@ public sealed class NetconfMessageReader(Stream stream, int maxMessageBytes = Ne
             var scan = start;
             while (scan < end && matched < EndOfMessage.Length)
             {
-                matched = buffer[scan] == EndOfMessage[matched] ? matched + 1 : buffer[scan] == EndOfMessage[0] ? 1 : 0;
+                matched = Advance(matched, buffer[scan]);
                 scan++;
             }
 
@@ -67,6 +70,19 @@ public sealed class NetconfMessageReader(Stream stream, int maxMessageBytes = Ne
                 message.SetLength(0);
             }
         }
+    }
+
+    /// <summary>How much of the marker is matched after <paramref name="next"/>. On a mismatch the match falls back to the
+    /// longest marker prefix that still ends here (Knuth-Morris-Pratt): after <c>]]</c> another <c>]</c> leaves <c>]]</c>
+    /// matched, not <c>]</c>, or a body ending in <c>]</c> would hide the marker that follows it.</summary>
+    private static int Advance(int matched, byte next)
+    {
+        while (matched > 0 && next != EndOfMessage[matched])
+        {
+            matched = MarkerFallback[matched - 1];
+        }
+
+        return next == EndOfMessage[matched] ? matched + 1 : 0;
     }
 
     private async Task<string?> ReadChunkedAsync(CancellationToken cancellationToken)

@@ -73,25 +73,26 @@ public sealed partial class NetconfSession : INetconfSession
             var channel = await transport.OpenSubsystemAsync("netconf", timeout.Token);
             await StartAsync(channel, timeout.Token);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             await AbortAsync("the session did not open");
-            throw e switch
-            {
-                OperationCanceledException => new DeviceUnreachableException(Device,
-                    $"no NETCONF hello from {options.Host}:{Port} within the connect timeout of {options.ConnectTimeout.TotalSeconds:0.###} s "
-                    + "(the SSH login worked; check that the NETCONF server behind the netconf subsystem runs)", e),
-                SshException or IOException when e is not NetconfFramingException and not NetconfProtocolException =>
-                    new DeviceUnreachableException(Device, $"no NETCONF session on {options.Host}:{Port}: {e.Message}", e),
-                _ => e,
-            };
-        }
-        catch
-        {
-            await AbortAsync("the session did not open");
+            if (OpenFailure(e, cancellationToken) is { } failure) throw failure;
             throw;
         }
     }
+
+    /// <summary>What a failure to open means to the caller; null keeps the exception as it is (caller's cancellation,
+    /// a server that broke the protocol).</summary>
+    private DeviceException? OpenFailure(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        OperationCanceledException => new DeviceUnreachableException(Device,
+            $"no NETCONF hello from {options.Host}:{Port} within the connect timeout of {options.ConnectTimeout.TotalSeconds:0.###} s "
+            + "(the SSH login worked; check that the NETCONF server behind the netconf subsystem runs)", e),
+        NetconfFramingException or NetconfProtocolException => null,
+        SshException or IOException => new DeviceUnreachableException(Device, $"no NETCONF session on {options.Host}:{Port}: {e.Message}", e),
+        _ => null,
+    };
 
     /// <summary>A session on a stream that is already connected to a NETCONF server (tests drive the protocol with it).</summary>
     internal static async Task<NetconfSession> OverStreamAsync(DeviceConnectionOptions options, Stream stream,

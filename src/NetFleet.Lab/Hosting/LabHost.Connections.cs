@@ -92,7 +92,7 @@ public sealed partial class LabHost
         }
 
         var execCommand = Encoding.UTF8.GetString(Convert.FromBase64String(fields[4]));
-        if (execCommand == Netconf.NetconfServerSession.SubsystemMarker)
+        if (execCommand == netconfSubsystem)
         {
             await RunNetconfAsync(client, device, fields[3], rest, cancellationToken);
             return;

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using NetFleet.Lab.Devices;
 using NetFleet.Lab.Netconf;
 using NetFleet.Lab.Platforms;
@@ -9,6 +10,15 @@ namespace NetFleet.Lab.Hosting;
 public sealed partial class LabHost
 {
     private readonly NetconfRegistry netconf = new();
+
+    /// <summary>
+    /// The <c>netconf</c> subsystem's command text in the lab's sshd configuration. With ForceCommand, sshd runs the
+    /// lab shell for a subsystem exactly as for <c>ssh host CMD</c>, with the subsystem's text as SSH_ORIGINAL_COMMAND
+    /// and no other difference in the environment (checked against OpenSSH 9.2). A token drawn at every start makes
+    /// the text one that no exec'd command can be mistaken for unless it was read from the lab's own sshd_config.
+    /// </summary>
+    private readonly string netconfSubsystem =
+        $"{NetconfServerSession.SubsystemMarker}:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}";
 
     private async Task RunNetconfAsync(Socket client, LabDevice device, string username, byte[] pending, CancellationToken cancellationToken)
     {

@@ -31,7 +31,8 @@ public sealed partial class LabHost
     private async Task WriteKnownHostsAsync(CancellationToken cancellationToken)
     {
         var hostKey = (await File.ReadAllTextAsync(paths.HostKey + ".pub", cancellationToken)).Split(' ');
-        var addresses = spec.Devices.Select(d => d.Address).Concat(routers?.Topology.Routers.Select(r => r.Management) ?? []);
+        var addresses = spec.Devices.Select(d => d.Address).Concat(routers?.Topology.Routers.Select(r => r.Management) ?? [])
+            .Concat(netconfServers?.Servers.Select(s => s.Address) ?? []);
         var lines = addresses.Select(a => $"[{a}]:{spec.Port} {hostKey[0]} {hostKey[1]}");
         await File.WriteAllLinesAsync(paths.KnownHosts, lines, cancellationToken);
     }
@@ -97,7 +98,8 @@ public sealed partial class LabHost
     private void RequirePortFree()
     {
         var names = spec.Devices.Select(d => (d.Address, d.Name))
-            .Concat(routers?.Topology.Routers.Select(r => (Address: r.Management, r.Name)) ?? []);
+            .Concat(routers?.Topology.Routers.Select(r => (Address: r.Management, r.Name)) ?? [])
+            .Concat(netconfServers?.Servers.Select(s => (s.Address, s.Name)) ?? []);
         foreach (var (address, name) in names)
         {
             using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -113,14 +115,20 @@ public sealed partial class LabHost
         }
     }
 
-    /// <summary>Each sshd instance's configuration and an address it listens on: devices' instances first, then routers'.</summary>
+    /// <summary>Each sshd instance's configuration and an address it listens on: devices' instances first, then routers',
+    /// then one per netconfd server.</summary>
     private List<(string Config, string Address)> SshdInstances(string shell)
     {
         var devices = SshdConfig.Partition(spec.Devices);
-        var instances = devices.Select((group, i) => (SshdConfig.Render(paths, spec.Port, group, i, shell), group[^1].Address)).ToList();
+        var instances = devices.Select((group, i) => (SshdConfig.Render(paths, spec.Port, group, i, shell, netconfSubsystem), group[^1].Address)).ToList();
         foreach (var group in routers is null ? [] : Topology.RouterSshdConfig.Partition(routers.Topology.Routers))
         {
             instances.Add((Topology.RouterSshdConfig.Render(paths, spec.Port, group, instances.Count), group[^1].Management));
+        }
+
+        foreach (var server in netconfServers?.Servers ?? [])
+        {
+            instances.Add((netconfServers!.SshdConfig(server, instances.Count), server.Address));
         }
 
         return instances;

@@ -32,6 +32,7 @@ public sealed partial class LabHost : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly FrrLab? routers;
+    private readonly Netconfd.NetconfdLab? netconfServers;
     private Snmp.LabSnmpAgents? snmpAgents;
     private Socket? listener;
     private Task? acceptLoop;
@@ -50,6 +51,7 @@ public sealed partial class LabHost : IAsyncDisposable
         this.clock = clock ?? new LabClock(TimeProvider.System, spec.DeviceMinute);
         this.log = log ?? Serilog.Core.Logger.None;
         routers = topology is null ? null : new FrrLab(paths, topology, this.log);
+        netconfServers = spec.NetconfServers > 0 ? new Netconfd.NetconfdLab(paths, spec.NetconfServers, spec.Port, this.log) : null;
         foreach (var device in spec.Devices)
         {
             byAddress[device.Address] = device;
@@ -62,6 +64,9 @@ public sealed partial class LabHost : IAsyncDisposable
 
     /// <summary>The topology's routers, when the lab grows one.</summary>
     public FrrLab? Routers => routers;
+
+    /// <summary>The lab's Debian netconfd servers (<c>lab up --netconfd N</c>), when it serves any.</summary>
+    public Netconfd.NetconfdLab? NetconfServers => netconfServers;
     public long SessionsServed => Interlocked.Read(ref sessionsServed);
 
     /// <summary>Completes when the host was asked to stop (<c>lab down</c>) and has stopped.</summary>
@@ -96,6 +101,15 @@ public sealed partial class LabHost : IAsyncDisposable
         else
         {
             await routers.StartAsync(cancellationToken);
+        }
+
+        if (netconfServers is null)
+        {
+            await Netconfd.NetconfdLab.CleanAsync(paths, log, cancellationToken);
+        }
+        else
+        {
+            await netconfServers.StartAsync(cancellationToken);
         }
 
         StartSshds(sshd, shell);
@@ -147,6 +161,11 @@ public sealed partial class LabHost : IAsyncDisposable
         if (routers is not null)
         {
             await routers.StopAsync();
+        }
+
+        if (netconfServers is not null)
+        {
+            await netconfServers.StopAsync();
         }
 
         TryDelete(paths.Socket);
@@ -234,6 +253,7 @@ public sealed partial class LabHost : IAsyncDisposable
     {
         IosVariants = spec.Devices.Where(d => d.Variant is not null).GroupBy(d => d.Variant!).ToDictionary(g => g.Key, g => g.Count()),
         Routers = routers?.Status() ?? [],
+        NetconfServers = netconfServers?.Servers.Select(s => new NetconfServerStatus(s.Name, s.Address, s.Server.ProcessId is not null)).ToList() ?? [],
     };
 
     private ILabPlatform PlatformOf(LabDevice device) =>

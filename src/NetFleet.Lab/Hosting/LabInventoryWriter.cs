@@ -9,7 +9,8 @@ namespace NetFleet.Lab.Hosting;
 /// a lab: one group per platform and per site, credentials as file references to the lab's secret
 /// files so that the inventory itself holds no secret. IOS devices that enable without a secret get
 /// none, as an operator's inventory for them would: then only the devices that need one name it.
-/// A topology's routers join as platform frr (see <see cref="Topology.TopologyInventory"/>).
+/// A topology's routers join as platform frr (see <see cref="Topology.TopologyInventory"/>), netconfd servers as platform
+/// netconf in group netconfd. The Junos group says where its devices answer NETCONF (<c>netconf: {port: N}</c>).
 /// </summary>
 public static class LabInventoryWriter
 {
@@ -45,11 +46,21 @@ public static class LabInventoryWriter
         {
             var short_ = LabPlatforms.Find(platform)?.ShortName ?? platform;
             groups.Append($"{short_}:\n  platform: {platform}\n");
+            if (platform == "juniper_junos")
+            {
+                // The lab's Junos devices answer the netconf SSH subsystem on the lab's own SSH port (NETCONF over port 22 style).
+                groups.Append($"  netconf:\n    port: {spec.Port}\n");
+            }
         }
 
         if (topology is not null)
         {
             Topology.TopologyInventory.AppendGroup(groups);
+        }
+
+        if (spec.NetconfServers > 0)
+        {
+            groups.Append($"netconfd:\n  platform: netconf\n  netconf:\n    port: {spec.Port}\n");
         }
 
         foreach (var site in spec.Devices.Select(d => d.Site).Distinct())
@@ -73,6 +84,11 @@ public static class LabInventoryWriter
         if (topology is not null)
         {
             Topology.TopologyInventory.AppendHosts(hosts, topology, paths);
+        }
+
+        for (var i = 1; i <= spec.NetconfServers; i++)
+        {
+            hosts.Append($"{Netconfd.NetconfdLab.NameOf(i)}:\n  hostname: {Netconfd.NetconfdLab.AddressPrefix}{i}\n  groups: [netconfd]\n");
         }
 
         File.WriteAllText(Path.Combine(full, "hosts.yaml"), hosts.ToString());

@@ -18,6 +18,9 @@ public sealed record LabSpec(int Port, TimeSpan DeviceMinute, IReadOnlyList<LabD
     /// <summary>The UDP port of every device's SNMP agent (on the device's address); by default the SSH port + 139.</summary>
     public int SnmpPort { get; init; } = Port + Snmp.LabSnmpDefaults.PortOffset;
 
+    /// <summary>Debian netconfd servers served beside the devices (<c>lab up --netconfd N</c>, <c>netconf_servers:</c>).</summary>
+    public int NetconfServers { get; init; }
+
     /// <summary>Device i (from 0) gets 127.0.{1 + i/254}.{1 + i%254}: every 127/8 address reaches
     /// <c>lo</c> on Linux, so each device has an address of its own without any setup.</summary>
     public static string AddressOf(int index) => $"127.0.{1 + (index / 254)}.{1 + (index % 254)}";
@@ -73,6 +76,7 @@ public sealed record LabSpec(int Port, TimeSpan DeviceMinute, IReadOnlyList<LabD
             Port = Port,
             SnmpPort = SnmpPort == Port + Snmp.LabSnmpDefaults.PortOffset ? null : SnmpPort,
             DeviceMinuteSeconds = DeviceMinute.TotalSeconds,
+            NetconfServers = NetconfServers == 0 ? null : NetconfServers,
             Devices = Devices.Select(d => new DeviceEntry
             {
                 Name = d.Name,
@@ -213,6 +217,7 @@ public sealed record LabSpec(int Port, TimeSpan DeviceMinute, IReadOnlyList<LabD
         return new LabSpec(port, TimeSpan.FromSeconds(file.DeviceMinuteSeconds ?? 60), devices)
         {
             SnmpPort = file.SnmpPort ?? port + Snmp.LabSnmpDefaults.PortOffset,
+            NetconfServers = file.NetconfServers ?? 0,
         };
     }
 
@@ -221,6 +226,7 @@ public sealed record LabSpec(int Port, TimeSpan DeviceMinute, IReadOnlyList<LabD
         public int? Port { get; set; }
         public int? SnmpPort { get; set; }
         public double? DeviceMinuteSeconds { get; set; }
+        public int? NetconfServers { get; set; }
         public List<DeviceEntry> Devices { get; set; } = [];
     }
 

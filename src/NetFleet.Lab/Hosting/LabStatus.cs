@@ -9,4 +9,10 @@ public sealed record LabStatus(int Pid, int Port, int Devices, int SshdInstances
 
     /// <summary>The topology's FRRouting routers (<c>lab up --topology</c>); empty when the lab grows none.</summary>
     public IReadOnlyList<Topology.RouterStatus> Routers { get; init; } = [];
+
+    /// <summary>The lab's Debian netconfd servers (<c>lab up --netconfd N</c>); empty when it serves none.</summary>
+    public IReadOnlyList<NetconfServerStatus> NetconfServers { get; init; } = [];
 }
+
+/// <summary>One netconfd of the lab: its inventory name, management address and whether its process runs.</summary>
+public sealed record NetconfServerStatus(string Name, string Address, bool Running);

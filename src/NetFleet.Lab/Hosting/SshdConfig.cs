@@ -16,7 +16,9 @@ internal static class SshdConfig
     public static IReadOnlyList<IReadOnlyList<LabDevice>> Partition(IReadOnlyList<LabDevice> devices) =>
         devices.Chunk(DevicesPerInstance).Select(c => (IReadOnlyList<LabDevice>)c).ToList();
 
-    public static string Render(LabPaths paths, int port, IReadOnlyList<LabDevice> devices, int instance, string shellPath)
+    /// <param name="netconfSubsystem">The command text of the <c>netconf</c> subsystem: sshd runs the forced
+    /// command for it with this text as SSH_ORIGINAL_COMMAND, which is how the lab daemon knows to answer NETCONF.</param>
+    public static string Render(LabPaths paths, int port, IReadOnlyList<LabDevice> devices, int instance, string shellPath, string netconfSubsystem)
     {
         var text = new StringBuilder();
         text.AppendLine("# Written by `netfleet lab`; regenerated on every start.");
@@ -27,9 +29,7 @@ internal static class SshdConfig
 
         text.Append(Common(paths, instance));
         text.AppendLine($"ForceCommand exec {shellPath} {paths.Socket}");
-        // sshd runs the forced command for a subsystem too, with this text as SSH_ORIGINAL_COMMAND: the lab shell
-        // passes it on and the lab daemon answers NETCONF (RFC 6242) instead of a CLI.
-        text.AppendLine($"Subsystem netconf {Netconf.NetconfServerSession.SubsystemMarker}");
+        text.AppendLine($"Subsystem netconf {netconfSubsystem}");
 
         var refused = devices.Where(d => d.Faults.RefuseAuth).Select(d => d.Address).ToList();
         if (refused.Count > 0)

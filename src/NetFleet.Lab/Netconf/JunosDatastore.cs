@@ -54,7 +54,7 @@ internal sealed class JunosDatastore(NetconfDevice device, ILabPlatform platform
         {
             var before = Candidate(s);
             var xml = JunosXml.ToXml(JunosConfig.Parse(before));
-            var editor = new ConfigEdit(xml, errorOption == "continue-on-error");
+            var editor = new NetconfEdit(xml, errorOption == "continue-on-error");
             editor.Apply(edit, defaultOperation);
             var errors = editor.Errors;
             var invalid = testOption == "set" ? [] : JunosValidation.Check(xml, device.Device.Faults, before);
@@ -263,19 +263,20 @@ internal sealed class JunosDatastore(NetconfDevice device, ILabPlatform platform
 
     private static NetconfRpcError Invalid(string message) => new("protocol", "invalid-value", "error") { Message = message };
 
-    /// <summary>The configuration in the Junos namespace whether the client wrote it with or without one (Junos takes
-    /// both); another namespace is an error, since the lab models no other data model.</summary>
+    /// <summary>The configuration in the Junos namespace whether the client wrote it with that namespace, none, or the
+    /// base namespace it inherits from <c>&lt;config xmlns="…netconf:base:1.0"&gt;</c> (ncclient users write all three;
+    /// Junos takes them). Another namespace is an error, since the lab models no other data model.</summary>
     public static XElement Normalize(XElement configuration)
     {
         var copy = new XElement(configuration);
         foreach (var element in copy.DescendantsAndSelf())
         {
-            if (element.Name.Namespace != XNamespace.None && element.Name.Namespace != JunosXml.Xnm)
+            if (element.Name.Namespace != XNamespace.None && element.Name.Namespace != JunosXml.Xnm && element.Name.Namespace != NetconfXml.Base)
             {
                 throw new NetconfFailure(new NetconfRpcError("application", "unknown-namespace", "error")
                 {
-                    Path = ConfigEdit.PathOf(element),
-                    Message = $"namespace '{element.Name.NamespaceName}' is not one this device knows; use {JunosXml.Xnm.NamespaceName} or none",
+                    Path = NetconfEdit.PathOf(element),
+                    Message = $"namespace '{element.Name.NamespaceName}' is not one this device knows; use {JunosXml.Xnm.NamespaceName}, the base namespace or none",
                     Info = new XElement(NetconfXml.Base + "error-info",
                         new XElement(NetconfXml.Base + "bad-element", element.Name.LocalName),
                         new XElement(NetconfXml.Base + "bad-namespace", element.Name.NamespaceName)),

@@ -87,7 +87,7 @@ internal static class JunosValidation
     private static NetconfRpcError Error(string tag, XElement at, string message, XElement info) =>
         new("application", tag, "error")
         {
-            Path = ConfigEdit.PathOf(at),
+            Path = NetconfEdit.PathOf(at),
             Message = message,
             Info = new XElement(NetconfXml.Base + "error-info", info),
         };

@@ -13,8 +13,8 @@ namespace NetFleet.Lab.Netconf;
 /// </summary>
 internal sealed class NetconfServerSession
 {
-    /// <summary>What the lab's sshd gives as the <c>netconf</c> subsystem's command; the lab shell passes it on as
-    /// SSH_ORIGINAL_COMMAND. No device command starts with a NUL-free word holding a colon like this one.</summary>
+    /// <summary>The start of the <c>netconf</c> subsystem's command text in the lab's sshd configuration (the lab
+    /// host adds a token drawn at start).</summary>
     public const string SubsystemMarker = "netfleet-lab-subsystem:netconf";
 
     public static readonly IReadOnlyList<string> Capabilities =
@@ -35,6 +35,8 @@ internal sealed class NetconfServerSession
     private readonly NetconfRegistry registry;
     private readonly Stream stream;
     private readonly ILogger log;
+    // Not disposed: a kill-session from another session may still cancel it after this one ended, and a source
+    // without timers holds nothing to release.
     private readonly CancellationTokenSource killed = new();
     private NetconfFraming framing = NetconfFraming.EndOfMessage;
     private JunosDatastore datastore = null!;
@@ -73,7 +75,6 @@ internal sealed class NetconfServerSession
             {
                 log.Information("NETCONF session {Session} to {Device} ended before confirming its commit: reverted", session.id, device.Device.Name);
             }
-            session.killed.Dispose();
         }
     }
 
@@ -173,8 +174,9 @@ internal sealed class NetconfServerSession
                 }
                 return (Ok, false);
             case "validate":
-                var source = operation.Element(ns + "source")?.Element(ns + "config");
-                datastore.Validate(source is null ? Datastore(operation, "source") : "config", source?.Elements().FirstOrDefault(e => e.Name.LocalName == "configuration") ?? source);
+                var inline = operation.Element(ns + "source")?.Element(ns + "config");
+                datastore.Validate(inline is null ? Datastore(operation, "source") : "config",
+                    inline?.Elements().FirstOrDefault(e => e.Name.LocalName == "configuration") ?? inline);
                 return (Ok, false);
             case "commit":
                 datastore.Commit(operation.Element(ns + "confirmed") is not null, Number(operation, "confirm-timeout", 600) / 60.0,

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using NetFleet.Netconf;
 
 namespace NetFleet.Lab.Netconf;
 
@@ -6,7 +7,9 @@ namespace NetFleet.Lab.Netconf;
 /// Subtree filtering (RFC 6241 section 6): an empty filter element is a selection node (its whole subtree is
 /// returned), one holding only text is a content-match node (its siblings are returned only if the data has
 /// that value), one with children is a containment node. A filter element without a namespace matches any
-/// namespace. List keys (<c>&lt;name&gt;</c>) of a returned entry are always returned, as Junos does.
+/// namespace, and so does one in the NETCONF base namespace: no data lives there, so it can only be the default
+/// namespace inherited from <c>&lt;rpc xmlns="…base:1.0"&gt;</c> by a client writing the filter inline (Junos takes
+/// those too). List keys (<c>&lt;name&gt;</c>) of a returned entry are always returned, as Junos does.
 /// </summary>
 internal static class SubtreeFilter
 {
@@ -80,5 +83,5 @@ internal static class SubtreeFilter
 
     private static bool Matches(XElement filter, XElement data) =>
         filter.Name.LocalName == data.Name.LocalName
-        && (filter.Name.Namespace == XNamespace.None || filter.Name.Namespace == data.Name.Namespace);
+        && (filter.Name.Namespace == XNamespace.None || filter.Name.Namespace == NetconfXml.Base || filter.Name.Namespace == data.Name.Namespace);
 }

@@ -1,5 +1,7 @@
 using System.Xml.Linq;
 using NetFleet.Devices.Netconf;
+using NetFleet.Lab.Devices;
+using NetFleet.Lab.Netconfd;
 using NetFleet.Netconf;
 using NetFleet.Testing;
 
@@ -59,6 +61,27 @@ public sealed class NetconfdTests(NetconfdFixture netconfd) : IClassFixture<Netc
         var merge0 = Items(interfaces["interface"]).Single(i => (string?)i["name"] == "merge0");
         Assert.Equal("uplink", merge0["description"]);
         Assert.Equal("ianaift:ethernetCsmacd", merge0["type"]);
+    }
+
+    [Fact]
+    public async Task Edit_config_replaces_and_deletes_with_the_operation_attribute_and_test_only_changes_nothing()
+    {
+        await using var session = await netconfd.OpenAsync();
+        await session.EditConfigAsync(NetconfDatastore.Candidate, Interfaces(Interface("replace0", "old"), Interface("delete0", "doomed")));
+        await session.CommitAsync();
+
+        var replace = Interface("replace0", "new");
+        replace.Add(new XAttribute(NetconfXml.Base + "operation", "replace"));
+        var delete = new XElement(If + "interface", new XAttribute(NetconfXml.Base + "operation", "delete"), new XElement(If + "name", "delete0"));
+        await session.EditConfigAsync(NetconfDatastore.Candidate, Interfaces(replace, delete), new EditConfigOptions { DefaultOperation = "none" });
+        await session.EditConfigAsync(NetconfDatastore.Candidate, Interfaces(Interface("testonly0", "checked only")),
+            new EditConfigOptions { TestOption = "test-only" });
+        await session.CommitAsync();
+
+        var running = await RunningAsync(session);
+        Assert.Equal("new", Description(running, "replace0"));
+        Assert.DoesNotContain("delete0", Names(running));
+        Assert.DoesNotContain("testonly0", Names(running));
     }
 
     [Fact]
@@ -251,6 +274,23 @@ public sealed class NetconfdTests(NetconfdFixture netconfd) : IClassFixture<Netc
         var wrong = new NetconfSession(options with { Credentials = options.Credentials with { Password = "not-the-password" } }, netconfd.Port);
         await Assert.ThrowsAsync<DeviceAuthenticationException>(() => wrong.OpenAsync());
         Assert.False(wrong.IsOpen);
+    }
+
+    [Fact]
+    public async Task An_sshd_without_the_netconf_subsystem_or_without_netconfd_behind_it_is_unreachable_with_the_reason()
+    {
+        var login = $"PasswordAuthentication yes\nAllowUsers {LabDefaults.Username}\n";
+        await using var plain = await PrivateSshd.StartAsync(Path.Combine(netconfd.Dir, "plain-sshd"), NetconfdFixture.Address, Loopback.FreePort(), login);
+        var noSubsystem = await Assert.ThrowsAsync<DeviceUnreachableException>(
+            () => new NetconfSession(netconfd.Options() with { KnownHostsPath = plain.KnownHosts }, plain.Port).OpenAsync());
+        Assert.Contains("refused the 'netconf' subsystem", noSubsystem.Message);
+
+        var port = Loopback.FreePort();
+        await using var orphan = await PrivateSshd.StartAsync(Path.Combine(netconfd.Dir, "orphan-sshd"), NetconfdFixture.Address, port,
+            login + $"Subsystem netconf \"{NetconfdServer.SubsystemProgram} --ncxserver-sockname={port}@{netconfd.Dir}/none.sock\"\n");
+        var noServer = await Assert.ThrowsAsync<DeviceUnreachableException>(
+            () => new NetconfSession(netconfd.Options() with { KnownHostsPath = orphan.KnownHosts }, port).OpenAsync());
+        Assert.Contains("closed the netconf subsystem before sending its hello", noServer.Message);
     }
 
     private static XElement Interfaces(params XElement[] interfaces) => new(If + "interfaces", interfaces);

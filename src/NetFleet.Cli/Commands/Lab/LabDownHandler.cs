@@ -23,8 +23,9 @@ internal sealed class LabDownHandler
         var paths = LabPaths.At(options.Dir);
         if (!await LabClient.StopAsync(paths, cancellationToken))
         {
-            // A lab that crashed leaves its routers' namespaces and daemons running: remove them now.
+            // A lab that crashed leaves its routers' namespaces and daemons, and its netconfd servers, running: remove them now.
             await FrrLab.CleanAsync(paths, cancellationToken: cancellationToken);
+            await NetFleet.Lab.Netconfd.NetconfdLab.CleanAsync(paths, cancellationToken: cancellationToken);
             Console.WriteLine($"No lab is up in {paths.Root}.");
             return 0;
         }

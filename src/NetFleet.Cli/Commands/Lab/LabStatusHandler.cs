@@ -51,6 +51,11 @@ internal sealed class LabStatusHandler
                 + (stopped.Count == 0 ? "" : $" (not running: {string.Join(' ', stopped)})"));
         }
 
+        foreach (var server in status.NetconfServers)
+        {
+            Console.WriteLine($"  netconfd    {server.Name,-10} {server.Address,-12} {(server.Running ? "running" : "not running")}");
+        }
+
         Console.WriteLine($"  port        {status.Port} ({status.SshdInstances} sshd instances)");
         Console.WriteLine($"  sessions    {status.SessionsServed} served, {status.SessionsActive} open");
         return 0;

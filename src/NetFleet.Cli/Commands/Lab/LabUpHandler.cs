@@ -14,6 +14,9 @@ internal sealed record LabUpOptions(int? Devices, string Platforms, int Port, Fi
     public FileInfo? Topology { get; init; }
     public bool Wait { get; init; }
     public double WaitTimeout { get; init; } = 60;
+
+    /// <summary>Debian netconfd servers to serve beside the devices; null when not given.</summary>
+    public int? Netconfd { get; init; }
 }
 
 /// <summary><c>netfleet lab up</c>: starts the lab as a background daemon and writes its inventory.</summary>
@@ -70,6 +73,11 @@ internal sealed class LabUpHandler
             Description = "Seconds --wait waits for convergence before failing",
             DefaultValueFactory = _ => 60,
         };
+        var netconfd = new Option<int?>("--netconfd")
+        {
+            Description = "Also serve this many Debian netconfd servers (NETCONF only, ietf-interfaces, candidate and confirmed commit), "
+                + "named netconfd1… at 127.0.5.x on the lab's port, in inventory group netconfd (platform netconf)",
+        };
         var foreground = new Option<bool>("--foreground")
         {
             Description = "Run in this process until Ctrl-C instead of as a background daemon",
@@ -77,7 +85,7 @@ internal sealed class LabUpHandler
         var dir = LabCommands.DirOption();
         var command = new Command("up", "Start the lab (as a background daemon) and write its inventory")
         {
-            devices, platforms, port, spec, inventory, deviceMinute, iosVariant, topology, wait, waitTimeout, foreground, dir,
+            devices, platforms, port, spec, inventory, deviceMinute, iosVariant, topology, wait, waitTimeout, netconfd, foreground, dir,
         };
         command.SetAction((parse, ct) => new LabUpHandler().RunAsync(new LabUpOptions(
             parse.GetResult(devices) is { Implicit: false } ? parse.GetValue(devices) : null, parse.GetValue(platforms)!,
@@ -87,6 +95,7 @@ internal sealed class LabUpHandler
             Topology = parse.GetValue(topology),
             Wait = parse.GetValue(wait),
             WaitTimeout = parse.GetValue(waitTimeout),
+            Netconfd = parse.GetValue(netconfd),
         }, ct));
         return command;
     }
@@ -123,6 +132,12 @@ internal sealed class LabUpHandler
                     ? new LabSpec(options.Port, TimeSpan.FromSeconds(options.DeviceMinute), [])
                     : LabSpec.Generate(options.Devices ?? DefaultDevices, ParsePlatforms(options.Platforms),
                         options.Port, TimeSpan.FromSeconds(options.DeviceMinute), options.IosVariant);
+            if (options.Netconfd is { } servers)
+            {
+                if (servers is < 0 or > 32) throw new ArgumentException($"--netconfd {servers}: serve 0 to 32 netconfd servers");
+                labSpec = labSpec with { NetconfServers = servers };
+            }
+
             if (topology?.CollisionsWith(labSpec.Devices.Select(d => (d.Name, d.Address))) is { Count: > 0 } collisions)
             {
                 throw new TopologyException(collisions);

@@ -10,7 +10,7 @@ namespace NetFleet.Lab.Netconf;
 /// matched by their <c>&lt;name&gt;</c> key. Errors are collected; after the first one the edit stops unless
 /// <paramref name="continueOnError"/>.
 /// </summary>
-internal sealed class ConfigEdit(XElement target, bool continueOnError)
+internal sealed class NetconfEdit(XElement target, bool continueOnError)
 {
     public static readonly string[] Operations = ["merge", "replace", "create", "delete", "remove"];
 
@@ -56,7 +56,11 @@ internal sealed class ConfigEdit(XElement target, bool continueOnError)
                 Error("application", "data-missing", edit, $"{Describe(edit)} does not exist, so it cannot be deleted");
                 return;
             case "delete" or "remove":
-                existing?.Remove();
+                if (existing is not null)
+                {
+                    existing.Remove();
+                    Prune(parent);
+                }
                 return;
             case "create":
                 parent.Add(Clean(edit));
@@ -109,6 +113,15 @@ internal sealed class ConfigEdit(XElement target, bool continueOnError)
         if (created && operation == "none" && !existing.Elements().Any(c => !IsKey(c)))
         {
             existing.Remove();
+        }
+    }
+
+    // Containers a delete left empty go with it, as the CLI's delete does.
+    private void Prune(XElement emptied)
+    {
+        for (var at = emptied; at != target && at.Parent is { } parent && !at.Elements().Any(c => !IsKey(c)); at = parent)
+        {
+            at.Remove();
         }
     }
 
