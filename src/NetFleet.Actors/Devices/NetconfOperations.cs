@@ -193,7 +193,7 @@ internal static class NetconfOperations
             running = await RunningAsync(session, ct).ConfigureAwait(false);
         }
 
-        return new SessionAnswer(running, true, null, restore.Strategy) { Data = new Dictionary<string, object?> { ["cancelled_commit"] = cancelled } };
+        return new SessionAnswer(running, true, null, restore.Strategy);
     }
 
     private static async Task ReplaceAsync(INetconfSession session, XElement config, CancellationToken ct)
