@@ -1,3 +1,4 @@
+// Over 400 lines: a step's whole life (start, device or local, retries, results) reads best in one file.
 using System.Diagnostics;
 using Akka.Actor;
 using NetFleet.Actors.Devices;
