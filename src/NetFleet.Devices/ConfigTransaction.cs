@@ -121,6 +121,59 @@ public static class ConfigText
         return lines.Count == 0 ? null : string.Join('\n', lines);
     }
 
+    /// <summary>
+    /// A line diff of two indented configurations (canonical XML, brace-style Junos) in which every change is shown under
+    /// the lines that enclose it, as unchanged context lines (<c>"  "</c>), once each, the way Junos's <c>show | compare</c>
+    /// names the hierarchy of a change: <c>+ &lt;description&gt;</c> alone does not say which interface it is. Null when
+    /// both hold the same configuration.
+    /// </summary>
+    public static string? HierarchyDiff(string before, string after)
+    {
+        var diff = DiffPlex.Differ.Instance.CreateLineDiffs(string.Join('\n', Significant(before)), string.Join('\n', Significant(after)),
+            ignoreWhitespace: false);
+        var lines = new List<string>();
+        var shown = new HashSet<int>();
+        foreach (var block in diff.DiffBlocks)
+        {
+            // Enclosing lines are unchanged, so they sit in the new text too: context is keyed by its index there.
+            var enclosing = block.InsertCountB > 0
+                ? Enclosing(diff.PiecesNew, block.InsertStartB).Select(i => (Index: i, Line: diff.PiecesNew[i]))
+                : Enclosing(diff.PiecesOld, block.DeleteStartA).Select(i => (Index: i + NewOffset(diff, i), Line: diff.PiecesOld[i]));
+            lines.AddRange(enclosing.Where(c => shown.Add(c.Index)).Select(c => "  " + c.Line));
+            lines.AddRange(diff.PiecesOld.Skip(block.DeleteStartA).Take(block.DeleteCountA).Select(l => "- " + l));
+            lines.AddRange(diff.PiecesNew.Skip(block.InsertStartB).Take(block.InsertCountB).Select(l => "+ " + l));
+        }
+
+        return lines.Count == 0 ? null : string.Join('\n', lines);
+
+        // The indices of the lines above `at` indented less than it, outermost first, each followed by its first child when
+        // that is a one-line leaf above `at`: the key of a YANG or Junos list entry comes first (<name>ge-0/0/1</name>).
+        static IEnumerable<int> Enclosing(IReadOnlyList<string> text, int at)
+        {
+            if (at >= text.Count) return [];
+            var chain = new List<int>();
+            var indent = Indentation(text[at]);
+            for (var i = at - 1; i >= 0 && indent > 0; i--)
+            {
+                if (text[i].Trim().Length == 0 || Indentation(text[i]) >= indent) continue;
+                chain.Add(i);
+                indent = Indentation(text[i]);
+            }
+
+            chain.Reverse();
+            return chain.SelectMany(i => i + 1 < at && IsLeafChild(text, i, i + 1) ? [i, i + 1] : new[] { i });
+        }
+
+        static bool IsLeafChild(IReadOnlyList<string> text, int parent, int child) =>
+            Indentation(text[child]) > Indentation(text[parent])
+            && (child + 1 >= text.Count || Indentation(text[child + 1]) <= Indentation(text[child]));
+
+        static int NewOffset(DiffPlex.Model.DiffResult diff, int oldIndex) =>
+            diff.DiffBlocks.Where(b => b.DeleteStartA + b.DeleteCountA <= oldIndex).Sum(b => b.InsertCountB - b.DeleteCountA);
+
+        static int Indentation(string line) => line.Length - line.TrimStart().Length;
+    }
+
     internal static bool IsVolatile(string line) =>
         line.StartsWith("! Last configuration change", StringComparison.Ordinal)
         || line.StartsWith("! NVRAM config last updated", StringComparison.Ordinal)

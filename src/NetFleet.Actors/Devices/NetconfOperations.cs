@@ -71,7 +71,7 @@ internal static class NetconfOperations
 
             var running = await RunningAsync(session, ct).ConfigureAwait(false);
             var candidate = Canonical(await session.GetConfigAsync(NetconfDatastore.Candidate, null, ct).ConfigureAwait(false));
-            var diff = ConfigText.LineDiff(running, candidate);
+            var diff = ConfigText.HierarchyDiff(running, candidate);
             if (diff is null || check)
             {
                 await session.DiscardChangesAsync(ct).ConfigureAwait(false);
@@ -143,7 +143,7 @@ internal static class NetconfOperations
             var before = await RunningAsync(session, ct).ConfigureAwait(false);
             await session.EditConfigAsync(NetconfDatastore.Running, config, options, ct).ConfigureAwait(false);
             var after = await RunningAsync(session, ct).ConfigureAwait(false);
-            var diff = ConfigText.LineDiff(before, after);
+            var diff = ConfigText.HierarchyDiff(before, after);
             return new SessionAnswer(null, diff is not null, diff, strategy);
         }
         finally
