@@ -11,7 +11,10 @@ using Serilog.Events;
 
 namespace NetFleet.Cli.Commands;
 
-internal sealed record BenchOptions(int Devices, int Rounds, FileInfo Playbook, int Forks, double SoakMinutes);
+internal sealed record BenchOptions(int Devices, int Rounds, FileInfo Playbook, int Forks, double SoakMinutes)
+{
+    public string Platforms { get; init; } = "ios,eos,junos";
+}
 
 /// <summary>
 /// <c>netfleet bench</c>: runs playbooks/bench.yaml (connect, enable, show version, two config
@@ -34,16 +37,21 @@ internal sealed class BenchHandler
             Description = "At most this many devices at once; 0 for no limit (default: as `run`)",
             DefaultValueFactory = _ => RunHandler.DefaultForks,
         };
+        var platforms = new Option<string>("--platforms", "-p")
+        {
+            Description = "The lab's platforms, as `lab up --platforms` takes them (junos alone for a NETCONF playbook)",
+            DefaultValueFactory = _ => "ios,eos,junos",
+        };
         var soak = new Option<double>("--soak-minutes")
         {
             Description = "Instead of --rounds, repeat the playbook for this long and report whether memory stays flat",
         };
         var command = new Command("bench", "Measure a playbook run over a fresh lab: wall time, client CPU per device, peak memory")
         {
-            devices, rounds, playbookPath, forks, soak,
+            devices, rounds, playbookPath, forks, platforms, soak,
         };
         command.SetAction((parse, ct) => new BenchHandler().RunAsync(new BenchOptions(parse.GetValue(devices), parse.GetValue(rounds),
-            parse.GetValue(playbookPath)!, parse.GetValue(forks), parse.GetValue(soak)), ct));
+            parse.GetValue(playbookPath)!, parse.GetValue(forks), parse.GetValue(soak)) { Platforms = parse.GetValue(platforms)! }, ct));
         return command;
     }
 
@@ -55,7 +63,7 @@ internal sealed class BenchHandler
         var port = 20000 + Random.Shared.Next(20000);
         try
         {
-            if (await SelfProcess.RunAsync("lab", "up", "--devices", count.ToString(CultureInfo.InvariantCulture), "--port",
+            if (await SelfProcess.RunAsync("lab", "up", "--devices", count.ToString(CultureInfo.InvariantCulture), "--platforms", options.Platforms, "--port",
                     port.ToString(CultureInfo.InvariantCulture), "--dir", paths.Root) != 0)
             {
                 Console.Error.WriteLine("The benchmark lab did not start.");
