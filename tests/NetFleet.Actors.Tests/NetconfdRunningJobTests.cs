@@ -91,7 +91,8 @@ public sealed class NetconfdRunningJobTests(NetconfdRunningFixture netconfd) : R
         var candidate = $$"""
             - hosts: netconfd
               tasks:
-                - netconf_config:
+                - timeout: 60s
+                  netconf_config:
                     target: candidate
                     content: |
             {{Indent(Interface("cand0", "never"))}}
@@ -103,7 +104,8 @@ public sealed class NetconfdRunningJobTests(NetconfdRunningFixture netconfd) : R
         var (replaced, replaceTasks, _, _) = await Node.RunAsync(replace, Inventory, Netconfd.KnownHosts);
 
         Assert.Equal("failed", job.Status);
-        Assert.Contains("no :candidate capability", Assert.Single(tasks).Message, StringComparison.Ordinal);
+        var refused = Assert.Single(tasks).Message;
+        Assert.True(refused?.Contains("no :candidate capability", StringComparison.Ordinal), $"{refused}\n{Netconfd.Log()}");
         Assert.Equal("failed", replaced.Status);
         Assert.Contains("(:candidate and :confirmed-commit)", Assert.Single(replaceTasks).Message, StringComparison.Ordinal);
         var running = await RunningAsync();
