@@ -9,13 +9,22 @@ namespace NetFleet.Testing;
 /// <summary>
 /// Debian's netconfd behind a private sshd on 127.0.4.1 and a free port, serving it as the <c>netconf</c> subsystem to
 /// the lab account (password login). Needs root. Both processes and the scratch folder go in <see cref="DisposeAsync"/>.
-/// The datastores are shared by the tests of a class: each test works on interfaces of its own name.
+/// The datastores are shared by the tests of a class: each test works on interfaces of its own name. netconfd has a
+/// candidate datastore here; <see cref="NetconfdRunningFixture"/> is one without.
 /// </summary>
-public sealed class NetconfdFixture : IAsyncLifetime
+public class NetconfdFixture : IAsyncLifetime
 {
     public const string Address = "127.0.4.1";
 
+    private readonly NetconfdTarget target;
     private PrivateSshd? sshd;
+
+    public NetconfdFixture()
+        : this(NetconfdTarget.Candidate)
+    {
+    }
+
+    protected NetconfdFixture(NetconfdTarget target) => this.target = target;
 
     public string Dir { get; } = Directory.CreateTempSubdirectory("netfleet-netconfd-").FullName;
     public int Port { get; } = Loopback.FreePort();
@@ -24,7 +33,7 @@ public sealed class NetconfdFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = new NetconfdServer(Path.Combine(Dir, "netconfd"), Port);
+        Server = new NetconfdServer(Path.Combine(Dir, "netconfd"), Port, target);
         try
         {
             await Server.StartAsync();
@@ -71,3 +80,6 @@ public sealed class NetconfdFixture : IAsyncLifetime
         Directory.Delete(Dir, recursive: true);
     }
 }
+
+/// <summary>netconfd with <c>--target=running</c>: <c>:writable-running</c> and no candidate, so every edit changes running.</summary>
+public sealed class NetconfdRunningFixture() : NetconfdFixture(NetconfdTarget.Running);

@@ -120,23 +120,32 @@ internal static class NetconfOperations
         };
     }
 
-    /// <summary>Without a candidate: the running datastore is locked, read (the backup), edited and read again. Check mode
-    /// cannot preview an edit of running; it validates it with test-only where the server has :validate:1.1.</summary>
+    /// <summary>Without a candidate: the running datastore is locked, read (the backup), edited and read again, the edit
+    /// under rollback-on-error where the server has it so a rejected edit leaves nothing half done. Check mode cannot try
+    /// an edit of running: the server validates it with test-only (where it has :validate:1.1) and NetFleet works out the
+    /// diff from running and the edit (<see cref="NetconfPreview"/>).</summary>
     private static async Task<SessionAnswer> EditRunningAsync(INetconfSession session, NetconfEditConfig edit, XElement config,
         EditConfigOptions options, bool check, CancellationToken ct)
     {
         if (edit.Strategy == "replace")
             throw new DeviceStateException(session.Device,
-                "transaction 'replace' needs a candidate datastore with confirmed commit; this change edits running: use transaction: merge");
+                "transaction 'replace' needs a confirmed commit of the candidate (:candidate and :confirmed-commit), and this change edits running: use transaction: merge");
         if (check)
         {
-            if (!session.Supports(NetconfCapabilities.Validate11))
-                return new SessionAnswer("check mode: the server has no candidate and no test-only validation; the edit was not previewed", true);
-            await session.EditConfigAsync(NetconfDatastore.Running, config, options with { TestOption = "test-only" }, ct).ConfigureAwait(false);
-            return new SessionAnswer("check mode: the edit passed the server's test-only validation; without a candidate there is no diff", true);
+            var validated = session.Supports(NetconfCapabilities.Validate11);
+            if (validated)
+                await session.EditConfigAsync(NetconfDatastore.Running, config, options with { TestOption = "test-only" }, ct).ConfigureAwait(false);
+            var current = await session.GetConfigAsync(NetconfDatastore.Running, null, ct).ConfigureAwait(false);
+            var preview = ConfigText.LineDiff(Canonical(current), Canonical(NetconfPreview.Apply(current, config, edit.DefaultOperation)));
+            var how = validated
+                ? "the server validated the edit with test-only; without a candidate the diff is NetFleet's preview of running after it"
+                : "the server has no candidate and no test-only validation: the edit is not validated; the diff is NetFleet's preview of running after it";
+            return new SessionAnswer("check mode: " + how, preview is not null, preview);
         }
 
         var strategy = edit.Strategy == "none" ? "none" : ConfigChangeKind.Running;
+        if (options.ErrorOption is null && session.Supports(NetconfCapabilities.RollbackOnError))
+            options = options with { ErrorOption = "rollback-on-error" };
         await session.LockAsync(NetconfDatastore.Running, ct).ConfigureAwait(false);
         try
         {
@@ -189,7 +198,7 @@ internal static class NetconfOperations
         var running = await RunningAsync(session, ct).ConfigureAwait(false);
         if (!cancelled && !ConfigText.Same(running, restore.Backup))
         {
-            await ReplaceAsync(session, BackupElement(restore.Backup), ct).ConfigureAwait(false);
+            await ReplaceAsync(session, BackupElement(restore.Backup, running), ct).ConfigureAwait(false);
             running = await RunningAsync(session, ct).ConfigureAwait(false);
         }
 
@@ -249,11 +258,21 @@ internal static class NetconfOperations
         return config;
     }
 
-    /// <summary>A backup (canonical text of a get-config's data) as the config element that puts it back.</summary>
-    private static XElement BackupElement(string backup)
+    /// <summary>A backup (canonical text of a get-config's data) as the config element that puts it back over
+    /// <paramref name="running"/>. netconfd's default-operation replace replaces only the top-level nodes the config names
+    /// and keeps the rest, so a top-level node the backup lacks (the change added it) is removed by name.</summary>
+    private static XElement BackupElement(string backup, string running)
     {
-        var data = XElement.Parse(backup);
-        return new XElement(NetconfXml.Base + "config", data.Name.LocalName == "data" ? data.Elements() : [data]);
+        var kept = TopLevel(backup).ToList();
+        var added = TopLevel(running).Where(now => kept.All(b => b.Name != now.Name))
+            .Select(now => new XElement(now.Name, new XAttribute(NetconfXml.Base + "operation", "remove")));
+        return new XElement(NetconfXml.Base + "config", kept, added);
+    }
+
+    private static IEnumerable<XElement> TopLevel(string config)
+    {
+        var data = XElement.Parse(config);
+        return data.Name.LocalName == "data" ? data.Elements() : [data];
     }
 
     private static NetconfFilter? FilterOf(NetconfGet get)

@@ -66,7 +66,7 @@ internal abstract record ConfigChangeKind
     private sealed record Netconf(NetconfEditConfig Edit) : ConfigChangeKind
     {
         public override string? Transport => NetconfTransport;
-        public override string AlreadyThere => "already configured: the candidate equals the running datastore after the edit, nothing committed";
+        public override string AlreadyThere => "already configured: the edit leaves the running datastore as it was, nothing changed";
         public override DeviceRequest Read() => new NetconfReadConfig();
         public override DeviceRequest Confirm(string transaction, string? strategy) => new NetconfConfirm(transaction, strategy);
         public override DeviceRequest Restore(string backup, string? restorePoint, string transaction, string? strategy) =>

@@ -11,8 +11,9 @@ namespace NetFleet.Lab.Netconfd;
 
 /// <summary>
 /// One Debian <c>netconfd</c> (yuma123 2.13): a NETCONF server nobody here wrote, for the lab and for tests. It serves
-/// <c>ietf-interfaces</c>, <c>iana-if-type</c> and <c>ietf-ip</c> as plain configuration data with a candidate datastore
-/// and confirmed commits, starting empty (<c>--no-startup</c>). sshd reaches it through <c>netconf-subsystem</c>
+/// <c>ietf-interfaces</c>, <c>iana-if-type</c> and <c>ietf-ip</c> as plain configuration data, starting empty
+/// (<c>--no-startup</c>), with a candidate datastore and confirmed commits or, with <see cref="NetconfdTarget.Running"/>,
+/// edits of running only. sshd reaches it through <c>netconf-subsystem</c>
 /// (<see cref="SshdLines"/>); the lab account logs in and is netconfd's superuser. Stop it with <see cref="StopAsync"/>.
 /// </summary>
 public sealed class NetconfdServer : IAsyncDisposable
@@ -31,10 +32,12 @@ public sealed class NetconfdServer : IAsyncDisposable
     /// <param name="folder">Its own folder: log, and the HOME it writes <c>.yuma/startup-cfg.xml</c> to on every commit.</param>
     /// <param name="sshdPort">The port of the sshd serving it: netconf-subsystem reports the port the client connected to,
     /// and netconfd refuses a session whose port is not one of its <c>--port</c>s ("agt_connect error (access denied)").</param>
-    public NetconfdServer(string folder, int sshdPort)
+    /// <param name="target">netconfd's <c>--target</c>: the datastore edit-config writes to.</param>
+    public NetconfdServer(string folder, int sshdPort, NetconfdTarget target = NetconfdTarget.Candidate)
     {
         Folder = Path.GetFullPath(folder);
         SshdPort = sshdPort;
+        Target = target;
         // The login account runs netconf-subsystem, which connects to the socket: it lives in the lab's reachable runtime
         // folder, short enough for a Unix socket path (108 bytes).
         RuntimeFolder = Path.Combine(LabPaths.RuntimeBase, "netconfd-" + Convert.ToHexStringLower(
@@ -43,6 +46,7 @@ public sealed class NetconfdServer : IAsyncDisposable
 
     public string Folder { get; }
     public int SshdPort { get; }
+    public NetconfdTarget Target { get; }
     public string RuntimeFolder { get; }
     public string Socket => Path.Combine(RuntimeFolder, "ncxserver.sock");
     public string LogFile => Path.Combine(Folder, "netconfd.log");
@@ -109,7 +113,7 @@ public sealed class NetconfdServer : IAsyncDisposable
     private IEnumerable<string> Arguments()
     {
         yield return "--no-startup";
-        yield return "--target=candidate";
+        yield return Target == NetconfdTarget.Running ? "--target=running" : "--target=candidate";
         yield return "--superuser=" + Superuser;
         yield return "--port=" + SshdPort.ToString(CultureInfo.InvariantCulture);
         yield return "--ncxserver-sockname=" + Socket;
@@ -197,4 +201,14 @@ public sealed class NetconfdServer : IAsyncDisposable
         var lines = File.ReadAllLines(LogFile);
         return string.Join(" | ", lines.Where(l => l.Trim().Length > 0).TakeLast(8));
     }
+}
+
+/// <summary>The datastore netconfd's edit-config writes to.</summary>
+public enum NetconfdTarget
+{
+    /// <summary><c>:candidate</c>, <c>:confirmed-commit</c> 1.0 and 1.1, <c>:validate</c>; running changes by commit.</summary>
+    Candidate,
+
+    /// <summary><c>:writable-running</c> and no candidate: every edit changes running at once.</summary>
+    Running,
 }
