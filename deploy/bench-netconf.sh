@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Client cost of NETCONF get-config (running) on a lab of Junos devices, two ways: netfleet (a playbook with
-# netconf_get, forks as `run` defaults them) and Debian's python3-ncclient from Python (50 threads, one session per
+# Client cost of NETCONF get-config (running) on a lab of Junos devices, two ways: netfleet (playbooks/bench-netconf.yaml,
+# one netconf_get, forks as `run` defaults them) and Debian's python3-ncclient from Python (50 threads, one session per
 # device, deploy/bench/ncclient_get_config.py). Both connect, authenticate with the lab's key, exchange hellos,
 # get-config and close. Client CPU is measured per tool in a cgroup of its own (deploy/bench-lib.sh).
 #
@@ -34,21 +34,12 @@ trap cleanup EXIT
 "$netfleet" lab up --devices "$devices" --platforms junos --port "$port" --dir "$lab" >/dev/null
 awk '/^[^ #].*:$/ {name=substr($1, 1, length($1)-1)} /hostname:/ {print name " " $2}' "$lab/inventory/hosts.yaml" > "$work/hosts"
 devices=$(wc -l < "$work/hosts")
-cat > "$work/get-config.yaml" <<'YAML'
-- name: NETCONF get-config
-  hosts: all
-  tasks:
-    - name: Read the running configuration
-      netconf_get:
-        source: running
-YAML
-
 # One untimed run first: the lab's devices and the page cache warm up, so neither tool pays for being first.
-"$netfleet" run "$work/get-config.yaml" -i "$lab/inventory" --known-hosts "$lab/known_hosts" --store "sqlite:$work/warm.db" \
+"$netfleet" run playbooks/bench-netconf.yaml -i "$lab/inventory" --known-hosts "$lab/known_hosts" --store "sqlite:$work/warm.db" \
   --log-file "$work/warm.json" -o csv > /dev/null 2>&1 || true
 results=()
 for round in $(seq "$rounds"); do
-  measure netfleet "$netfleet" run "$work/get-config.yaml" -i "$lab/inventory" --known-hosts "$lab/known_hosts" \
+  measure netfleet "$netfleet" run playbooks/bench-netconf.yaml -i "$lab/inventory" --known-hosts "$lab/known_hosts" \
     --store "sqlite:$work/jobs.db" --log-file "$work/run.json" -o csv
   results+=("netfleet $measured_wall $measured_cpu $(grep -c ',ok,' "$work/out" || true)")
   measure ncclient-50-threads /usr/bin/python3 deploy/bench/ncclient_get_config.py "$work/hosts" "$port" nflab "$lab/keys/id_ed25519" 50

@@ -127,6 +127,48 @@ public sealed partial class NetconfSession : INetconfSession
         }
 
         reader.Framing = Framing;
+        if (ServerCapabilities.Any(c => c.StartsWith(YumaCapabilities, StringComparison.Ordinal)))
+        {
+            await SettleYumaAsync(cancellationToken);
+        }
+    }
+
+    private const string YumaCapabilities = "http://netconfcentral.org/ns/yuma";
+
+    /// <summary>
+    /// netconfd (yuma123 2.13) never answers a request that reaches it in the same read as the client's hello, which
+    /// happens when its netconf-subsystem relay starts late (seen under load: the session's first request then timed
+    /// out). So with a yuma server the first request is a harmless empty get-config, sent again every second until one
+    /// is answered; answers to earlier copies are skipped. Nothing the caller sends can meet the hello after that.
+    /// </summary>
+    private async Task SettleYumaAsync(CancellationToken cancellationToken)
+    {
+        var probe = await SendProbeAsync(cancellationToken);
+        var reply = reader!.ReadMessageAsync(cancellationToken);
+        while (true)
+        {
+            if (await Task.WhenAny(reply, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)) != reply)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                probe = await SendProbeAsync(cancellationToken);
+                continue;
+            }
+
+            var text = await reply ?? throw new IOException("the server closed the session before answering its first request");
+            if (NetconfXml.Parse(text).Attribute("message-id")?.Value == probe) return;
+            reply = reader.ReadMessageAsync(cancellationToken);
+        }
+    }
+
+    private async Task<string> SendProbeAsync(CancellationToken cancellationToken)
+    {
+        var id = (++lastMessageId).ToString(CultureInfo.InvariantCulture);
+        var rpc = new XElement(NetconfXml.Base + "rpc", new XAttribute("message-id", id),
+            new XElement(NetconfXml.Base + "get-config",
+                new XElement(NetconfXml.Base + "source", new XElement(NetconfXml.Base + "running")),
+                new XElement(NetconfXml.Base + "filter", new XAttribute("type", "subtree"))));
+        await NetconfMessageWriter.WriteAsync(stream!, rpc.ToString(SaveOptions.DisableFormatting), Framing, cancellationToken);
+        return id;
     }
 
     public async Task<XElement> RpcAsync(XElement operation, CancellationToken cancellationToken = default) =>

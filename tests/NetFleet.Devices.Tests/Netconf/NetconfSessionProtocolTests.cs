@@ -29,6 +29,22 @@ public sealed class NetconfSessionProtocolTests
     }
 
     [Fact]
+    public async Task A_yuma_server_that_drops_the_first_request_is_probed_again_until_it_answers_before_the_caller_sends_anything()
+    {
+        // netconfd 2.13 ignores a request that arrives in the same read as the client's hello; the scripted peer ignores
+        // the first two requests as netconfd did when its relay started late.
+        var ignored = 0;
+        await using var peer = await ScriptedPeer.StartAsync([.. Minimal, "http://netconfcentral.org/ns/yuma-ncx?module=yuma-ncx"],
+            rpc => ++ignored <= 2 ? null : Reply(rpc, rpc.Elements().Single().Name.LocalName == "get-config" ? "<data/>" : "<ok/>"));
+        await using var session = await peer.ConnectAsync(commandTimeout: TimeSpan.FromSeconds(5));
+
+        await session.LockAsync(NetconfDatastore.Candidate);
+
+        Assert.Equal(["get-config", "get-config", "get-config", "lock"], peer.Received.Select(r => r.Elements().Single().Name.LocalName));
+        Assert.Equal("4", (string?)peer.Received[^1].Attribute("message-id"));
+    }
+
+    [Fact]
     public async Task A_server_that_never_replies_times_out_after_the_command_timeout_and_the_session_closes()
     {
         await using var peer = await ScriptedPeer.StartAsync(Minimal, _ => null);
