@@ -54,8 +54,18 @@ public sealed class SnmpAgent : IAsyncDisposable
 
     public void Start(IPEndPoint endpoint)
     {
-        socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(endpoint);
+        var udp = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            udp.Bind(endpoint);
+        }
+        catch
+        {
+            udp.Dispose();
+            throw;
+        }
+
+        socket = udp;
         loop = ReceiveLoopAsync(socket, stopping.Token);
     }
 

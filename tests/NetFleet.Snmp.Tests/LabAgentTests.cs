@@ -116,6 +116,24 @@ public sealed class LabAgentTests(LabAgentsFixture lab) : IClassFixture<LabAgent
         Assert.InRange((hc - low) % (1UL << 32), 0UL, 10_000_000UL);
     }
 
+    // A disposed agent's socket can be released a moment after DisposeAsync returns (the aborted receive still holds it):
+    // the restarted agent binds the same port as soon as the kernel lets it.
+    private static async Task StartWhenFreeAsync(SnmpAgent agent, IPEndPoint endpoint)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                agent.Start(endpoint);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse && attempt < 50)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
     [Fact]
     public async Task V3_manager_resyncs_after_the_agent_restarts_with_new_boots_or_engine_id()
     {
@@ -134,13 +152,13 @@ public sealed class LabAgentTests(LabAgentsFixture lab) : IClassFixture<LabAgent
 
         await using (var rebooted = new SnmpAgent(view, new SnmpAgentOptions { Users = [user], EngineId = SnmpAgent.EngineIdFor("a"), EngineBoots = 2 }))
         {
-            rebooted.Start(endpoint);
+            await StartWhenFreeAsync(rebooted, endpoint);
             await manager.GetAsync(target, [sysName]);
             Assert.Contains(rebooted.Drops.ByReason.Keys, k => k.Contains("not in time window", StringComparison.Ordinal));
         }
 
         await using var replaced = new SnmpAgent(view, new SnmpAgentOptions { Users = [user], EngineId = SnmpAgent.EngineIdFor("b") });
-        replaced.Start(endpoint);
+        await StartWhenFreeAsync(replaced, endpoint);
         Assert.Equal("ios-1", (await manager.GetAsync(target, [sysName]))[0].Value.ToString());
         Assert.Equal(replaced.EngineId, manager.EngineIdOf(endpoint));
     }
