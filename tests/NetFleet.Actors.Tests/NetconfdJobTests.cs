@@ -1,4 +1,3 @@
-using NetFleet.Lab.Devices;
 using NetFleet.Testing;
 
 namespace NetFleet.Actors.Tests;
@@ -8,42 +7,8 @@ namespace NetFleet.Actors.Tests;
 /// sshd, as a host of platform <c>netconf</c>. Jobs run on a single-process node with a SQLite history. Each test
 /// works on interfaces of its own name, since the fixture's datastores are shared.
 /// </summary>
-public sealed class NetconfdJobTests(NetconfdFixture netconfd) : IClassFixture<NetconfdFixture>, IAsyncLifetime
+public sealed class NetconfdJobTests(NetconfdFixture netconfd) : NetconfdJobs(netconfd), IClassFixture<NetconfdFixture>
 {
-    private readonly string inventory = Directory.CreateTempSubdirectory("netfleet-netconfd-inventory-").FullName;
-    private JobNode node = null!;
-
-    public async Task InitializeAsync()
-    {
-        File.WriteAllText(Path.Combine(inventory, "hosts.yaml"), $$"""
-            netconfd:
-              hostname: {{NetconfdFixture.Address}}
-              platform: netconf
-              username: {{LabDefaults.Username}}
-              password: "{{LabDefaults.Password}}"
-              netconf: {port: {{netconfd.Port}}}
-            """);
-        node = await JobNode.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await node.DisposeAsync();
-        Directory.Delete(inventory, recursive: true);
-    }
-
-    private static string Interface(string name, string description, string type = "ianaift:ethernetCsmacd") => $"""
-        <interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">
-          <interface>
-            <name>{name}</name>
-            <description>{description}</description>
-            <type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">{type}</type>
-          </interface>
-        </interfaces>
-        """;
-
-    private static string Indent(string xml) => string.Join("\n", xml.Split('\n').Select(l => "              " + l));
-
     [Fact]
     public async Task An_ietf_interfaces_merge_is_committed_confirmed_diffed_and_read_back_and_a_rerun_is_ok()
     {
@@ -67,27 +32,27 @@ public sealed class NetconfdJobTests(NetconfdFixture netconfd) : IClassFixture<N
 
             """;
 
-        var (job, tasks, _, _) = await node.RunAsync(play, inventory, netconfd.KnownHosts);
+        var (job, tasks, _, _) = await Node.RunAsync(play, Inventory, Netconfd.KnownHosts);
 
-        Assert.True(job.Status == "succeeded", $"{job.Status}: {job.HaltReason}; {string.Join("; ", tasks.Select(t => t.Message))}\n{netconfd.Log()}");
+        Assert.True(job.Status == "succeeded", $"{job.Status}: {job.HaltReason}; {string.Join("; ", tasks.Select(t => t.Message))}\n{Netconfd.Log()}");
         var change = tasks.Single(t => t.Module == "netconf_config");
         Assert.Equal("changed", change.Status);
         Assert.Contains("+ ", change.Diff, StringComparison.Ordinal);
         Assert.Contains("<description>added-by-a-job</description>", change.Diff, StringComparison.Ordinal);
         Assert.Contains("NETCONF confirmed-commit", change.Output, StringComparison.Ordinal);
-        Assert.Single(await node.ChangesAsync(job.JobId));
+        Assert.Single(await Node.ChangesAsync(job.JobId));
 
-        var (again, againTasks, _, _) = await node.RunAsync(play, inventory, netconfd.KnownHosts);
+        var (again, againTasks, _, _) = await Node.RunAsync(play, Inventory, Netconfd.KnownHosts);
 
         Assert.Equal("succeeded", again.Status);
         Assert.Equal("ok", againTasks.Single(t => t.Module == "netconf_config").Status);
-        Assert.Empty(await node.ChangesAsync(again.JobId));
+        Assert.Empty(await Node.ChangesAsync(again.JobId));
     }
 
     [Fact]
     public async Task A_failing_post_check_cancels_the_confirmed_commit_on_netconfd_and_running_is_verified_equal_to_the_backup()
     {
-        await using var session = await netconfd.OpenAsync();
+        await using var session = await Netconfd.OpenAsync();
         var before = (await session.GetConfigAsync(NetFleet.Devices.Netconf.NetconfDatastore.Running)).ToString();
         var play = $$"""
             - hosts: netconfd
@@ -103,7 +68,7 @@ public sealed class NetconfdJobTests(NetconfdFixture netconfd) : IClassFixture<N
 
             """;
 
-        var (job, tasks, _, _) = await node.RunAsync(play, inventory, netconfd.KnownHosts);
+        var (job, tasks, _, _) = await Node.RunAsync(play, Inventory, Netconfd.KnownHosts);
 
         Assert.Equal("failed", job.Status);
         var task = Assert.Single(tasks);
@@ -129,14 +94,14 @@ public sealed class NetconfdJobTests(NetconfdFixture netconfd) : IClassFixture<N
 
             """;
 
-        var (job, tasks, _, _) = await node.RunAsync(play, inventory, netconfd.KnownHosts);
+        var (job, tasks, _, _) = await Node.RunAsync(play, Inventory, Netconfd.KnownHosts);
 
         Assert.Equal("failed", job.Status);
         var task = tasks.Single(t => t.Module == "netconf_config");
         Assert.Equal("failed", task.Status);
         Assert.Contains("NETCONF edit-config failed: invalid-value at ", task.Message, StringComparison.Ordinal);
         Assert.Contains("if:interface[if:name='bad0']/if:type", task.Message, StringComparison.Ordinal);
-        await using var session = await netconfd.OpenAsync();
+        await using var session = await Netconfd.OpenAsync();
         var running = await session.GetConfigAsync(NetFleet.Devices.Netconf.NetconfDatastore.Running);
         Assert.DoesNotContain("bad0", running.ToString(), StringComparison.Ordinal);
     }

@@ -9,7 +9,7 @@ namespace NetFleet.Actors.Tests;
 /// under the <c>running</c> strategy and a failure is taken back by replacing running with the backup. Each test works on
 /// interfaces of its own name, since the fixture's datastores are shared.
 /// </summary>
-public sealed class NetconfdRunningJobTests(NetconfdRunningFixture netconfd) : RunningTargetJobs(netconfd), IClassFixture<NetconfdRunningFixture>
+public sealed class NetconfdRunningJobTests(NetconfdRunningFixture netconfd) : NetconfdJobs(netconfd), IClassFixture<NetconfdRunningFixture>
 {
     [Fact]
     public async Task A_change_edits_running_directly_with_its_diff_and_a_rerun_is_ok_with_no_change()
@@ -116,7 +116,7 @@ public sealed class NetconfdRunningJobTests(NetconfdRunningFixture netconfd) : R
 
 /// <summary>On a fresh netconfd with <c>--target=running</c> (its own fixture): the first change adds the top-level
 /// <c>interfaces</c> container, which netconfd's edit-config replace with the backup would keep.</summary>
-public sealed class NetconfdRunningRestoreTests(NetconfdRunningFixture netconfd) : RunningTargetJobs(netconfd), IClassFixture<NetconfdRunningFixture>
+public sealed class NetconfdRunningRestoreTests(NetconfdRunningFixture netconfd) : NetconfdJobs(netconfd), IClassFixture<NetconfdRunningFixture>
 {
     [Fact]
     public async Task Restoring_an_empty_backup_removes_the_container_the_change_added()
@@ -129,71 +129,5 @@ public sealed class NetconfdRunningRestoreTests(NetconfdRunningFixture netconfd)
         Assert.Equal("failed", job.Status);
         Assert.Contains("verified: the running configuration equals it", Assert.Single(tasks).Message, StringComparison.Ordinal);
         Assert.Equal(before, await RunningAsync());
-    }
-}
-
-/// <summary>The inventory (one host of platform <c>netconf</c>) and the job node the running-target job tests share.</summary>
-public abstract class RunningTargetJobs(NetconfdFixture netconfd) : IAsyncLifetime
-{
-    protected NetconfdFixture Netconfd { get; } = netconfd;
-    protected string Inventory { get; } = Directory.CreateTempSubdirectory("netfleet-netconfd-running-").FullName;
-    protected JobNode Node { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        File.WriteAllText(Path.Combine(Inventory, "hosts.yaml"), $$"""
-            netconfd:
-              hostname: {{NetconfdFixture.Address}}
-              platform: netconf
-              username: {{LabDefaults.Username}}
-              password: "{{LabDefaults.Password}}"
-              netconf: {port: {{Netconfd.Port}}}
-            """);
-        Node = await JobNode.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Node.DisposeAsync();
-        Directory.Delete(Inventory, recursive: true);
-    }
-
-    /// <summary>One netconf_config task, followed by a post-check that always fails when <paramref name="postCheck"/> is set.</summary>
-    protected static string Play(string name, string content, bool postCheck = false, string transaction = "auto") => $$"""
-        - hosts: netconfd
-          transaction: {{transaction}}
-        {{(postCheck ? $"  post_checks:\n    - name: a port nobody listens on answers\n      tcp: \"{NetconfdFixture.Address}:1\"\n" : "")}}  tasks:
-            - name: {{name}}
-              timeout: 60s
-              netconf_config:
-                content: |
-        {{Indent(content)}}
-
-        """;
-
-    protected static string Interface(string name, string description, string type = "ianaift:ethernetCsmacd") => $"""
-        <interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">
-          <interface>
-            <name>{name}</name>
-            <description>{description}</description>
-            <type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">{type}</type>
-          </interface>
-        </interfaces>
-        """;
-
-    /// <summary>True when <paramref name="diff"/> adds a line holding <paramref name="text"/>.</summary>
-    protected static bool Added(string? diff, string text) =>
-        diff is not null && diff.Split('\n').Any(l => l.StartsWith('+') && l.Contains(text, StringComparison.Ordinal));
-
-    protected static string Indent(string xml) => string.Join("\n", xml.Split('\n').Select(l => "              " + l));
-
-    protected static System.Xml.Linq.XElement Config(string content) =>
-        System.Xml.Linq.XElement.Parse($"<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">{content}</config>");
-
-    /// <summary>All of running, as a fresh session reads it.</summary>
-    protected async Task<string> RunningAsync()
-    {
-        await using var session = await Netconfd.OpenAsync();
-        return NetconfText.Canonical(await session.GetConfigAsync(NetconfDatastore.Running));
     }
 }
