@@ -23,6 +23,11 @@ public static class JobManagerProtocol
 
     public sealed record CancelAccepted(string JobId);
 
+    /// <summary>Does the job still run? Answered with <see cref="JobStatus"/> (not running: finished, or never submitted here).</summary>
+    public sealed record GetJobStatus(string JobId);
+
+    public sealed record JobStatus(string JobId, bool Running);
+
     internal sealed record OrchestratorEnded(string JobId, JobSummary? Summary, string? Error);
 }
 
@@ -39,6 +44,10 @@ public sealed class JobManager : ReceivePersistentActor
 
     private readonly Dictionary<string, JobJournal.JobSubmitted> open = new(StringComparer.Ordinal);
 
+    /// <summary>Ids of jobs that ended: a submission under one of them (a schedule's slot submitted again after a failover)
+    /// is answered as accepted and not run again.</summary>
+    private readonly HashSet<string> finished = new(StringComparer.Ordinal);
+
     /// <summary>Submissions being written to the journal, with whoever is waiting for their answer.</summary>
     private readonly Dictionary<string, List<IActorRef>> persisting = new(StringComparer.Ordinal);
     private readonly Serilog.ILogger log;
@@ -50,7 +59,7 @@ public sealed class JobManager : ReceivePersistentActor
         mediator = DistributedPubSub.Get(Context.System).Mediator;
 
         Recover<JobJournal.JobSubmitted>(submitted => open[submitted.JobId] = submitted);
-        Recover<JobJournal.JobFinished>(finished => open.Remove(finished.JobId));
+        Recover<JobJournal.JobFinished>(Finished);
         Recover<RecoveryCompleted>(_ =>
         {
             foreach (var submitted in open.Values.ToList())
@@ -62,7 +71,7 @@ public sealed class JobManager : ReceivePersistentActor
 
         Command<JobJournal.JobSubmitted>(submitted =>
         {
-            if (open.ContainsKey(submitted.JobId))
+            if (open.ContainsKey(submitted.JobId) || finished.Contains(submitted.JobId))
             {
                 Sender.Tell(new JobManagerProtocol.JobAccepted(submitted.JobId));
                 return;
@@ -126,11 +135,19 @@ public sealed class JobManager : ReceivePersistentActor
             var recap = summary.Recap;
             Persist(new JobJournal.JobFinished(ended.JobId, DateTimeOffset.UtcNow, summary.Outcome.ToString().ToLowerInvariant(), summary.HaltReason,
                 recap.Sum(r => r.Ok), recap.Sum(r => r.Changed), recap.Sum(r => r.Failed), recap.Sum(r => r.Unreachable), recap.Sum(r => r.Skipped)),
-                finished => open.Remove(finished.JobId));
+                Finished);
         });
+        Command<JobManagerProtocol.GetJobStatus>(get =>
+            Sender.Tell(new JobManagerProtocol.JobStatus(get.JobId, open.ContainsKey(get.JobId) || persisting.ContainsKey(get.JobId))));
     }
 
     public override string PersistenceId => PersistenceIdValue;
+
+    private void Finished(JobJournal.JobFinished ended)
+    {
+        open.Remove(ended.JobId);
+        finished.Add(ended.JobId);
+    }
 
     public static Props Props(Serilog.ILogger log) => Akka.Actor.Props.Create(() => new JobManager(log));
 

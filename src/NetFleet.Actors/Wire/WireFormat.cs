@@ -2,6 +2,7 @@ using Akka.Configuration;
 using NetFleet.Actors.Capture;
 using NetFleet.Actors.Devices;
 using NetFleet.Actors.Jobs;
+using NetFleet.Actors.Scheduling;
 using NetFleet.Core.Playbooks.Modules;
 using NetFleet.Core.Results;
 using static NetFleet.Actors.Capture.CaptureProtocol;
@@ -58,6 +59,17 @@ public static class WireFormat
         [typeof(JobManagerProtocol.JobRejected)] = "job.rejected.v1",
         [typeof(JobManagerProtocol.CancelJob)] = "job.cancel.v1",
         [typeof(JobManagerProtocol.CancelAccepted)] = "job.cancel-accepted.v1",
+        [typeof(JobManagerProtocol.GetJobStatus)] = "job.get-status.v1",
+        [typeof(JobManagerProtocol.JobStatus)] = "job.status.v1",
+
+        [typeof(ScheduleProtocol.AddSchedule)] = "schedule.add.v1",
+        [typeof(ScheduleProtocol.PauseSchedule)] = "schedule.pause.v1",
+        [typeof(ScheduleProtocol.ResumeSchedule)] = "schedule.resume.v1",
+        [typeof(ScheduleProtocol.RemoveSchedule)] = "schedule.remove.v1",
+        [typeof(ScheduleProtocol.ScheduleDone)] = "schedule.done.v1",
+        [typeof(ScheduleProtocol.ScheduleRefused)] = "schedule.refused.v1",
+        [typeof(ScheduleProtocol.ListSchedules)] = "schedule.list.v1",
+        [typeof(ScheduleProtocol.ScheduleList)] = "schedule.list-answer.v1",
 
         [typeof(JobStarted)] = "job-event.job-started.v1",
         [typeof(PlayStarted)] = "job-event.play-started.v1",

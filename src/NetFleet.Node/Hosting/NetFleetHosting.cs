@@ -12,6 +12,7 @@ using NetFleet.Actors;
 using NetFleet.Actors.Capture;
 using NetFleet.Actors.Devices;
 using NetFleet.Actors.Jobs;
+using NetFleet.Actors.Scheduling;
 
 namespace NetFleet.Node.Hosting;
 
@@ -19,7 +20,7 @@ namespace NetFleet.Node.Hosting;
 /// The one composition root of a NetFleet actor system: the journal, then per role what starts. No roles is the
 /// single-process <c>netfleet run</c> (device actors in this process, no remoting); any role makes a cluster member
 /// with remoting and cluster on the node's address. <c>worker</c> hosts the device shard regions, <c>sensor</c> the
-/// <see cref="SensorActor"/> at <c>/user/sensor</c>, <c>orchestrator</c> the <see cref="JobManager"/> singleton and a
+/// <see cref="SensorActor"/> at <c>/user/sensor</c>, <c>orchestrator</c> the <see cref="JobManager"/> and <see cref="ScheduleKeeper"/> singletons and a
 /// <see cref="CaptureManager"/> (and, in <see cref="NetFleetHost"/>, the HTTP API). Handles are in the ActorRegistry:
 /// <c>IRequiredActor&lt;JobManager&gt;</c> (the singleton's proxy), <c>&lt;CaptureManager&gt;</c>,
 /// <c>&lt;DeviceRegistry&gt;</c> (single process only).
@@ -30,6 +31,8 @@ public static class NetFleetHosting
     public static readonly TimeSpan DeviceIdleAfter = TimeSpan.FromMinutes(2);
 
     public const string JobManagerName = "job-manager";
+
+    public const string ScheduleKeeperName = "schedule-keeper";
 
     /// <summary>A finished job's summary (every result) is one message to the API's node.</summary>
     private const long FrameBytes = 16 * 1024 * 1024;
@@ -55,7 +58,8 @@ public static class NetFleetHosting
     {
         // JobRunner.SystemConfig carries the serializer bindings: the journal's and those of cross-node messages (WireFormat).
         akka.AddHocon(JobRunner.SystemConfig, HoconAddMode.Prepend)
-            .AddHocon(PersistenceConfig(store), HoconAddMode.Prepend);
+            .AddHocon(PersistenceConfig(store), HoconAddMode.Prepend)
+            .AddHocon(ScheduleJournal.SerializerConfig, HoconAddMode.Prepend);
         if (!settings.IsClusterMember)
         {
             return akka.WithActors((system, registry) =>
@@ -90,6 +94,8 @@ public static class NetFleetHosting
         if (settings.Has(NodeSettings.Orchestrator))
         {
             akka.WithSingleton<JobManager>(JobManagerName, JobManager.Props(log), new ClusterSingletonOptions { Role = NodeSettings.Orchestrator })
+                .WithSingleton<ScheduleKeeper>(ScheduleKeeperName, (system, registry, _) =>
+                    ScheduleKeeper.Props(registry.Get<JobManager>(), DistributedPubSub.Get(system).Mediator, log), new ClusterSingletonOptions { Role = NodeSettings.Orchestrator })
                 .WithActors((system, registry) =>
                     registry.Register<CaptureManager>(system.ActorOf(CaptureManager.Props(NodeSettings.Sensor), CaptureManager.Name)));
         }
