@@ -126,7 +126,7 @@ public sealed partial class ScheduleKeeper : ReceivePersistentActor, IWithTimers
     {
         if (!schedules.TryGetValue(name, out var schedule) || schedule.Removed)
         {
-            Sender.Tell(new ScheduleRefused(name, $"no schedule {name} (schedule list shows them)"));
+            Sender.Tell(new ScheduleRefused(name, $"no schedule {name} (schedule list shows them)") { Unknown = true });
             return;
         }
 

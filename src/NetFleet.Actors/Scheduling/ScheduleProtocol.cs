@@ -21,7 +21,11 @@ public static class ScheduleProtocol
 
     public sealed record ScheduleDone(string Name);
 
-    public sealed record ScheduleRefused(string Name, string Reason);
+    public sealed record ScheduleRefused(string Name, string Reason)
+    {
+        /// <summary>There is no such schedule (the API answers 404).</summary>
+        public bool Unknown { get; init; }
+    }
 
     /// <summary>Answered with <see cref="ScheduleList"/>.</summary>
     public sealed record ListSchedules(bool IncludeRemoved);
