@@ -2,6 +2,7 @@ using Akka.Actor;
 using NetFleet.Actors.Capture;
 using NetFleet.Actors.Devices;
 using NetFleet.Actors.Jobs;
+using NetFleet.Actors.Scheduling;
 using NetFleet.Capture;
 using NetFleet.Core.Playbooks.Modules;
 using NetFleet.Core.Results;
@@ -166,6 +167,20 @@ internal static class WireSamples
         new JobManagerProtocol.JobRejected("job-1", "playbook.yml:3:5: unknown module"),
         new JobManagerProtocol.CancelJob("job-1", "alice"),
         new JobManagerProtocol.CancelAccepted("job-1"),
+        new JobManagerProtocol.GetJobStatus("job-1"),
+        new JobManagerProtocol.JobStatus("job-1", true),
+
+        new ScheduleProtocol.AddSchedule("nightly", "alice", "0 2 * * *", "Europe/Paris",
+            new ScheduleJournal.ScheduledJob("playbooks/ntp.yaml", "- hosts: all\n", "/srv/inventory", "ios-1", "/tmp/known_hosts"), "skip", "queue"),
+        new ScheduleProtocol.PauseSchedule("nightly", "alice"),
+        new ScheduleProtocol.ResumeSchedule("nightly", "alice"),
+        new ScheduleProtocol.RemoveSchedule("nightly", "alice"),
+        new ScheduleProtocol.ScheduleDone("nightly"),
+        new ScheduleProtocol.ScheduleRefused("nightly", "no schedule nightly") { Unknown = true },
+        new ScheduleProtocol.ListSchedules(true),
+        new ScheduleProtocol.ScheduleList([new ScheduleProtocol.ScheduleView("nightly", "0 2 * * *", "Europe/Paris", "playbooks/ntp.yaml", "/srv/inventory",
+            "ios-1", "skip", "queue", "paused", "alice", At, At.AddDays(1), "s-nightly-20261203T010000Z", At.AddHours(1),
+            [new ScheduleProtocol.SlotView(At, "s-nightly-20261203T010000Z", "skipped", "job x still runs")])]),
 
         new JobStarted("job-1", At, "site.yml", ["ios-1", "eos-1"], 4),
         new PlayStarted("job-1", At, 1, "ntp", ["ios-1"]),

@@ -5,6 +5,7 @@ using Akka.Configuration;
 using NetFleet.Actors.Capture;
 using NetFleet.Actors.Devices;
 using NetFleet.Actors.Jobs;
+using NetFleet.Actors.Scheduling;
 using NetFleet.Actors.Wire;
 using NetFleet.Core.Playbooks.Modules;
 using NetFleet.Core.Results;
@@ -77,11 +78,12 @@ public sealed class WireSerializerTests : IAsyncLifetime
     {
         var types = new[] { typeof(WireFormat).Assembly, typeof(JobEvent).Assembly }.SelectMany(a => a.GetTypes())
             .Where(t => t.IsClass && !t.IsAbstract).ToList();
-        Type[] protocols = [typeof(DeviceProtocol), typeof(CaptureProtocol), typeof(JobManagerProtocol)];
+        Type[] protocols = [typeof(DeviceProtocol), typeof(CaptureProtocol), typeof(JobManagerProtocol), typeof(ScheduleProtocol)];
         var messages = types.Where(t => typeof(JobEvent).IsAssignableFrom(t) || typeof(IDeviceMessage).IsAssignableFrom(t)
             || (t.IsNestedPublic && protocols.Contains(t.DeclaringType)));
-        // A SensorCapture travels only inside SensorCaptures.
-        Assert.Empty(messages.Except(WireFormat.Messages.Keys).Except([typeof(CaptureProtocol.SensorCapture)]));
+        // A SensorCapture travels only inside SensorCaptures; schedule and slot views only inside a ScheduleList.
+        Assert.Empty(messages.Except(WireFormat.Messages.Keys)
+            .Except([typeof(CaptureProtocol.SensorCapture), typeof(ScheduleProtocol.ScheduleView), typeof(ScheduleProtocol.SlotView)]));
         Assert.Empty(types.Where(t => typeof(DeviceRequest).IsAssignableFrom(t)).Except(WireFormat.DeviceRequests.Keys));
     }
 
@@ -98,7 +100,9 @@ public sealed class WireSerializerTests : IAsyncLifetime
             "device.request-completed.v1", "device.request-failed.v1", "device.run-request.v1", "device.session-status.v1",
             "job-event.approval-granted.v1", "job-event.approval-requested.v1", "job-event.batch-started.v1", "job-event.capture-progress.v1",
             "job-event.job-finished.v1", "job-event.job-started.v1", "job-event.play-started.v1", "job-event.task-finished.v1",
-            "job-event.task-started.v1", "job.accepted.v1", "job.cancel-accepted.v1", "job.cancel.v1", "job.rejected.v1",
+            "job-event.task-started.v1", "job.accepted.v1", "job.cancel-accepted.v1", "job.cancel.v1", "job.get-status.v1", "job.rejected.v1", "job.status.v1",
+            "schedule.add.v1", "schedule.done.v1", "schedule.list-answer.v1", "schedule.list.v1", "schedule.pause.v1", "schedule.refused.v1",
+            "schedule.remove.v1", "schedule.resume.v1",
         ];
         string[] requests =
         [
