@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Streams;
 using NetFleet.Actors.Jobs;
 using NetFleet.Node;
 using NetFleet.Node.History;
@@ -73,6 +74,58 @@ public sealed class JobManagerTests(ActorLab lab) : IAsyncLifetime
             await projector.CatchUpAsync();
             return await history.GetJobAsync(job.JobId);
         }
+    }
+
+    [Fact]
+    public async Task A_finished_job_submitted_again_is_accepted_and_neither_reopened_nor_run_again()
+    {
+        var playbook = Path.Combine(folder, "clock-again.yaml");
+        await File.WriteAllTextAsync(playbook, $"""
+            - hosts: {Device}
+              tasks:
+                - command: show clock
+            """);
+        var options = new JobOptions("tester")
+        {
+            JobId = JobLauncher.NewJobId(), InventoryPath = Path.Combine(lab.Scratch, "inventory"), KnownHostsPath = lab.KnownHosts,
+        };
+        var (job, check) = await JobLauncher.PrepareAsync(new JobRequest(playbook, options), CancellationToken.None);
+        Assert.True(job is not null, check.Report);
+        Assert.Equal(new JobManagerProtocol.JobAccepted(job.JobId), await node.JobManager!.Ask<object>(job.Submission, TimeSpan.FromSeconds(30)));
+        var clock = Stopwatch.StartNew();
+        while ((await node.JobManager!.Ask<JobManagerProtocol.JobStatus>(new JobManagerProtocol.GetJobStatus(job.JobId), TimeSpan.FromSeconds(10))).Running)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"job {job.JobId} did not finish");
+            await Task.Delay(100);
+        }
+
+        var clocksAfterFirst = Clocks();
+        var history = new HistoryStore(node.Store);
+        using var projector = new HistoryProjector(node.System, history, Serilog.Core.Logger.None);
+        await projector.CatchUpAsync();
+        var recorded = await history.GetJobAsync(job.JobId);
+        Assert.Equal("succeeded", recorded?.Status);
+        var managerEvents = await ManagerEventsAsync();
+
+        // As a schedule keeper does after a failover: the same job id again, with a later submission time.
+        var again = await node.JobManager!.Ask<object>(job.Submission with { At = DateTimeOffset.UtcNow }, TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(new JobManagerProtocol.JobAccepted(job.JobId), again);
+        Assert.False((await node.JobManager!.Ask<JobManagerProtocol.JobStatus>(new JobManagerProtocol.GetJobStatus(job.JobId), TimeSpan.FromSeconds(10))).Running);
+        Assert.Equal(clocksAfterFirst, Clocks());
+        await projector.CatchUpAsync();
+        // Not even opened again: the job manager records nothing, and the history shows the same job.
+        Assert.Equal(managerEvents, await ManagerEventsAsync());
+        Assert.Equal(recorded, await history.GetJobAsync(job.JobId));
+        Assert.Single(await history.TaskResultsAsync(job.JobId));
+    }
+
+    private async Task<int> ManagerEventsAsync()
+    {
+        var journal = await JournalStartup.ReadJournalAsync(node.System);
+        return await journal.CurrentEventsByPersistenceId(JobManager.PersistenceIdValue, 0, long.MaxValue)
+            .RunWith(Akka.Streams.Dsl.Sink.Aggregate<Akka.Persistence.Query.EventEnvelope, int>(0, (n, _) => n + 1), node.System.Materializer());
     }
 
     private int Clocks() => lab.Host.CommandLog(Device).Count(e => e.Line == "show clock");
