@@ -84,7 +84,7 @@ public static class ScheduleEndpoints
         var check = PlaybookValidator.Check(label!, text, inventory);
         if (check.HasErrors) return Results.BadRequest(new ApiError(check.Report));
 
-        var job = new NetFleet.Actors.Scheduling.ScheduleJournal.ScheduledJob(label!, text!, inventory, Blank(request.Limit),
+        var job = new ScheduleJournal.ScheduledJob(label!, text!, inventory, Blank(request.Limit),
             Blank(request.KnownHosts) ?? settings.KnownHosts);
         var add = new AddSchedule(request.Name.Trim(), user.Identity!.Name!, request.Cron, Blank(request.TimeZone) ?? "UTC", job,
             Blank(request.CatchUp) ?? CatchUpOnce, Blank(request.Overlap) ?? OverlapSkip);

@@ -29,9 +29,6 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>A proxy to the job manager singleton; null on nodes without the orchestrator role.</summary>
     public IActorRef? JobManager => host.Registry.TryGet<JobManager>(out var proxy) ? proxy : null;
 
-    /// <summary>The schedule keeper singleton's proxy, on an orchestrator node.</summary>
-    public IActorRef? Schedules => host.Registry.TryGet<NetFleet.Actors.Scheduling.ScheduleKeeper>(out var proxy) ? proxy : null;
-
     /// <summary>The captures asked for through this node; null on nodes without the orchestrator role.</summary>
     public IActorRef? Captures => host.Registry.TryGet<CaptureManager>(out var captures) ? captures : null;
 
