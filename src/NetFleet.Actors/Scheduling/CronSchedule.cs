@@ -74,7 +74,8 @@ public sealed partial class CronSchedule
     {
         DateTimeOffset? latest = null;
         var count = 0;
-        // Walks forward; a long gap is narrowed from its end first so a seconds cron over a long outage stays cheap.
+        // Cronos only walks forward. After MaxWalk slots the walk jumps to the last day before upTo, so a seconds cron over
+        // a long outage stays cheap (a cron with no slot in that day then answers the latest slot before the jump).
         var from = after;
         while (true)
         {
