@@ -27,6 +27,7 @@ public static class Program
         root.Subcommands.Add(ClusterCommands.Create());
         root.Subcommands.Add(CaptureCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());
+        root.Subcommands.Add(ComplianceCommands.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }
