@@ -147,14 +147,6 @@ public static class ComplianceRuleLoader
             }
         }
 
-        var checks = new[] { "must_contain", "must_not_contain", "command" }.Where(k => map.KeyNode(k) is not null).ToList();
-        if (checks.Count != 1 && bag.ErrorCount == errors)
-        {
-            bag.Error(checks.Count == 0 ? map.Start : map.KeyNode(checks[1])!.Start, DiagnosticCodes.InvalidValue,
-                checks.Count == 0 ? $"rule '{name}' has no check" : $"rule '{name}' has more than one check ('{checks[0]}' and '{checks[1]}')",
-                "a rule has exactly one of: must_contain, must_not_contain, or command with assert");
-        }
-
         if (map.KeyNode("command") is not null && map["assert"] is null)
             bag.Error(map.KeyNode("command")!.Start, DiagnosticCodes.MissingKey, $"rule '{name}' runs a command but asserts nothing",
                 "add 'assert:' with conditions over 'parsed' (the records) or 'output', e.g. \"parsed | array.size > 0\"");
@@ -164,6 +156,14 @@ public static class ComplianceRuleLoader
         if (map.KeyNode("parent") is { } parentKey && map["command"] is not null)
             bag.Error(parentKey.Start, DiagnosticCodes.InvalidValue, "'parent' scopes configuration lines and does not go with 'command'",
                 "drop 'parent', or check the configuration with must_contain / must_not_contain");
+
+        var checks = new[] { "must_contain", "must_not_contain", "command" }.Where(k => map.KeyNode(k) is not null).ToList();
+        if (checks.Count != 1 && bag.ErrorCount == errors)
+        {
+            bag.Error(checks.Count == 0 ? map.Start : map.KeyNode(checks[1])!.Start, DiagnosticCodes.InvalidValue,
+                checks.Count == 0 ? $"rule '{name}' has no check" : $"rule '{name}' has more than one check ('{checks[0]}' and '{checks[1]}')",
+                "a rule has exactly one of: must_contain, must_not_contain, or command with assert");
+        }
 
         var remediation = new List<TemplateText>();
         if (map["remediation"] is { } rem)

@@ -21,7 +21,7 @@ public sealed record CheckCompliance(IReadOnlyList<ComplianceCommand> Commands) 
 /// Checks the device against compliance rules (<c>compliance/*.yaml</c>). The rules are loaded when the playbook is
 /// checked, so a bad rule stops the job before it starts. Broken rules are data, not a failed task: the task is ok and
 /// unchanged, and registers <c>parsed</c> (per rule: rule, severity, passed, message, remediation), <c>failed_rules</c>,
-/// <c>failed_errors</c> and <c>remediation</c> (every failed rule's lines, in rule order, for a <c>config</c> task).
+/// <c>failed_errors</c> and <c>remediation</c> (every failed rule's lines, global ones first, for a <c>config</c> task).
 /// </summary>
 public sealed class ComplianceModule : Module, IDeviceModule
 {
@@ -67,12 +67,21 @@ public sealed class ComplianceModule : Module, IDeviceModule
             ["parsed"] = results.Select(r => (object?)r.ToData()).ToList(),
             ["failed_rules"] = (long)failed.Count,
             ["failed_errors"] = (long)failedErrors,
-            ["remediation"] = failed.SelectMany(r => r.Remediation).Select(l => (object?)l).ToList(),
+            ["remediation"] = Remediation(compliance.Rules, failed),
         };
         var message = failed.Count == 0
             ? $"{results.Count} rule(s) pass"
             : $"{failed.Count} of {results.Count} rule(s) fail ({failedErrors} error): {string.Join(", ", failed.Select(f => f.Rule))}";
         return ModuleResult.Ok(message, data);
+    }
+
+    /// <summary>The failed rules' lines as one change: global lines first, then the sections', because a global line
+    /// entered after a section's lines would be read inside that section (IOS takes <c>service …</c> there as
+    /// <c>service-policy</c>).</summary>
+    private static List<object?> Remediation(ComplianceRuleSet rules, IReadOnlyList<RuleResult> failed)
+    {
+        var scoped = rules.Rules.Where(r => r.Scope is not null).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        return failed.OrderBy(r => scoped.Contains(r.Rule)).SelectMany(r => r.Remediation).Select(l => (object?)l).ToList();
     }
 
     private static string PlatformOf(VariableScope scope) =>
