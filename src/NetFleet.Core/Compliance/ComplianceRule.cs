@@ -44,6 +44,15 @@ public sealed record ComplianceRule(
 public sealed record ComplianceRuleSet(string Path, IReadOnlyList<ComplianceRule> Rules)
 {
     public IEnumerable<ComplianceRule> For(string platform) => Rules.Where(r => r.AppliesTo(platform));
+
+    /// <summary>Failed rules' remediation lines as one change: global lines first, then the sections', because a global
+    /// line entered after a section's lines would be read inside that section (IOS takes <c>service …</c> there as
+    /// <c>service-policy</c>).</summary>
+    public IReadOnlyList<string> Remediation(IEnumerable<(string Rule, IReadOnlyList<string> Lines)> failed)
+    {
+        var scoped = Rules.Where(r => r.Scope is not null).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        return failed.OrderBy(f => scoped.Contains(f.Rule)).SelectMany(f => f.Lines).ToList();
+    }
 }
 
 /// <summary>

@@ -178,4 +178,19 @@ public sealed class ComplianceEvaluatorTests
         Assert.False(garbage.Passed);
         Assert.Contains("rejected the output", garbage.Message);
     }
+
+    [Fact]
+    public void Remediation_puts_global_lines_before_section_lines_whatever_the_rule_order()
+    {
+        var loaded = ComplianceRuleLoader.LoadText("""
+            - name: desc
+              parent: interface GigabitEthernet*
+              must_contain: "regex:^description \\S"
+            - name: pw
+              must_contain: service password-encryption
+            """.ReplaceLineEndings("\n"), "rules.yaml");
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Diagnostics));
+        var lines = loaded.Rules!.Remediation([("desc", ["interface GigabitEthernet0/1", " description spare"]), ("pw", ["service password-encryption"])]);
+        Assert.Equal(["service password-encryption", "interface GigabitEthernet0/1", " description spare"], lines);
+    }
 }

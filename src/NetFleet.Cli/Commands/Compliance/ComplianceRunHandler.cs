@@ -80,7 +80,7 @@ internal sealed class ComplianceRunHandler
         var failedJob = RunHandler.ExitCode(check) != 0;
 
         var remediation = verdicts.Where(v => !v.Passed && v.Remediation.Count > 0).GroupBy(v => v.Device)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.SelectMany(v => v.Remediation).ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => loaded.Rules!.Remediation(g.Select(v => (v.Rule, v.Remediation))), StringComparer.Ordinal);
         if (options.Remediate && remediation.Count > 0)
         {
             stderr.MarkupLine($"[yellow]remediating {remediation.Count} device(s): {Markup.Escape(string.Join(", ", remediation.Keys.Order(StringComparer.Ordinal)))}[/]");

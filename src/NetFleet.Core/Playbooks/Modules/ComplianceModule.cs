@@ -67,21 +67,12 @@ public sealed class ComplianceModule : Module, IDeviceModule
             ["parsed"] = results.Select(r => (object?)r.ToData()).ToList(),
             ["failed_rules"] = (long)failed.Count,
             ["failed_errors"] = (long)failedErrors,
-            ["remediation"] = Remediation(compliance.Rules, failed),
+            ["remediation"] = compliance.Rules.Remediation(failed.Select(f => (f.Rule, f.Remediation))).Select(l => (object?)l).ToList(),
         };
         var message = failed.Count == 0
             ? $"{results.Count} rule(s) pass"
             : $"{failed.Count} of {results.Count} rule(s) fail ({failedErrors} error): {string.Join(", ", failed.Select(f => f.Rule))}";
         return ModuleResult.Ok(message, data);
-    }
-
-    /// <summary>The failed rules' lines as one change: global lines first, then the sections', because a global line
-    /// entered after a section's lines would be read inside that section (IOS takes <c>service …</c> there as
-    /// <c>service-policy</c>).</summary>
-    private static List<object?> Remediation(ComplianceRuleSet rules, IReadOnlyList<RuleResult> failed)
-    {
-        var scoped = rules.Rules.Where(r => r.Scope is not null).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-        return failed.OrderBy(r => scoped.Contains(r.Rule)).SelectMany(r => r.Remediation).Select(l => (object?)l).ToList();
     }
 
     private static string PlatformOf(VariableScope scope) =>
