@@ -117,7 +117,7 @@ public sealed partial class ComplianceCommandsTests : IAsyncLifetime
         var rules = Path.Combine(lab.Paths.Root, "bad.yaml");
         await File.WriteAllTextAsync(rules, "- name: ntp\n  must_contian: ntp server 10.255.0.1\n");
         var result = await NetfleetProcess.RunAsync("compliance", "run", "--rules", rules, "-i", lab.Paths.Inventory, "--store", Store);
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(1, result.ExitCode);
         Assert.Contains($"{rules}:2:3", result.Stderr);
         Assert.Contains("must_contain", result.Stderr);
         Assert.DoesNotContain("job ", result.Stderr);

@@ -17,7 +17,7 @@ internal sealed record ComplianceRunOptions(string Rules, DirectoryInfo Inventor
 /// <c>netfleet compliance run</c>: a job of the built-in compliance playbook, then the grid of devices × rules. With
 /// <c>--remediate</c>, the failed rules' remediation lines go out in a follow-up job (canary first, each batch approved
 /// unless <c>--no-approval</c>) that checks the devices again; the grid then shows the state after it.
-/// Exit codes: 0 compliant (or only warnings and info), 2 a rule of severity error fails, 1 a job failed.
+/// Exit codes: 0 compliant (or only warnings and info), 2 a rule of severity error fails, 1 a job failed or could not start.
 /// </summary>
 internal sealed class ComplianceRunHandler
 {
@@ -45,7 +45,7 @@ internal sealed class ComplianceRunHandler
         var command = new Command("run", """
             Check devices against compliance rules and print a grid of devices x rules (pass, or FAIL / WARN / INFO by
             severity) with a summary; every verdict is stored in the job history (netfleet compliance report). Exits 2
-            when a rule of severity error fails, 1 when the job itself failed (a device unreachable), 0 otherwise.
+            when a rule of severity error fails, 1 when the job itself failed (bad rules, a device unreachable), 0 otherwise.
             """)
         {
             rules, inventory, limit, output, outFile, remediate, noApproval, knownHosts, trustNew, store,
@@ -62,11 +62,12 @@ internal sealed class ComplianceRunHandler
         var rulesPath = Path.GetFullPath(options.Rules);
         var loaded = ComplianceRuleLoader.Load(rulesPath);
         if (loaded.Diagnostics.Count > 0) stderr.WriteLine(DiagnosticFormatter.FormatAll(loaded.Diagnostics));
-        if (!loaded.Succeeded) return 2;
+        // 2 means "a rule of severity error fails": a run that could not start is a failed job (1) instead.
+        if (!loaded.Succeeded) return 1;
         if (!options.Inventory.Exists)
         {
             stderr.WriteLine($"{options.Inventory.FullName}: no such inventory folder (give one with -i)");
-            return 2;
+            return 1;
         }
 
         var logPath = Path.Combine(".netfleet", "logs", $"compliance-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.json");
@@ -75,7 +76,7 @@ internal sealed class ComplianceRunHandler
         await using var node = await NetFleetNode.StartAsync(JobStore.Resolve(options.Store), log, cancellationToken: ct);
 
         var check = await RunJobAsync(node, "compliance", BuiltInPlaybooks.Compliance(rulesPath), options, options.Limit, stderr, ct);
-        if (check is null) return 2;
+        if (check is null) return 1;
         var verdicts = ComplianceVerdict.FromResults(check.Results);
         var failedJob = RunHandler.ExitCode(check) != 0;
 
@@ -86,7 +87,7 @@ internal sealed class ComplianceRunHandler
             stderr.MarkupLine($"[yellow]remediating {remediation.Count} device(s): {Markup.Escape(string.Join(", ", remediation.Keys.Order(StringComparer.Ordinal)))}[/]");
             var fix = await RunJobAsync(node, "compliance-remediation", BuiltInPlaybooks.Remediation(rulesPath, remediation, approval: !options.NoApproval),
                 options, null, stderr, ct);
-            if (fix is null) return 2;
+            if (fix is null) return 1;
             failedJob |= RunHandler.ExitCode(fix) != 0;
             var after = ComplianceVerdict.FromResults(fix.Results);
             verdicts = [.. verdicts.Where(v => !after.Any(a => a.Device == v.Device)), .. after];
