@@ -106,6 +106,7 @@ public sealed class NetFleetApi(Serilog.ILogger? log = null) : INodeApi
         app.Services.GetRequiredService<JobEndpoints>().Map(viewer);
         CaptureEndpoints.Map(viewer);
         ScheduleEndpoints.Map(viewer);
+        ComplianceEndpoints.Map(viewer);
         viewer.MapGet("/api/jobs/{jobId}/events", async (string jobId, HttpContext context, JobEventHub hub, CancellationToken ct) =>
         {
             context.Response.ContentType = "text/event-stream";

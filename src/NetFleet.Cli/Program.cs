@@ -28,6 +28,7 @@ public static class Program
         root.Subcommands.Add(CaptureCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());
         root.Subcommands.Add(ScheduleCommands.Create());
+        root.Subcommands.Add(ComplianceCommands.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using NetFleet.Node;
+using NetFleet.Testing;
 
 namespace NetFleet.Api.Tests;
 
@@ -223,6 +224,27 @@ public sealed class ApiTests(ApiNode node) : IClassFixture<ApiNode>
     }
 
     [Fact]
+    public async Task A_compliance_job_fills_the_compliance_grid_and_its_trend()
+    {
+        using var http = node.Client(node.OperatorToken);
+        var rules = Path.Combine(RepositoryPaths.Root(), "compliance");
+        var jobId = await ApiNode.SubmitAsync(http, new { playbookText = Core.Compliance.BuiltInPlaybooks.Compliance(rules) });
+        Assert.Equal("succeeded", (await ApiNode.WaitFinishedAsync(http, jobId, JobTimeout)).Status);
+
+        using var viewer = node.Client(node.ViewerToken);
+        var compliance = await ApiNode.GetAsync<ComplianceView>(viewer, "/api/compliance");
+        // The lab's IOS factory configuration keeps passwords in clear; its NTP server is there.
+        Assert.Contains(compliance.Latest, v => v is { Device: "ios-api", Rule: "password-encryption", Passed: false, Severity: "error" });
+        Assert.Contains(compliance.Latest, v => v is { Device: "ios-api", Rule: "ntp-server", Passed: true });
+        Assert.DoesNotContain(compliance.Latest, v => v.Device == "junos-api" && v.Rule == "password-encryption");
+        var trend = Assert.Single(compliance.Trend, t => t.Rule == "password-encryption");
+        Assert.Contains(trend.Runs, r => r is { JobId: var id, Passed: 0, Checked: 1 } && id == jobId);
+
+        var later = await ApiNode.GetAsync<ComplianceView>(viewer, $"/api/compliance?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}");
+        Assert.Empty(later.Latest);
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_lists_the_endpoints_and_the_bearer_scheme()
     {
         using var anonymous = node.Client(null);
@@ -233,7 +255,7 @@ public sealed class ApiTests(ApiNode node) : IClassFixture<ApiNode>
                      "/api/health", "/api/whoami", "/api/playbooks", "/api/inventory", "/api/jobs", "/api/jobs/{jobId}",
                      "/api/jobs/{jobId}/devices/{device}/diff", "/api/jobs/{jobId}/cancel", "/api/jobs/{jobId}/approve",
                      "/api/jobs/{jobId}/rollback", "/api/jobs/{jobId}/events", "/api/devices/{device}/history", "/api/stats/jobs",
-                     "/api/captures", "/api/cluster",
+                     "/api/captures", "/api/cluster", "/api/compliance",
                  })
         {
             Assert.Contains(path, paths);

@@ -68,6 +68,7 @@ internal static class DeviceOperations
         }),
         [typeof(ReadConfig)] = new SessionOperation("read-config.v1", async (driver, run, ct) =>
             new SessionAnswer((await driver.RunCommandAsync(driver.Platform.LineConfigCommand, run.Timeout, ct)).Output)),
+        [typeof(CheckCompliance)] = new SessionOperation("check-compliance.v1", (driver, run, ct) => CheckComplianceAsync(driver, (CheckCompliance)run.Request, run.Timeout, ct)),
         [typeof(SnmpGet)] = new SnmpOperation("snmp-get.v1", (manager, target, run) => SnmpGetAsync(manager, target, (SnmpGet)run.Request)),
         [typeof(SnmpWalk)] = new SnmpOperation("snmp-walk.v1", (manager, target, run) => SnmpWalkAsync(manager, target, (SnmpWalk)run.Request)),
         [typeof(SnmpSet)] = new SnmpOperation("snmp-set.v1", (manager, target, run) => SnmpSetAsync(manager, target, (SnmpSet)run.Request, run.Check)),
@@ -101,6 +102,31 @@ internal static class DeviceOperations
         }
 
         return new SessionAnswer(result.Output);
+    }
+
+    /// <summary>The running configuration in line form (the output) and each rule's command; a command the device refuses
+    /// fails only its rule, so one unsupported command does not hide every other verdict.</summary>
+    private static async Task<SessionAnswer> CheckComplianceAsync(IDeviceDriver driver, CheckCompliance check, TimeSpan? timeout, CancellationToken ct)
+    {
+        var config = (await driver.RunCommandAsync(driver.Platform.LineConfigCommand, timeout, ct)).Output;
+        var outputs = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var errors = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var command in check.Commands)
+        {
+            try
+            {
+                outputs[command.Rule] = (await driver.RunCommandAsync(command.Command, timeout, ct)).Output;
+            }
+            catch (CommandRejectedException e)
+            {
+                errors[command.Rule] = e.Message;
+            }
+        }
+
+        return new SessionAnswer(config)
+        {
+            Data = new Dictionary<string, object?>(StringComparer.Ordinal) { [CheckCompliance.OutputsKey] = outputs, [CheckCompliance.ErrorsKey] = errors },
+        };
     }
 
     /// <summary>A change: compared only in check mode; under its transaction when it has one (with <c>replace</c>, live but

@@ -10,7 +10,7 @@ namespace NetFleet.Actors.Jobs;
 
 /// <summary>
 /// Plays and their <c>serial</c> batches: a batch starts once the one before it has ended (after a pause, or an approval
-/// when the play asks for one), and a failed host leaves the job; <c>any_errors_fatal</c> and <c>max_fail_percentage</c>
+/// when the play asks for one; with <c>approval: every_batch</c> the first batch waits too), and a failed host leaves the job; <c>any_errors_fatal</c> and <c>max_fail_percentage</c>
 /// halt it, and <c>rollback: batch|job</c> then restores the changes the halt's scope made.
 /// </summary>
 public sealed partial class JobOrchestrator
@@ -64,7 +64,7 @@ public sealed partial class JobOrchestrator
             return;
         }
 
-        if (batchIndex == 0 || journal.Batches.Contains((playIndex, batchIndex)))
+        if ((batchIndex == 0 && !Play.ApproveFirstBatch) || journal.Batches.Contains((playIndex, batchIndex)))
         {
             StartBatch();
             return;

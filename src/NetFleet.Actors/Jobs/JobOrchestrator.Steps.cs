@@ -268,7 +268,7 @@ public sealed partial class JobOrchestrator
 
         var (result, _, output, diff) = DeviceReplies.Completed((DeviceRequestCompleted)reply);
         var task = Task(run);
-        result = ((IDeviceModule)task.Module).Interpret(task.Args, run.Sent!, run.Host.Platform ?? "", output, result);
+        result = ((IDeviceModule)task.Module).Interpret(task.Args, run.Sent!, run.Host.Platform ?? "", output, result, StepScope(run));
         StepFinished(stepId, result, DeviceReplies.OutcomeOf(result), output, diff);
     }
 

@@ -1,4 +1,4 @@
-// The dashboard's shell: log-in state, the header, and a hash router (#/jobs, #/jobs/ID, #/devices/NAME, #/submit) so
+// The dashboard's shell: log-in state, the header, and a hash router (#/jobs, #/jobs/ID, #/devices/NAME, #/compliance, #/submit) so
 // the node serves one index.html and needs no route of its own per page.
 import { ApiError, api, session } from './api.js';
 import { clear, errorBox, h } from './dom.js';
@@ -8,6 +8,7 @@ import { renderJob } from './job.js';
 import { renderDevices, renderDevice } from './devices.js';
 import { renderSubmit } from './submit.js';
 import { renderSchedules } from './schedules.js';
+import { renderCompliance } from './compliance.js';
 
 const view = document.getElementById('view');
 const notice = document.getElementById('notice');
@@ -20,6 +21,7 @@ const routes = [
   [/^\/devices$/, renderDevices],
   [/^\/submit$/, renderSubmit],
   [/^\/schedules$/, renderSchedules],
+  [/^\/compliance$/, renderCompliance],
 ];
 
 /** Shows a message above the page until the next navigation (kind: error or info). */

@@ -42,6 +42,11 @@ public sealed record Play(
     /// <summary>Each batch after the first waits until someone approves the job (<c>netfleet jobs approve</c>).</summary>
     public bool Approval { get; init; }
 
+    /// <summary><c>approval: every_batch</c>: the first batch waits too, for changes nobody has seen yet (compliance remediation).</summary>
+    public bool ApproveFirstBatch { get; init; }
+
+    public const string EveryBatchApproval = "every_batch";
+
     /// <summary>Packet captures on sensor nodes around the play's tasks (or around each batch), summarised in the job history.</summary>
     public CaptureBlock? Capture { get; init; }
 

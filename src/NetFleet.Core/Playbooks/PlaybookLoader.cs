@@ -110,7 +110,8 @@ public static class PlaybookLoader
             if (Duration.TryParse(pbs.Value, out var parsed)) pause = parsed;
             else bag.Error(pbs.Start, DiagnosticCodes.BadDuration, $"'{pbs.Value}' is not a duration", "write e.g. 30s, 2m, 1h30m or a number of seconds");
         }
-        var approval = map["approval"] is { } ap && (reader.Bool(ap) ?? false);
+        var everyBatch = map["approval"] is YScalar { Value: Play.EveryBatchApproval };
+        var approval = everyBatch || (map["approval"] is { } ap && (reader.Bool(ap, $"a boolean, or {Play.EveryBatchApproval} (the first batch waits too)") ?? false));
         var capture = map["capture"] is { } cap ? CaptureBlock.Read(cap, context) : null;
         var gate = map["gate"] is { } g ? Gate.Read(g, context, playCaptures: map["capture"] is not null) : null;
         var postChecks = new List<PostCheck>();
@@ -158,7 +159,7 @@ public static class PlaybookLoader
             : new Play(name ?? hostsNode!.Value, hosts, vars, serial, maxFail, anyErrorsFatal, tasks, map.Start)
             {
                 HostsNode = hostsNode, ConfirmMinutes = confirmMinutes, Rollback = rollback, Transaction = transaction, PauseBetweenBatches = pause,
-                Approval = approval, PostChecks = postChecks, Capture = capture, Gate = gate,
+                Approval = approval, ApproveFirstBatch = everyBatch, PostChecks = postChecks, Capture = capture, Gate = gate,
             };
     }
 

@@ -98,7 +98,11 @@ public static class PlaybookSchema
                         + "timed revert), merge (backup, then a verified restore on failure), none. Overrides each host's 'transaction'.",
                 },
                 ["pause_between_batches"] = Described("string", "A wait between batches, e.g. 30s or 2m."),
-                ["approval"] = Described("boolean", "Wait before each batch after the first until 'netfleet jobs approve ID'."),
+                ["approval"] = new JsonObject
+                {
+                    ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "boolean" }, new JsonObject { ["enum"] = new JsonArray(Play.EveryBatchApproval) }),
+                    ["description"] = "true: wait before each batch after the first until 'netfleet jobs approve ID'; every_batch: before the first too.",
+                },
                 ["poll"] = PollSchema(),
                 ["capture"] = CaptureSchema(),
                 ["gate"] = GateSchema(),

@@ -86,7 +86,7 @@ public sealed partial class HistoryStore(JobStore store)
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", ct);
         }
 
-        foreach (var statement in Schema.Concat(GateSchema)) await ExecuteAsync(connection, null, statement, ct);
+        foreach (var statement in Schema.Concat(GateSchema).Concat(ComplianceSchema)) await ExecuteAsync(connection, null, statement, ct);
     }
 
     public async Task<long> OffsetAsync(CancellationToken ct = default)
@@ -198,6 +198,7 @@ public sealed partial class HistoryStore(JobStore store)
             """, ct, ("id", t.JobId), ("device", t.Device), ("play", t.PlayIndex), ("task_index", t.TaskIndex), ("item_index", t.ItemIndex),
             ("task", t.Task), ("module", t.Module), ("status", t.Status), ("output", t.Output), ("message", t.Message), ("diff", t.Diff),
             ("item", t.Item), ("started", Ms(t.StartedAt)), ("duration", t.DurationMs), ("reconciled", t.Reconciled ? 1 : 0));
+        if (t.Module == ComplianceModule) await ComplianceAsync(c, tx, t, ct);
         if (t.Ignored || t.Status is not ("ok" or "changed" or "failed" or "unreachable" or "skipped")) return;
         // The column is named by the status itself (one of five), never by outside text.
         await ExecuteAsync(c, tx, $"UPDATE nf_jobs SET {t.Status} = {t.Status} + 1 WHERE job_id = @id", ct, ("id", t.JobId));

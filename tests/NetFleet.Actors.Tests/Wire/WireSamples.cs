@@ -59,6 +59,7 @@ internal static class WireSamples
         new ConfirmConfig("nf-abc", true, "replace"),
         new RestoreConfig("hostname r1\n", "flash:nf-abc.cfg", "nf-abc"),
         new ReadConfig(),
+        new CheckCompliance([new ComplianceCommand("loopback-up", "show ip interface brief")]),
         new SnmpGet(["1.3.6.1.2.1.1.5.0"]) { Version = "v3", Endpoint = Endpoint },
         new SnmpWalk("1.3.6.1.2.1.2.2", true) { Version = "v2c", Endpoint = Endpoint },
         new SnmpSet([new SnmpSetValue("1.3.6.1.2.1.1.6.0", "string", "lab")]) { Version = "v3", Endpoint = Endpoint },

@@ -108,7 +108,7 @@ public sealed class WireSerializerTests : IAsyncLifetime
         [
             "apply-config.v1", "confirm-config.v1", "probe-targets.v1", "read-config.v1", "restore-config.v1", "send-command.v1", "snmp-get.v1",
             "snmp-poll.v1", "snmp-set.v1", "snmp-walk.v1", "netconf-get.v1", "netconf-read-config.v1", "netconf-edit-config.v1",
-            "netconf-confirm.v1", "netconf-restore.v1",
+            "netconf-confirm.v1", "netconf-restore.v1", "check-compliance.v1",
         ];
         Assert.Equal(manifests.Order(StringComparer.Ordinal), WireFormat.Messages.Values.Order(StringComparer.Ordinal));
         Assert.Equal(requests.Order(StringComparer.Ordinal), WireFormat.DeviceRequests.Values.Order(StringComparer.Ordinal));

@@ -10,6 +10,9 @@ internal sealed class BindContext(YamlReader reader, string playbookDirectory)
     public YamlReader Reader { get; } = reader;
     public DiagnosticBag Diagnostics => Reader.Diagnostics;
 
+    /// <summary>Where the playbook is: paths a task names relative to it start here.</summary>
+    public string PlaybookDirectory { get; } = playbookDirectory;
+
     /// <summary>Template files are looked up beside the playbook, then in its templates/ folder (as Ansible does).</summary>
     public (string Path, TemplateText Text)? LoadTemplateFile(YScalar pathNode) =>
         FindFile(pathNode) is { } found
@@ -21,8 +24,8 @@ internal sealed class BindContext(YamlReader reader, string playbookDirectory)
     {
         var candidates = new[]
         {
-            Path.Combine(playbookDirectory, pathNode.Value),
-            Path.Combine(playbookDirectory, "templates", pathNode.Value),
+            Path.Combine(PlaybookDirectory, pathNode.Value),
+            Path.Combine(PlaybookDirectory, "templates", pathNode.Value),
         };
         var found = candidates.FirstOrDefault(File.Exists);
         if (found is null)

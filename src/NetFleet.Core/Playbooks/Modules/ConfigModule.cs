@@ -20,7 +20,7 @@ public sealed class ConfigModule : Module, IDeviceModule
 
     public override IReadOnlyList<ModuleParameter> Parameters { get; } =
     [
-        new("lines", ParameterType.TemplateList, false, "Configuration lines, in order; each may use {{ }} templates."),
+        new("lines", ParameterType.TemplateList, false, "Configuration lines, in order; each may use {{ }} templates, and a line that is one expression giving a list stands for its items."),
         new("template", ParameterType.String, false, "Path of a Scriban template file (beside the playbook or in its templates/ folder) rendering the lines."),
         new("save", ParameterType.Boolean, false, "Save the running configuration to startup after applying (default false)."),
     ];
@@ -62,7 +62,17 @@ public sealed class ConfigModule : Module, IDeviceModule
         var config = (ConfigArgs)args;
         var lines = config.Template is { } template
             ? template.Text.Render(scope).Split('\n').Select(l => l.TrimEnd('\r', ' ', '\t')).Where(l => l.Trim().Length > 0).ToList()
-            : config.Lines!.Select(l => l.Render(scope)).ToList();
+            : config.Lines!.SelectMany(l => Expand(l, scope)).ToList();
         return new ApplyConfig(lines, config.Save);
+    }
+
+    /// <summary>A line that is one expression giving a list (<c>"{{ checked.remediation }}"</c>) stands for the list's lines,
+    /// so lines computed by an earlier task (compliance remediation) go through the same transaction as written ones.</summary>
+    private static IEnumerable<string> Expand(TemplateText line, VariableScope scope)
+    {
+        if (line.IsLiteral) return [line.Source];
+        return line.Evaluate(scope) is System.Collections.IEnumerable list and not string
+            ? list.Cast<object?>().Select(l => Convert.ToString(l, System.Globalization.CultureInfo.InvariantCulture) ?? "").Where(l => l.Trim().Length > 0)
+            : [line.Render(scope)];
     }
 }

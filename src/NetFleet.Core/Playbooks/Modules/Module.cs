@@ -71,6 +71,11 @@ public interface IDeviceModule
     /// <paramref name="output"/>, if any, and the result made of it); by default that result unchanged.</summary>
     /// <param name="platform">The host's platform (e.g. for a parser's template index).</param>
     ModuleResult Interpret(ModuleArgs args, DeviceRequest sent, string platform, string? output, ModuleResult result) => result;
+
+    /// <summary><see cref="Interpret(ModuleArgs, DeviceRequest, string, string?, ModuleResult)"/> for modules that render templates
+    /// with the answer (compliance remediation): <paramref name="scope"/> is the host's variables for the task.</summary>
+    ModuleResult Interpret(ModuleArgs args, DeviceRequest sent, string platform, string? output, ModuleResult result, VariableScope scope) =>
+        Interpret(args, sent, platform, output, result);
 }
 
 /// <summary>What a device module asks a driver to do, with every template already rendered.</summary>

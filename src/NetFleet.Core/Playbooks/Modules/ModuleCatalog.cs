@@ -17,6 +17,7 @@ public static class ModuleCatalog
         new ProbeModule(),
         new NetconfGetModule(),
         new NetconfConfigModule(),
+        new ComplianceModule(),
     ];
 
     public static Module? Find(string name) => All.FirstOrDefault(m => m.Name == name);
