@@ -17,6 +17,7 @@ public static class ModuleCatalog
         new ProbeModule(),
         new NetconfGetModule(),
         new NetconfConfigModule(),
+        new BackupModule(),
     ];
 
     public static Module? Find(string name) => All.FirstOrDefault(m => m.Name == name);
