@@ -27,6 +27,9 @@ public static class Program
         root.Subcommands.Add(ClusterCommands.Create());
         root.Subcommands.Add(CaptureCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());
+        root.Subcommands.Add(BackupHandler.Command());
+        root.Subcommands.Add(ConfigsCommands.Create());
+        root.Subcommands.Add(DriftHandler.Command());
         return await root.Parse(args).InvokeAsync();
     }
 }
