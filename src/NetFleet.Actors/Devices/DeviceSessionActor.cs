@@ -92,9 +92,9 @@ internal sealed class DeviceSessionActor : ReceiveActor
                 throw new NotSupportedException($"no device support for {request.Request.GetType().Name}");
             }
 
-            var (output, changed, diff, strategy) = await operation.Run(driver, request, cts.Token);
-            return new Executed(request.RequestId, new DeviceRequestCompleted(request.Device, request.RequestId, output, changed, diff,
-                Stopwatch.GetElapsedTime(started), TimeSpan.Zero) { Strategy = strategy }, SessionUsable: true);
+            var answer = await operation.Run(driver, request, cts.Token);
+            return new Executed(request.RequestId, new DeviceRequestCompleted(request.Device, request.RequestId, answer.Output, answer.Changed,
+                answer.Diff, Stopwatch.GetElapsedTime(started), TimeSpan.Zero) { Strategy = answer.Strategy, Data = answer.Data }, SessionUsable: true);
         }
         catch (ExpectationFailedException e)
         {

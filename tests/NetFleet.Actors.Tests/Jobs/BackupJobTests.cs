@@ -31,7 +31,7 @@ public sealed class BackupJobTests(BackupLab lab) : IClassFixture<BackupLab>
         var junos = lab.Spec.Devices.First(d => d.Platform == "juniper_junos");
 
         var first = await RunAsync(node, archive, BuiltInPlaybooks.PathOf("backup"), BuiltInPlaybooks.Backup);
-        Assert.NotNull(first.Archive?.Commit);
+        Assert.True(first.Archive?.Commit is not null, $"{first.Archive} {string.Join(" | ", first.Results.Select(r => r.Device + ":" + r.Outcome + ":" + r.Output))}");
         Assert.Equal(lab.Spec.Devices.Select(d => d.Name).Order(StringComparer.Ordinal), first.Archive!.Changed);
         Assert.Empty(first.Archive.Drifted);
         Assert.Equal(first.JobId, archive.CommitOfJob(first.JobId)?.JobId);
