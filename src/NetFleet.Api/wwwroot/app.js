@@ -7,6 +7,7 @@ import { renderJobs } from './jobs.js';
 import { renderJob } from './job.js';
 import { renderDevices, renderDevice } from './devices.js';
 import { renderSubmit } from './submit.js';
+import { renderDrift } from './configs.js';
 
 const view = document.getElementById('view');
 const notice = document.getElementById('notice');
@@ -18,6 +19,7 @@ const routes = [
   [/^\/devices\/([^/]+)$/, renderDevice],
   [/^\/devices$/, renderDevices],
   [/^\/submit$/, renderSubmit],
+  [/^\/drift$/, renderDrift],
 ];
 
 /** Shows a message above the page until the next navigation (kind: error or info). */

@@ -89,7 +89,7 @@ public static class NetFleetHosting
 
         if (settings.Has(NodeSettings.Orchestrator))
         {
-            akka.WithSingleton<JobManager>(JobManagerName, JobManager.Props(log, new Configs.ConfigArchive(Configs.ConfigArchiveSettings.Resolve(null, null))), new ClusterSingletonOptions { Role = NodeSettings.Orchestrator })
+            akka.WithSingleton<JobManager>(JobManagerName, JobManager.Props(log, new Configs.ConfigArchive(settings.Configs)), new ClusterSingletonOptions { Role = NodeSettings.Orchestrator })
                 .WithActors((system, registry) =>
                     registry.Register<CaptureManager>(system.ActorOf(CaptureManager.Props(NodeSettings.Sensor), CaptureManager.Name)));
         }
