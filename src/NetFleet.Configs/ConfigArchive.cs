@@ -82,18 +82,19 @@ public sealed class ConfigArchive
             }
 
             var changed = new SortedSet<string>(StringComparer.Ordinal);
+            var staged = new List<string>();
             foreach (var file in files)
             {
                 // Compared with the last commit, not the working tree: a process that died between writing and committing
                 // left files that are not in the archive yet.
                 if (repo.Head.Tip is { } tip && Content(tip, file.FileName) == file.Text) continue;
-                var path = System.IO.Path.Combine(repo.Info.WorkingDirectory, file.FileName);
-                File.WriteAllText(path, file.Text);
-                Commands.Stage(repo, file.FileName);
+                File.WriteAllText(System.IO.Path.Combine(repo.Info.WorkingDirectory, file.FileName), file.Text);
+                staged.Add(file.FileName);
                 changed.Add(file.Device);
             }
 
             if (changed.Count == 0) return new CommitOutcome(null, [], Existing: false);
+            Commands.Stage(repo, staged);
             var signature = new Signature(user, user + "@netfleet", at);
             var message = $"{summary}\n\n{JobTrailer}{jobId}\nNetFleet-User: {user}\n{DevicesTrailer}{string.Join(' ', changed)}\n";
             var commit = repo.Commit(message, signature, new Signature("netfleet", "netfleet@netfleet", at));
@@ -110,6 +111,25 @@ public sealed class ConfigArchive
             if (!Repository.IsValid(Path)) return null;
             using var repo = new Repository(Path);
             return repo.Head.Tip is { } tip ? Content(tip, ArchiveFiles.Name(device, kind)) : null;
+        }
+    }
+
+    /// <summary>The last commit's id and the running configuration it holds of each of <paramref name="devices"/> it has, read
+    /// with the repository opened once.</summary>
+    public (string? Head, IReadOnlyDictionary<string, string> Running) LatestOf(IEnumerable<string> devices)
+    {
+        lock (gate)
+        {
+            if (!Repository.IsValid(Path)) return (null, new Dictionary<string, string>());
+            using var repo = new Repository(Path);
+            if (repo.Head.Tip is not { } tip) return (null, new Dictionary<string, string>());
+            var files = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var device in devices)
+            {
+                if (Content(tip, ArchiveFiles.Name(device, ConfigKind.Running)) is { } text) files[device] = text;
+            }
+
+            return (tip.Sha, files);
         }
     }
 

@@ -64,10 +64,11 @@ internal static class JobArchive
 
             var drifts = new List<JobJournal.ConfigDrifted>();
             var files = new List<ConfigFile>();
+            var (head, latest) = archive.LatestOf(seen.Select(s => s.Device).Distinct());
             foreach (var device in seen.GroupBy(s => s.Device, StringComparer.Ordinal))
             {
-                var expected = archive.Latest(device.Key);
-                var expectedFrom = expected is null ? null : "archive " + (archive.Log(device.Key).FirstOrDefault()?.Id[..10] ?? "");
+                var expected = latest.GetValueOrDefault(device.Key);
+                var expectedFrom = expected is null ? null : "archive " + head![..10];
                 string? startup = null;
                 foreach (var s in device)
                 {

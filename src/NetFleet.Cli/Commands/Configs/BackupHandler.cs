@@ -43,7 +43,7 @@ internal sealed class BackupHandler
             configuration) and one commit per job naming the job and user. Volatile lines (timestamps,
             sizes, clock drift) are removed per platform. A device whose configuration differs from the last
             one NetFleet wrote or saw is recorded as drift, with the diff and who changed it as far as the
-            device tells: see 'netfleet drift'. Runs the built-in playbook playbooks/backup.yaml is a copy of.
+            device tells: see 'netfleet drift'. The playbook is built in; playbooks/backup.yaml is a copy to extend.
             Exits 2 when a device failed, 4 when devices were only unreachable, 3 when drift was found.
             """)
         {
