@@ -43,6 +43,7 @@ public abstract partial class PlatformDefinition
             origin ??= OriginOf(raw.Trim());
         }
 
+        var stripped = false;
         foreach (var raw in config.Replace("\r", "", StringComparison.Ordinal).Split('\n'))
         {
             var line = raw.TrimEnd();
@@ -50,9 +51,14 @@ public abstract partial class PlatformDefinition
             if (IsVolatileLine(trimmed))
             {
                 origin ??= OriginOf(trimmed);
+                stripped = true;
                 continue;
             }
 
+            // A volatile header framed by separators (!, ! Last configuration change …, !) leaves one separator, not two: the
+            // device prints the frame only while it has the header, which must not show as a change of its own.
+            if (stripped && line == "!" && kept.Count > 0 && kept[^1] == "!") continue;
+            stripped = false;
             kept.Add(line);
         }
 

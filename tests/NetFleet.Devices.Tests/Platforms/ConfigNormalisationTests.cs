@@ -15,13 +15,17 @@ public sealed class ConfigNormalisationTests
 
         var normalised = ios.Normalise(shown);
 
-        Assert.Equal("!\n!\nversion 15.2\nhostname r1\ninterface Loopback0\n ip address 10.0.0.1 255.255.255.255\n!\nend\n", normalised.Text);
+        Assert.Equal("!\nversion 15.2\nhostname r1\ninterface Loopback0\n ip address 10.0.0.1 255.255.255.255\n!\nend\n", normalised.Text);
         Assert.Equal("nflab", normalised.Origin?.User);
         Assert.Equal(new DateTimeOffset(2026, 12, 3, 17, 40, 2, TimeSpan.Zero), normalised.Origin?.At);
         // A later read that differs only in the volatile lines is the same configuration.
         Assert.Equal(normalised.Text, ios.Normalise(shown.Replace("1234 bytes", "1240 bytes", StringComparison.Ordinal)
             .Replace("17:40:02", "18:02:10", StringComparison.Ordinal).Replace("17179862", "17179870", StringComparison.Ordinal)).Text);
         Assert.Equal("hostname r1\n", ios.Normalise("Using 1290 out of 262144 bytes\n!\nhostname r1\n").Text.TrimStart('!', '\n'));
+        // A device that has no last change yet prints no frame for it: the same configuration.
+        Assert.Equal(ios.Normalise("!\nversion 15.2\n!\n!\nhostname r1\n").Text,
+            ios.Normalise("!\n! Last configuration change at 17:40:02 UTC Thu Dec 3 2026 by nflab\n!\nversion 15.2\n!\n!\nhostname r1\n").Text);
+        Assert.Contains("!\n!\nhostname", ios.Normalise("!\nversion 15.2\n!\n!\nhostname r1\n").Text, StringComparison.Ordinal);
     }
 
     [Fact]
