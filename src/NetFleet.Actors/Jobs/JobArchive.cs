@@ -23,6 +23,36 @@ internal static class JobArchive
 
     internal sealed record Outcome(CommitOutcome? Commit, IReadOnlyList<JobJournal.ConfigDrifted> Drifts, string? Error);
 
+    /// <summary>The commit's outcome, piped back to the job actor that started it.</summary>
+    internal sealed record Done(Outcome Outcome);
+
+    /// <summary>Starts the job's commit on the thread pool (its outcome comes to <paramref name="self"/> as <see cref="Done"/>);
+    /// false when there is nothing to commit: no archive, check mode, committed already, or nothing seen.</summary>
+    public static bool Start(ConfigArchive? archive, bool check, JobJournal.State journal, IReadOnlyDictionary<string, Host> hosts, string jobId,
+        string user, Akka.Actor.IActorRef self)
+    {
+        if (archive is null || check || journal.Archived is not null) return false;
+        var seen = Collect(journal, hosts);
+        if (seen.Count == 0) return false;
+        var at = DateTimeOffset.UtcNow;
+        Akka.Actor.PipeToSupport.PipeTo(Task.Run(() => Commit(archive, jobId, user, seen, at)), self,
+            success: outcome => new Done(outcome), failure: e => new Done(new Outcome(null, [], e.Message)));
+        return true;
+    }
+
+    /// <summary>What the job journals for its commit: the drift it found, then <see cref="JobJournal.ConfigsArchived"/> (last,
+    /// so a resumed job that finds it journaled knows the drift is too).</summary>
+    public static IEnumerable<JobJournal.IEvent> Events(Outcome outcome, JobJournal.State journal, IReadOnlyDictionary<string, Host> hosts, string jobId)
+    {
+        foreach (var drift in outcome.Drifts) yield return drift;
+        yield return new JobJournal.ConfigsArchived(jobId, DateTimeOffset.UtcNow, outcome.Commit?.Commit?.Id,
+            [.. Collect(journal, hosts).Select(s => s.Device).Distinct()], outcome.Commit?.ChangedDevices ?? [],
+            [.. outcome.Drifts.Select(d => d.Device).Distinct()], outcome.Error);
+    }
+
+    public static Core.Results.ArchiveSummary? Summary(JobJournal.State journal) =>
+        journal.Archived is { } a ? new Core.Results.ArchiveSummary(a.Commit, a.Changed, a.Drifted, a.Error) : null;
+
     /// <summary>What the journal says the job saw and wrote. A change is taken only when it went the way the device's backups
     /// go (CLI lines on a CLI host, a NETCONF edit on a NETCONF-only host): the other form does not compare with the archive.</summary>
     public static IReadOnlyList<Seen> Collect(JobJournal.State journal, IReadOnlyDictionary<string, Host> hosts)
@@ -41,8 +71,10 @@ internal static class JobArchive
             if (!hosts.TryGetValue(change.Device, out var host) || change.After.Length == 0) continue;
             var module = journal.Finished.TryGetValue(new JobJournal.StepKey(change.Device, change.PlayIndex, change.TaskIndex, change.ItemIndex), out var step)
                 ? step.Module : null;
-            var netconfEdit = module == NetconfConfigModule.ModuleName;
-            if (netconfEdit != host.NetconfOnly) continue;
+            // A rollback reads back the way the change it takes back went: the host's own way unless that was a NETCONF edit
+            // of a CLI host, which is rare enough to leave to the next backup.
+            var netconf = module == NetconfConfigModule.ModuleName || (module != ConfigModule.ModuleName && host.NetconfOnly);
+            if (netconf != host.NetconfOnly) continue;
             var platform = PlatformCatalog.Find(host.Platform ?? "");
             if (!host.NetconfOnly && platform is null) continue;
             string Form(string text) => platform?.Normalise(text).Text ?? text;

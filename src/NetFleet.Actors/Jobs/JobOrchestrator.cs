@@ -223,7 +223,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
 
     private JobSummary Summary(JobOutcome outcome, string? halt) =>
         new(spec.JobId, outcome, results, HostRecap.From(results, allDevices), journal.Submitted?.At ?? startedAt,
-            Stopwatch.GetElapsedTime(startedTicks)) { HaltReason = halt, Archive = ArchiveSummary() };
+            Stopwatch.GetElapsedTime(startedTicks)) { HaltReason = halt, Archive = JobArchive.Summary(journal) };
 
     /// <summary>Writes an event to the journal (tagged for the history) and runs <paramref name="then"/> once it is
     /// stored. Events are written in order; commands keep flowing meanwhile.</summary>

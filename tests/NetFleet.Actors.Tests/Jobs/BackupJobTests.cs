@@ -84,6 +84,17 @@ public sealed class BackupJobTests(BackupLab lab) : IClassFixture<BackupLab>
         var after = await RunAsync(node, archive, BuiltInPlaybooks.PathOf("backup"), BuiltInPlaybooks.Backup);
         Assert.Empty(after.Archive!.Drifted);
         Assert.Null(after.Archive.Commit);
+
+        // A rollback is NetFleet's change too: committed by its own job, not drift.
+        var submitted = await node.FindSubmissionAsync(change.JobId);
+        var (rollback, error) = JobLauncher.Rollback(submitted!, new JobOptions("tester") { JobId = JobLauncher.NewJobId() });
+        Assert.True(rollback is not null, error);
+        var rolledBack = await node.Runner.RunAsync(rollback, JobOptions.Resuming(rollback.Submission, "tester") with { Configs = archive }, _ => { },
+            CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal([ios.Name], rolledBack.Archive!.Changed);
+        Assert.DoesNotContain("Loopback78", archive.Latest(ios.Name), StringComparison.Ordinal);
+        var afterRollback = await RunAsync(node, archive, BuiltInPlaybooks.PathOf("backup"), BuiltInPlaybooks.Backup);
+        Assert.Empty(afterRollback.Archive!.Drifted);
         await node.Projector.CatchUpAsync();
         Assert.Single(await node.History.DriftAsync(ios.Name));
     }
