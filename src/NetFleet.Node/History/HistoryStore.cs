@@ -165,7 +165,6 @@ public sealed partial class HistoryStore(JobStore store)
         JobJournal.GateMeasured g => GateMeasuredAsync(c, tx, g, ct),
         JobJournal.GateJudged j => GateJudgedAsync(c, tx, j, ct),
         JobJournal.ConfigDrifted d => DriftedAsync(c, tx, d, ct),
-        JobJournal.ConfigsArchived a => ArchivedAsync(c, tx, a, ct),
         JobJournal.JobFinished f => ExecuteAsync(c, tx, """
             UPDATE nf_jobs SET status = @status, finished_at = @at, ok = @ok, changed = @changed, failed = @failed,
               unreachable = @unreachable, skipped = @skipped, halt_reason = @halt WHERE job_id = @id
