@@ -34,7 +34,9 @@ public sealed class JobJournalSerializerTests : IDisposable
         Assert.Equal(("config-drifted.v1", "configs-archived.v1"), (serializer.Manifest(drift), serializer.Manifest(archived)));
         Assert.Equal(drift, serializer.FromBinary(serializer.ToBinary(drift), "config-drifted.v1"));
         var read = Assert.IsType<JobJournal.ConfigsArchived>(serializer.FromBinary(serializer.ToBinary(archived), "configs-archived.v1"));
-        Assert.Equal((archived.Commit, archived.Devices, archived.Drifted), (read.Commit, read.Devices, read.Drifted));
+        Assert.Equal(archived.Commit, read.Commit);
+        Assert.Equal(archived.Devices, read.Devices);
+        Assert.Equal(archived.Drifted, read.Drifted);
     }
 
     [Fact]
