@@ -47,6 +47,9 @@ public sealed record JobOptions(string User)
 
     /// <summary>How long device sessions stay open once they have nothing to do; <see cref="JobRunner.DefaultIdleTimeout"/> when null.</summary>
     public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>Where the job commits the configurations it backed up or wrote; null commits nothing.</summary>
+    public Configs.ConfigArchive? Configs { get; init; }
 }
 
 /// <summary>

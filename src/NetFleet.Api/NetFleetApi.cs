@@ -72,6 +72,7 @@ public sealed class NetFleetApi(Serilog.ILogger? log = null) : INodeApi
         builder.Services.AddSingleton(sp => new HistoryStore(sp.GetRequiredService<JobStore>()));
         builder.Services.AddSingleton(sp => new HistoryProjector(sp.GetRequiredService<ActorSystem>(), sp.GetRequiredService<HistoryStore>(), log));
         builder.Services.AddSingleton(sp => new JobEventHub(sp.GetRequiredService<ActorSystem>()));
+        builder.Services.AddSingleton(_ => new Configs.ConfigArchive(settings.Configs));
         builder.Services.AddSingleton(sp => new JobEndpoints(sp.GetRequiredService<NodeSettings>(), sp.GetRequiredService<ActorSystem>(),
             sp.GetRequiredService<IRequiredActor<JobManager>>(), sp.GetRequiredService<HistoryStore>(), sp.GetRequiredService<HistoryProjector>()));
     }
@@ -107,6 +108,7 @@ public sealed class NetFleetApi(Serilog.ILogger? log = null) : INodeApi
         CaptureEndpoints.Map(viewer);
         ScheduleEndpoints.Map(viewer);
         ComplianceEndpoints.Map(viewer);
+        ConfigEndpoints.Map(viewer);
         viewer.MapGet("/api/jobs/{jobId}/events", async (string jobId, HttpContext context, JobEventHub hub, CancellationToken ct) =>
         {
             context.Response.ContentType = "text/event-stream";

@@ -29,6 +29,9 @@ public static class Program
         root.Subcommands.Add(TokenCommands.Create());
         root.Subcommands.Add(ScheduleCommands.Create());
         root.Subcommands.Add(ComplianceCommands.Create());
+        root.Subcommands.Add(BackupHandler.Command());
+        root.Subcommands.Add(ConfigsCommands.Create());
+        root.Subcommands.Add(DriftHandler.Command());
         return await root.Parse(args).InvokeAsync();
     }
 }

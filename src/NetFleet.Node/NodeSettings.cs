@@ -41,6 +41,10 @@ public sealed record NodeSettings(
     /// <summary>Orchestrators: the known_hosts file for API submissions that name none (default: the user's ~/.ssh/known_hosts).</summary>
     public string? KnownHosts { get; init; }
 
+    /// <summary>Orchestrators: the configuration archive jobs commit to and the API reads (<c>NETFLEET_CONFIGS</c>,
+    /// <c>NETFLEET_CONFIGS_REMOTE</c>; default <c>.netfleet/configs</c>, no remote).</summary>
+    public Configs.ConfigArchiveSettings Configs { get; init; } = new(Path.GetFullPath(NetFleet.Configs.ConfigArchiveSettings.DefaultPath), null);
+
     /// <summary>Orchestrators: the API's certificate (.pfx/.p12, or PEM); the API serves HTTPS when set, HTTP otherwise.</summary>
     public string? ApiCert { get; init; }
 
@@ -130,6 +134,8 @@ public sealed record NodeSettings(
             Playbooks = source.Text(options.Playbooks, PlaybooksVariable) ?? DefaultPlaybooks,
             Inventory = source.Text(options.Inventory, InventoryVariable) ?? DefaultInventory,
             KnownHosts = source.Text(options.KnownHosts, KnownHostsVariable),
+            Configs = new(Path.GetFullPath(source.Text(null, NetFleet.Configs.ConfigArchiveSettings.PathVariable) ?? NetFleet.Configs.ConfigArchiveSettings.DefaultPath),
+                source.Text(null, NetFleet.Configs.ConfigArchiveSettings.RemoteVariable)),
             ApiCert = source.Text(options.ApiCert, ApiCertVariable),
             ApiCertKey = source.Text(options.ApiCertKey, ApiCertKeyVariable),
             ApiCertPassword = source.Text(null, ApiCertPasswordVariable),

@@ -46,6 +46,7 @@ public sealed class ApiNode : IAsyncLifetime
                 Playbooks = Path.Combine(RepositoryPaths.Root(), "playbooks"),
                 Inventory = Inventory,
                 KnownHosts = lab.Paths.KnownHosts,
+                Configs = new(Path.Combine(Folder, "configs"), null),
             };
         Node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None, api: new NetFleetApi());
     }

@@ -73,6 +73,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             Playbooks = Path.Combine(RepositoryRoot, "playbooks"),
             Inventory = Lab.Paths.Inventory,
             KnownHosts = Lab.Paths.KnownHosts,
+            Configs = new(Path.Combine(folder, "configs"), null),
         };
         node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None, api: new NetFleetApi());
         OperatorToken = await ApiTokens.CreateAsync(node.Store, Operator, ApiRole.Operator);

@@ -26,6 +26,20 @@ public sealed class JobJournalSerializerTests : IDisposable
     }
 
     [Fact]
+    public void Drift_and_archive_commits_are_stored_under_their_own_manifests()
+    {
+        var serializer = new JobJournalSerializer((ExtendedActorSystem)system);
+        var drift = new JobJournal.ConfigDrifted("j1", DateTimeOffset.UnixEpoch, "ios-1", "+x", "bob", DateTimeOffset.UnixEpoch, "archive 0123", "backup");
+        var archived = new JobJournal.ConfigsArchived("j1", DateTimeOffset.UnixEpoch, "0123", ["ios-1", "eos-1"], ["ios-1"], ["ios-1"], null);
+        Assert.Equal(("config-drifted.v1", "configs-archived.v1"), (serializer.Manifest(drift), serializer.Manifest(archived)));
+        Assert.Equal(drift, serializer.FromBinary(serializer.ToBinary(drift), "config-drifted.v1"));
+        var read = Assert.IsType<JobJournal.ConfigsArchived>(serializer.FromBinary(serializer.ToBinary(archived), "configs-archived.v1"));
+        Assert.Equal(archived.Commit, read.Commit);
+        Assert.Equal(archived.Devices, read.Devices);
+        Assert.Equal(archived.Drifted, read.Drifted);
+    }
+
+    [Fact]
     public void Renamed_event_type_still_replays_from_its_manifest()
     {
         var written = new JobJournal.DeviceChanged("j1", DateTimeOffset.UnixEpoch, "ios-1", 0, 1, 0, "Push", "a", "a\nb", "+ b");

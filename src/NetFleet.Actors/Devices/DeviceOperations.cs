@@ -69,6 +69,7 @@ internal static class DeviceOperations
         [typeof(ReadConfig)] = new SessionOperation("read-config.v1", async (driver, run, ct) =>
             new SessionAnswer((await driver.RunCommandAsync(driver.Platform.LineConfigCommand, run.Timeout, ct)).Output)),
         [typeof(CheckCompliance)] = new SessionOperation("check-compliance.v1", (driver, run, ct) => CheckComplianceAsync(driver, (CheckCompliance)run.Request, run.Timeout, ct)),
+        [typeof(BackupConfig)] = new SessionOperation("backup-config.v1", (driver, run, ct) => ConfigBackup.ReadAsync(driver, (BackupConfig)run.Request, run.Timeout, ct)),
         [typeof(SnmpGet)] = new SnmpOperation("snmp-get.v1", (manager, target, run) => SnmpGetAsync(manager, target, (SnmpGet)run.Request)),
         [typeof(SnmpWalk)] = new SnmpOperation("snmp-walk.v1", (manager, target, run) => SnmpWalkAsync(manager, target, (SnmpWalk)run.Request)),
         [typeof(SnmpSet)] = new SnmpOperation("snmp-set.v1", (manager, target, run) => SnmpSetAsync(manager, target, (SnmpSet)run.Request, run.Check)),

@@ -179,6 +179,20 @@ public static class JobJournal
     public sealed record GateJudged(string JobId, DateTimeOffset At, int PlayIndex, int BatchIndex, bool Passed,
         IReadOnlyList<string> Failures, IReadOnlyList<string> Notes) : IEvent;
 
+    /// <summary>A configuration the job read (a backup, or the backup before a change) differs from the last one NetFleet
+    /// wrote or saw of the device: someone changed it outside NetFleet.</summary>
+    /// <param name="Diff">Unified diff from the expected configuration to the one found.</param>
+    /// <param name="ChangedBy">Who changed it last, as far as the device tells; <paramref name="ChangedAt"/> likewise.</param>
+    /// <param name="Expected">What it was compared with: an archive commit, or this job's own change.</param>
+    /// <param name="Source">backup, or pre-change (the read a configuration change makes first).</param>
+    public sealed record ConfigDrifted(string JobId, DateTimeOffset At, string Device, string Diff, string? ChangedBy, DateTimeOffset? ChangedAt,
+        string Expected, string Source) : IEvent;
+
+    /// <summary>The job's backups and written configurations went into the archive as one commit (<paramref name="Commit"/> null
+    /// when nothing differed, or when <paramref name="Error"/> says why it failed): a resumed job does not commit again.</summary>
+    public sealed record ConfigsArchived(string JobId, DateTimeOffset At, string? Commit, IReadOnlyList<string> Devices,
+        IReadOnlyList<string> Changed, IReadOnlyList<string> Drifted, string? Error) : IEvent;
+
     /// <summary>Someone cancelled the job: no new tasks start; running ones finish, then <see cref="JobFinished"/> (cancelled).</summary>
     public sealed record JobCancelled(string JobId, DateTimeOffset At, string User) : IEvent;
 
@@ -201,7 +215,9 @@ public static class JobJournal
         IReadOnlyList<BatchApproved>? Approved = null,
         string? CancelledBy = null,
         IReadOnlyList<GateMeasured>? Gates = null,
-        IReadOnlyList<GateJudged>? GateVerdicts = null);
+        IReadOnlyList<GateJudged>? GateVerdicts = null,
+        IReadOnlyList<DeviceChanged>? Written = null,
+        ConfigsArchived? Archived = null);
 
     /// <summary>The recovered state of one job; <see cref="Apply"/> is the one place events change it.</summary>
     public sealed class State
@@ -224,6 +240,13 @@ public static class JobJournal
         public List<DeviceConfirmed> Confirmed { get; } = [];
         public List<DeviceRolledBack> RolledBack { get; } = [];
         public List<BatchApproved> Approved { get; } = [];
+
+        /// <summary>The configurations the job wrote, in order (before and after each change): what its archive commit holds
+        /// beside its backups.</summary>
+        public List<DeviceChanged> Written { get; } = [];
+
+        /// <summary>The job's archive commit, once made.</summary>
+        public ConfigsArchived? Archived { get; private set; }
 
         /// <summary>Gate measurements by play, batch and phase (baseline, after), and verdicts by play and batch: a resumed
         /// job neither measures a baseline again once its batch began nor judges a batch twice.</summary>
@@ -291,6 +314,12 @@ public static class JobJournal
                 case GateJudged judged:
                     GateVerdicts[(judged.PlayIndex, judged.BatchIndex)] = judged;
                     break;
+                case DeviceChanged changed:
+                    Written.Add(changed);
+                    break;
+                case ConfigsArchived archived:
+                    Archived = archived;
+                    break;
                 case JobFinished ended:
                     Ended = ended;
                     break;
@@ -301,7 +330,7 @@ public static class JobJournal
             [.. ConfigsBefore.Select(c => new ConfigRead(Submitted?.JobId ?? "", DateTimeOffset.MinValue, c.Key.Device, c.Key.PlayIndex,
                 c.Key.TaskIndex, c.Key.ItemIndex, c.Value))],
             [.. Finished.Values], Ended, Resumes, [.. Changes], [.. Confirmed], [.. RolledBack], [.. Approved], CancelledBy,
-            [.. GateMeasurements.Values], [.. GateVerdicts.Values]);
+            [.. GateMeasurements.Values], [.. GateVerdicts.Values], [.. Written], Archived);
 
         public static State From(Snapshot snapshot)
         {
@@ -319,6 +348,8 @@ public static class JobJournal
             state.Approved.AddRange(snapshot.Approved ?? []);
             foreach (var g in snapshot.Gates ?? []) state.Apply(g);
             foreach (var v in snapshot.GateVerdicts ?? []) state.Apply(v);
+            state.Written.AddRange(snapshot.Written ?? []);
+            state.Archived = snapshot.Archived;
             return state;
         }
     }

@@ -36,6 +36,8 @@ public sealed class JobJournalSerializer : SerializerWithStringManifest
         ["capture-finished.v1"] = typeof(CaptureFinished),
         ["gate-measured.v1"] = typeof(GateMeasured),
         ["gate-judged.v1"] = typeof(GateJudged),
+        ["config-drifted.v1"] = typeof(ConfigDrifted),
+        ["configs-archived.v1"] = typeof(ConfigsArchived),
         ["job-snapshot.v1"] = typeof(Snapshot),
     };
 

@@ -51,10 +51,12 @@ public sealed class JobManager : ReceivePersistentActor
     /// <summary>Submissions being written to the journal, with whoever is waiting for their answer.</summary>
     private readonly Dictionary<string, List<IActorRef>> persisting = new(StringComparer.Ordinal);
     private readonly Serilog.ILogger log;
+    private readonly Configs.ConfigArchive? configs;
     private readonly IActorRef mediator;
 
-    public JobManager(Serilog.ILogger log)
+    public JobManager(Serilog.ILogger log, Configs.ConfigArchive? configs = null)
     {
+        this.configs = configs;
         this.log = log;
         mediator = DistributedPubSub.Get(Context.System).Mediator;
 
@@ -149,7 +151,8 @@ public sealed class JobManager : ReceivePersistentActor
         finished.Add(ended.JobId);
     }
 
-    public static Props Props(Serilog.ILogger log) => Akka.Actor.Props.Create(() => new JobManager(log));
+    /// <param name="configs">Where jobs commit the configurations they back up or write; null commits nothing.</param>
+    public static Props Props(Serilog.ILogger log, Configs.ConfigArchive? configs = null) => Akka.Actor.Props.Create(() => new JobManager(log, configs));
 
     /// <summary>Starts the job's router and actor (loading its files unless given them loaded); an error when they no
     /// longer load.</summary>
@@ -166,7 +169,7 @@ public sealed class JobManager : ReceivePersistentActor
         // Resume is left off: the job resumes by itself when its journal already holds it, and starts it otherwise (a
         // singleton that died between recording the job here and the job's first event). Default supervision (restart):
         // a crashed job actor reads its journal again and continues.
-        JobLauncher.Start(Context, job, JobOptions.Resuming(submitted, submitted.User), devices, Publish, completion, log);
+        JobLauncher.Start(Context, job, JobOptions.Resuming(submitted, submitted.User) with { Configs = configs }, devices, Publish, completion, log);
         var jobId = submitted.JobId;
         completion.Task.PipeTo(Self,
             success: summary => new JobManagerProtocol.OrchestratorEnded(jobId, summary, null),

@@ -124,6 +124,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
         });
         CaptureCommands();
         GateCommands();
+        ArchiveCommands();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -200,7 +201,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
     {
         if (finished || awaiting.Count > 0 || haltRestores.Count > 0) return;
         if (!cancelled && StartHaltRollback()) return;
-        if (CapturesStillOpen()) return;
+        if (CapturesStillOpen() || ArchiveStillOpen()) return;
         finished = true;
         var outcome = cancelled ? JobOutcome.Cancelled
             : haltReason is not null ? JobOutcome.Halted
@@ -222,7 +223,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
 
     private JobSummary Summary(JobOutcome outcome, string? halt) =>
         new(spec.JobId, outcome, results, HostRecap.From(results, allDevices), journal.Submitted?.At ?? startedAt,
-            Stopwatch.GetElapsedTime(startedTicks)) { HaltReason = halt };
+            Stopwatch.GetElapsedTime(startedTicks)) { HaltReason = halt, Archive = JobArchive.Summary(journal) };
 
     /// <summary>Writes an event to the journal (tagged for the history) and runs <paramref name="then"/> once it is
     /// stored. Events are written in order; commands keep flowing meanwhile.</summary>

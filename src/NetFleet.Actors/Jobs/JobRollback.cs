@@ -72,7 +72,22 @@ public sealed class JobRollback : ReceivePersistentActor
         Command<Recovered>(r => Begin(r.State));
         Command<DeviceRequestCompleted>(done => Replied(done.RequestId, done));
         Command<DeviceRequestFailed>(failed => Replied(failed.RequestId, failed));
+        // The configurations restored go into the archive like any job's (a rollback is NetFleet's change, not drift).
+        Command<JobArchive.Done>(done =>
+        {
+            var events = JobArchive.Events(done.Outcome, own, Hosts(), spec.JobId).ToList();
+            foreach (var e in events.SkipLast(1)) Record(e);
+            Record(events[^1], () =>
+            {
+                archiving = false;
+                FinishIfDone();
+            });
+        });
     }
+
+    private bool archiving;
+
+    private Dictionary<string, Host> Hosts() => spec.Inventory.Hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
 
     public override string PersistenceId { get; }
 
@@ -123,7 +138,10 @@ public sealed class JobRollback : ReceivePersistentActor
     }
 
     private JobSummary Summary(JobOutcome outcome, IReadOnlyList<string> all) =>
-        new(spec.JobId, outcome, results, HostRecap.From(results, all), own.Submitted?.At ?? startedAt, Stopwatch.GetElapsedTime(startedTicks));
+        new(spec.JobId, outcome, results, HostRecap.From(results, all), own.Submitted?.At ?? startedAt, Stopwatch.GetElapsedTime(startedTicks))
+        {
+            Archive = JobArchive.Summary(own),
+        };
 
     private void Emit(JobEvent e)
     {
@@ -205,6 +223,7 @@ public sealed class JobRollback : ReceivePersistentActor
     private void FinishIfDone()
     {
         if (finished || pending.Count > 0 || results.Count < devices.Count) return;
+        if (archiving || (archiving = JobArchive.Start(spec.Options.Configs, false, own, Hosts(), spec.JobId, spec.Submission.User, Self))) return;
         var outcome = results.Any(r => r.Outcome is TaskOutcome.Failed or TaskOutcome.Unreachable) ? JobOutcome.Failed : JobOutcome.Succeeded;
         int Count(TaskOutcome o) => results.Count(r => r.Outcome == o);
         var summary = Summary(outcome, devices);
@@ -218,7 +237,12 @@ public sealed class JobRollback : ReceivePersistentActor
         });
     }
 
-    private void Record(JobJournal.IEvent e, Action? then = null) => PersistAsync(new Tagged(e, Tags), _ => then?.Invoke());
+    /// <summary>Journals <paramref name="e"/> and applies it to the job's own state (what its archive commit reads).</summary>
+    private void Record(JobJournal.IEvent e, Action? then = null)
+    {
+        own.Apply(e);
+        PersistAsync(new Tagged(e, Tags), _ => then?.Invoke());
+    }
 
     protected override void PostStop()
     {

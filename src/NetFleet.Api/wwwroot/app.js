@@ -9,6 +9,7 @@ import { renderDevices, renderDevice } from './devices.js';
 import { renderSubmit } from './submit.js';
 import { renderSchedules } from './schedules.js';
 import { renderCompliance } from './compliance.js';
+import { renderDrift } from './configs.js';
 
 const view = document.getElementById('view');
 const notice = document.getElementById('notice');
@@ -22,6 +23,7 @@ const routes = [
   [/^\/submit$/, renderSubmit],
   [/^\/schedules$/, renderSchedules],
   [/^\/compliance$/, renderCompliance],
+  [/^\/drift$/, renderDrift],
 ];
 
 /** Shows a message above the page until the next navigation (kind: error or info). */

@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { diffView, formatTime, h } from './dom.js';
 import { playbookName } from './jobs.js';
+import { markDrifted, renderConfigTimeline } from './configs.js';
 
 export async function renderDevices(view, { signal }) {
   view.append(h('h1', {}, 'Devices'));
@@ -15,6 +16,8 @@ export async function renderDevices(view, { signal }) {
         h('td', {}, h('a', { href: `#/devices/${encodeURIComponent(host.name)}` }, host.name)),
         h('td', {}, host.hostname), h('td', {}, host.platform ?? ''), h('td', {}, host.site ?? ''),
         h('td', {}, (host.groups ?? []).join(', '))))))));
+  const table = view.querySelector('#devices-table');
+  if (table) await markDrifted(table, signal);
 }
 
 export async function renderDevice(view, { args: [device], signal }) {
@@ -30,6 +33,7 @@ export async function renderDevice(view, { args: [device], signal }) {
       h('dt', {}, 'Platform'), h('dd', {}, host.platform ?? ''),
       h('dt', {}, 'Groups'), h('dd', {}, (host.groups ?? []).join(', ') || '—')));
   }
+  await renderConfigTimeline(view, device, signal);
   const section = h('section', { class: 'card', id: 'device-history' }, h('h2', {}, 'Change history'));
   view.append(section);
   if (changes.length === 0) {

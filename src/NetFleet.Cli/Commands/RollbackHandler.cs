@@ -75,6 +75,6 @@ internal sealed class RollbackHandler
         var user = job.Submission.User;
         await node.History.RecordAuditAsync(new AuditRow(of, DateTimeOffset.UtcNow, user, "rollback", $"rollback job {job.JobId}"), ct);
         stderr.MarkupLine($"[grey]job {job.JobId} rolls back job {of}, recorded in {Markup.Escape(node.Store.Display)}[/]");
-        return await node.Runner.RunAsync(job, JobOptions.Resuming(job.Submission, user), _ => { }, ct);
+        return await node.Runner.RunAsync(job, JobOptions.Resuming(job.Submission, user) with { Configs = ConfigsOptions.Archive(null, null) }, _ => { }, ct);
     }
 }

@@ -10,7 +10,11 @@ using Spectre.Console;
 namespace NetFleet.Cli.Commands;
 
 internal sealed record RunOptions(FileInfo Playbook, DirectoryInfo Inventory, string? Limit, bool Check, int Forks, string Output, FileInfo? OutFile,
-    bool TrustNewHostKeys, FileInfo? KnownHosts, FileInfo? LogFile, bool Verbose, string? Store);
+    bool TrustNewHostKeys, FileInfo? KnownHosts, FileInfo? LogFile, bool Verbose, string? Store)
+{
+    public string? Configs { get; init; }
+    public string? ConfigsRemote { get; init; }
+}
 
 /// <summary><c>netfleet run PLAYBOOK -i INVENTORY</c>: the main job.</summary>
 internal sealed class RunHandler
@@ -52,6 +56,7 @@ internal sealed class RunHandler
             Description = "Log details to the console too, including the warnings about each device that the results already show",
         };
         var store = StoreOption.Create();
+        var (configs, configsRemote) = (ConfigsOptions.Path(), ConfigsOptions.Remote());
         var command = new Command("run", """
             Run a playbook against an inventory over SSH. Shows live progress on a terminal (plain lines
             otherwise), prints an Ansible-style recap per host, and exits non-zero when any host failed
@@ -59,11 +64,14 @@ internal sealed class RunHandler
             CSV or XML with the same fields: device, task, status, changed, output, parsed, diff, timings.
             """)
         {
-            playbook, inventory, limit, check, forks, output, outFile, trustNew, knownHosts, logFile, verbose, store,
+            playbook, inventory, limit, check, forks, output, outFile, trustNew, knownHosts, logFile, verbose, store, configs, configsRemote,
         };
         command.SetAction((parse, ct) => new RunHandler().RunAsync(new RunOptions(parse.GetValue(playbook)!, parse.GetValue(inventory)!,
             parse.GetValue(limit), parse.GetValue(check), parse.GetValue(forks), parse.GetValue(output)!, parse.GetValue(outFile),
-            parse.GetValue(trustNew), parse.GetValue(knownHosts), parse.GetValue(logFile), parse.GetValue(verbose), parse.GetValue(store)), ct));
+            parse.GetValue(trustNew), parse.GetValue(knownHosts), parse.GetValue(logFile), parse.GetValue(verbose), parse.GetValue(store))
+            {
+                Configs = parse.GetValue(configs), ConfigsRemote = parse.GetValue(configsRemote),
+            }, ct));
         return command;
     }
 
@@ -87,6 +95,7 @@ internal sealed class RunHandler
             Forks = options.Forks is > 0 and var f ? f : null,
             TrustNewHostKeys = options.TrustNewHostKeys,
             KnownHostsPath = options.KnownHosts?.FullName,
+            Configs = ConfigsOptions.Archive(options.Configs, options.ConfigsRemote),
         };
         var job = await PrepareAsync(options.Playbook, options.Inventory, jobOptions, stderr, ct);
         if (job is null)

@@ -95,4 +95,11 @@ public sealed record JobSummary(
     TimeSpan Duration)
 {
     public string? HaltReason { get; init; }
+
+    /// <summary>What the job wrote to the configuration archive, when it backed up or changed configurations.</summary>
+    public ArchiveSummary? Archive { get; init; }
 }
+
+/// <summary>A job's commit to the configuration archive: the commit (null when nothing differed), the devices whose files
+/// changed, the devices that drifted, or why the commit failed.</summary>
+public sealed record ArchiveSummary(string? Commit, IReadOnlyList<string> Changed, IReadOnlyList<string> Drifted, string? Error);

@@ -28,6 +28,16 @@ public sealed partial class AristaEos : PlatformDefinition
 
     public override IReadOnlyList<string> OnOpenCommands { get; } = ["terminal length 0", "terminal width 32767"];
 
+    public override string? StartupConfigCommand => "show startup-config";
+
+    /// <summary>The headers EOS prints above a configuration: the command, the device with its software version, the time,
+    /// and when the startup configuration was written. EOS names no user there.</summary>
+    protected override bool IsVolatileLine(string line) =>
+        ConfigText.IsVolatile(line)
+        || line.StartsWith("! Command: ", StringComparison.Ordinal)
+        || line.StartsWith("! device: ", StringComparison.Ordinal)
+        || line.StartsWith("! Startup-config last modified", StringComparison.Ordinal);
+
     public override async Task<ConfigResult> ApplyConfigAsync(IConfigSession session, IReadOnlyList<string> lines,
         CancellationToken cancellationToken)
     {

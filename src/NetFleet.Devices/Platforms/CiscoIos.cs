@@ -125,6 +125,30 @@ public sealed partial class CiscoIos : PlatformDefinition
         await session.EnterLevelAsync("privileged_exec", cancellationToken);
     }
 
+    public override string? StartupConfigCommand => "show startup-config";
+
+    /// <summary>The headers <c>show running-config</c> and <c>show startup-config</c> print, and <c>ntp clock-period</c>,
+    /// which IOS rewrites as it disciplines its clock.</summary>
+    protected override bool IsVolatileLine(string line) =>
+        ConfigText.IsVolatile(line)
+        || line.StartsWith("! No configuration change since last restart", StringComparison.Ordinal)
+        || line.StartsWith("ntp clock-period ", StringComparison.Ordinal)
+        || StartupSize().IsMatch(line);
+
+    /// <summary><c>! Last configuration change at 14:05:38 UTC Tue Dec 1 2026 by admin</c>; the time is read only in UTC
+    /// (other zones are the device's local names, which say nothing certain).</summary>
+    protected override ConfigOrigin? OriginOf(string line) =>
+        LastChange().Match(line) is { Success: true } m
+            ? new ConfigOrigin(m.Groups["user"].Success ? m.Groups["user"].Value : null,
+                m.Groups["zone"].Value == "UTC" ? UtcTime(m.Groups["time"].Value + " " + m.Groups["date"].Value, "HH:mm:ss ddd MMM d yyyy") : null, line)
+            : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^! Last configuration change at (?<time>\d{1,2}:\d{2}:\d{2})(\.\d+)? (?<zone>\S+) (?<date>\w{3} \w{3} +\d{1,2} \d{4})( by (?<user>\S+))?")]
+    private static partial System.Text.RegularExpressions.Regex LastChange();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Using \d+ out of \d+ bytes")]
+    private static partial System.Text.RegularExpressions.Regex StartupSize();
+
     [System.Text.RegularExpressions.GeneratedRegex(@"(\S+)\s*<- Most Recent")]
     private static partial System.Text.RegularExpressions.Regex MostRecent();
 

@@ -29,6 +29,16 @@ public sealed class JuniperJunos : PlatformDefinition
 
     public override string LineConfigCommand => "show configuration | display set";
 
+    /// <summary><c>display set</c> has no header, so who committed last comes from the <c>## Last commit</c> line.</summary>
+    public override string? LastChangeCommand => "show configuration | match ##";
+
+    /// <summary><c>## Last commit: 2026-12-03 17:00:00 UTC by admin</c>.</summary>
+    protected override ConfigOrigin? OriginOf(string line) =>
+        line.StartsWith("## Last commit: ", StringComparison.Ordinal) && line.IndexOf(" by ", StringComparison.Ordinal) is var by and > 0
+            ? new ConfigOrigin(line[(by + 4)..].Trim(), UtcTime(line["## Last commit: ".Length..by].Replace(" UTC", "", StringComparison.Ordinal),
+                "yyyy-MM-dd HH:mm:ss"), line)
+            : null;
+
     /// <summary>In <c>display set</c> form: a <c>set</c> line is there when the configuration shows it, a
     /// <c>delete</c> holds when nothing under its path is set; any other statement (insert, rename, activate …) is
     /// always sent.</summary>

@@ -44,7 +44,7 @@ public interface IConfigSession
 /// applied. The driver is generic; adding a platform is one file with a class deriving from this one
 /// (found by <see cref="PlatformCatalog"/>).
 /// </summary>
-public abstract class PlatformDefinition
+public abstract partial class PlatformDefinition
 {
     private Regex? anyPrompt;
     private Regex? pager;

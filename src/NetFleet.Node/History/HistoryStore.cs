@@ -86,7 +86,7 @@ public sealed partial class HistoryStore(JobStore store)
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", ct);
         }
 
-        foreach (var statement in Schema.Concat(GateSchema).Concat(ComplianceSchema)) await ExecuteAsync(connection, null, statement, ct);
+        foreach (var statement in Schema.Concat(GateSchema).Concat(ComplianceSchema).Concat(DriftSchema)) await ExecuteAsync(connection, null, statement, ct);
     }
 
     public async Task<long> OffsetAsync(CancellationToken ct = default)
@@ -164,6 +164,7 @@ public sealed partial class HistoryStore(JobStore store)
             ("summary", cf.Summary?.GetRawText())),
         JobJournal.GateMeasured g => GateMeasuredAsync(c, tx, g, ct),
         JobJournal.GateJudged j => GateJudgedAsync(c, tx, j, ct),
+        JobJournal.ConfigDrifted d => DriftedAsync(c, tx, d, ct),
         JobJournal.JobFinished f => ExecuteAsync(c, tx, """
             UPDATE nf_jobs SET status = @status, finished_at = @at, ok = @ok, changed = @changed, failed = @failed,
               unreachable = @unreachable, skipped = @skipped, halt_reason = @halt WHERE job_id = @id

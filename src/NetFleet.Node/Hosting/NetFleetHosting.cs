@@ -93,7 +93,7 @@ public static class NetFleetHosting
 
         if (settings.Has(NodeSettings.Orchestrator))
         {
-            akka.WithSingleton<JobManager>(JobManagerName, JobManager.Props(log), new ClusterSingletonOptions { Role = NodeSettings.Orchestrator })
+            akka.WithSingleton<JobManager>(JobManagerName, JobManager.Props(log, new Configs.ConfigArchive(settings.Configs)), new ClusterSingletonOptions { Role = NodeSettings.Orchestrator })
                 .WithSingleton<ScheduleKeeper>(ScheduleKeeperName, (system, registry, _) =>
                     ScheduleKeeper.Props(registry.Get<JobManager>(), DistributedPubSub.Get(system).Mediator, log), new ClusterSingletonOptions { Role = NodeSettings.Orchestrator })
                 .WithActors((system, registry) =>

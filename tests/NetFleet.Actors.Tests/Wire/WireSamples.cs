@@ -60,6 +60,7 @@ internal static class WireSamples
         new RestoreConfig("hostname r1\n", "flash:nf-abc.cfg", "nf-abc"),
         new ReadConfig(),
         new CheckCompliance([new ComplianceCommand("loopback-up", "show ip interface brief")]),
+        new BackupConfig(true),
         new SnmpGet(["1.3.6.1.2.1.1.5.0"]) { Version = "v3", Endpoint = Endpoint },
         new SnmpWalk("1.3.6.1.2.1.2.2", true) { Version = "v2c", Endpoint = Endpoint },
         new SnmpSet([new SnmpSetValue("1.3.6.1.2.1.1.6.0", "string", "lab")]) { Version = "v3", Endpoint = Endpoint },
@@ -189,7 +190,9 @@ internal static class WireSamples
         new Core.Results.TaskStarted("job-1", At, "ios-1", 1, 2, "set ntp"),
         new Core.Results.TaskFinished("job-1", At, TaskResult),
         new Core.Results.JobFinished("job-1", At, new JobSummary("job-1", JobOutcome.Halted, [TaskResult],
-            [new HostRecap("ios-1", 1, 2, 3, 4, 5) { Transactions = "replace,merge" }], At, TimeSpan.FromMinutes(1)) { HaltReason = "max_fail_percentage" }),
+            [new HostRecap("ios-1", 1, 2, 3, 4, 5) { Transactions = "replace,merge" }], At, TimeSpan.FromMinutes(1)) {
+            HaltReason = "max_fail_percentage", Archive = new ArchiveSummary("0123456789abcdef", ["ios-1"], ["ios-1"], "none really"),
+        }),
         new CaptureProgressReported("job-1", At, 1, 2, "cap-1", "lab-sensor", "lo", 1.5, 10, 1500, 5.5, 6000.5, 8, 1, 1, 1, 1, 2, "127.0.0.5"),
         new Core.Results.ApprovalRequested("job-1", At, 1, 2, 3, ["ios-1"]),
         new ApprovalGranted("job-1", At, 1, 2, "alice"),

@@ -106,7 +106,7 @@ public sealed class WireSerializerTests : IAsyncLifetime
         ];
         string[] requests =
         [
-            "apply-config.v1", "confirm-config.v1", "probe-targets.v1", "read-config.v1", "restore-config.v1", "send-command.v1", "snmp-get.v1",
+            "apply-config.v1", "backup-config.v1", "confirm-config.v1", "probe-targets.v1", "read-config.v1", "restore-config.v1", "send-command.v1", "snmp-get.v1",
             "snmp-poll.v1", "snmp-set.v1", "snmp-walk.v1", "netconf-get.v1", "netconf-read-config.v1", "netconf-edit-config.v1",
             "netconf-confirm.v1", "netconf-restore.v1", "check-compliance.v1",
         ];

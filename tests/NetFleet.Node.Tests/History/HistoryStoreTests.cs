@@ -73,6 +73,27 @@ public abstract class HistoryStoreTests(ITestOutputHelper output)
         Assert.Equal(("hostname r1", "+ ntp"), (change.Before, change.Diff));
         Assert.Empty(await history.ChangesAsync("r2", null));
     }
+
+    [Fact]
+    public async Task Drift_is_kept_once_per_job_device_and_source_and_listed_newest_first()
+    {
+        var history = new HistoryStore(await NewStoreAsync());
+        await history.EnsureSchemaAsync();
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
+        var events = new (long, JobJournal.IEvent)[]
+        {
+            (1, new JobJournal.ConfigDrifted("j1", at, "r1", "+ntp server 192.0.2.9", "bob", at.AddMinutes(-5), "archive 0123456789", "backup")),
+            (2, new JobJournal.ConfigDrifted("j2", at.AddHours(1), "r1", "-ntp server 192.0.2.9", null, null, "archive abcdef0123", "pre-change")),
+            (3, new JobJournal.ConfigDrifted("j2", at.AddHours(1), "r2", "+x", null, null, "archive abcdef0123", "backup")),
+        };
+        await history.ApplyAsync(events);
+
+        var r1 = await history.DriftAsync("r1");
+        Assert.Equal(["j2", "j1"], r1.Select(d => d.JobId));
+        Assert.Equal(("bob", at.AddMinutes(-5), "backup"), (r1[1].ChangedBy, r1[1].ChangedAt, r1[1].Source));
+        Assert.Null(r1[0].ChangedAt);
+        Assert.Equal(3, (await history.DriftAsync()).Count);
+    }
 }
 
 public sealed class SqliteHistoryStoreTests(ITestOutputHelper output) : HistoryStoreTests(output), IDisposable

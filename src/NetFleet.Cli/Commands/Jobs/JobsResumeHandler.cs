@@ -57,7 +57,7 @@ internal sealed class JobsResumeHandler
             return 2;
         }
 
-        var jobOptions = JobOptions.Resuming(submitted, Environment.UserName);
+        var jobOptions = JobOptions.Resuming(submitted, Environment.UserName) with { Configs = ConfigsOptions.Archive(null, null) };
         stderr.MarkupLine($"[grey]resuming job {jobId} ({Markup.Escape(submitted.PlaybookPath)}, started by {Markup.Escape(submitted.User)} at {submitted.At:u})[/]");
         var display = new ProgressDisplay(stderr, Console.Error, live: !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive);
         var summary = await display.RunAsync(recorded.Node.Runner.ResumeAsync(job, jobOptions, display.OnEvent, ct));

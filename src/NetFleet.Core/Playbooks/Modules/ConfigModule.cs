@@ -15,7 +15,9 @@ public sealed record ConfigArgs(IReadOnlyList<TemplateText>? Lines, ConfigTempla
 /// </summary>
 public sealed class ConfigModule : Module, IDeviceModule
 {
-    public override string Name => "config";
+    public const string ModuleName = "config";
+
+    public override string Name => ModuleName;
     public override string Description => "Apply configuration lines to the device, inline or from a template file.";
 
     public override IReadOnlyList<ModuleParameter> Parameters { get; } =

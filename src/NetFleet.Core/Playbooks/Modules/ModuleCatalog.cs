@@ -18,6 +18,7 @@ public static class ModuleCatalog
         new NetconfGetModule(),
         new NetconfConfigModule(),
         new ComplianceModule(),
+        new BackupModule(),
     ];
 
     public static Module? Find(string name) => All.FirstOrDefault(m => m.Name == name);

@@ -19,7 +19,9 @@ public sealed class NetconfConfigModule : Module, IDeviceModule
     public static readonly IReadOnlyList<string> DefaultOperations = ["merge", "replace", "none"];
     public static readonly IReadOnlyList<string> ErrorOptions = ["stop-on-error", "continue-on-error", "rollback-on-error"];
 
-    public override string Name => "netconf_config";
+    public const string ModuleName = "netconf_config";
+
+    public override string Name => ModuleName;
     public override string Description => "Change configuration over NETCONF (edit-config), as a transaction with diff, confirmed commit and verified rollback.";
 
     public override IReadOnlyList<ModuleParameter> Parameters { get; } =
