@@ -228,7 +228,7 @@ public sealed class ApiTests(ApiNode node) : IClassFixture<ApiNode>
     {
         using var http = node.Client(node.OperatorToken);
         var rules = Path.Combine(RepositoryPaths.Root(), "compliance");
-        var jobId = await ApiNode.SubmitAsync(http, new { playbookText = Core.Compliance.BuiltInPlaybooks.Compliance(rules) });
+        var jobId = await ApiNode.SubmitAsync(http, new { playbookText = Core.Playbooks.BuiltInPlaybooks.Compliance(rules) });
         Assert.Equal("succeeded", (await ApiNode.WaitFinishedAsync(http, jobId, JobTimeout)).Status);
 
         using var viewer = node.Client(node.ViewerToken);

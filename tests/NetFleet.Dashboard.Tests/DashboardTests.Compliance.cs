@@ -12,7 +12,7 @@ public sealed partial class DashboardTests
         await fixture.InPageAsync(nameof(A_compliance_run_shows_in_the_grid_with_failures_by_severity_and_the_trend), async page =>
         {
             var rules = Path.Combine(fixture.RepositoryRoot, "compliance");
-            var jobId = await SubmitAsOperatorAsync(new { playbookText = Core.Compliance.BuiltInPlaybooks.Compliance(rules) });
+            var jobId = await SubmitAsOperatorAsync(new { playbookText = Core.Playbooks.BuiltInPlaybooks.Compliance(rules) });
             await LogInAsync(page, fixture.ViewerToken);
             await page.GotoAsync($"/#/jobs/{jobId}");
             await Expect(page.Locator("#job-status")).ToHaveAttributeAsync("data-job-status", "succeeded", JobStatusTime);

@@ -1,7 +1,7 @@
 namespace NetFleet.Core.Playbooks;
 
-/// <summary>Playbooks NetFleet runs by name (<c>netfleet backup</c>, schedules of <c>backup</c>): their text in one place.</summary>
-public static class BuiltInPlaybooks
+/// <summary>Playbooks NetFleet runs by name (<c>netfleet backup</c>, <c>netfleet compliance run</c>, and schedules of them): their text in one place.</summary>
+public static partial class BuiltInPlaybooks
 {
     /// <summary>The path a built-in playbook is recorded under in the journal, in place of a file.</summary>
     public static string PathOf(string name) => $"(built-in {name})";

@@ -1,3 +1,5 @@
+using NetFleet.Testing;
+
 namespace NetFleet.Cli.Tests.Commands;
 
 /// <summary><c>netfleet schedule</c> before it reaches an API: what TARGET may be, and the help.</summary>
@@ -9,13 +11,24 @@ public sealed class ScheduleCommandsTests
     [Theory]
     [InlineData("backup")]
     [InlineData("compliance")]
-    public async Task The_built_in_targets_are_refused_with_what_to_do_until_they_are_wired(string target)
+    public async Task A_built_in_target_becomes_its_playbook_and_goes_to_the_api(string target)
     {
-        var (code, stdout, stderr) = await NetfleetProcess.RunAsync("schedule", "add", "nightly", "--cron", "0 2 * * *", target, "--api", NoApi);
+        var rules = Path.Combine(RepositoryPaths.Root(), "compliance");
+        var (code, stdout, stderr) = await NetfleetProcess.RunAsync("schedule", "add", "nightly", "--cron", "0 2 * * *", target, "--rules", rules, "--api", NoApi);
         Assert.Equal(2, code);
-        Assert.Contains($"{target}: scheduling the built-in {target} job is not available", stderr);
-        Assert.Contains("schedule a playbook file", stderr);
+        Assert.Contains($"{NoApi}: Connection refused", stderr);
+        Assert.DoesNotContain("no such", stderr);
         Assert.DoesNotContain("   at ", stderr + stdout);
+    }
+
+    [Fact]
+    public async Task A_compliance_target_without_its_rules_names_the_rules_option()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-rules-{Guid.NewGuid():N}");
+        var (code, _, stderr) = await NetfleetProcess.RunAsync("schedule", "add", "audit", "--cron", "0 6 * * *", "compliance", "--rules", missing, "--api", NoApi);
+        Assert.Equal(2, code);
+        Assert.Contains($"{missing}: no such compliance rules file or folder (--rules)", stderr);
+        Assert.DoesNotContain("127.0.0.1:9", stderr);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using NetFleet.Actors;
 using NetFleet.Actors.Jobs;
 using NetFleet.Cli.Output;
 using NetFleet.Core.Compliance;
+using NetFleet.Core.Playbooks;
 using NetFleet.Core.Diagnostics;
 using NetFleet.Core.Results;
 using NetFleet.Node;

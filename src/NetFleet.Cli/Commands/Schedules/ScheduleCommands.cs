@@ -48,19 +48,25 @@ internal static class ScheduleCommands
         };
         var limit = new Option<string?>("--limit", "-l") { Description = "Only these hosts (as for run)" };
         var knownHosts = new Option<FileInfo?>("--known-hosts") { Description = "known_hosts file the workers verify device host keys against" };
+        var rules = new Option<string>("--rules")
+        {
+            Description = "For the compliance target: the rules file or folder (as the orchestrator nodes see it)", DefaultValueFactory = _ => "compliance",
+        };
         var api = ClusterCommands.ApiOption();
         var token = TokenCommands.TokenOption();
         var command = new Command("add", """
             Add a schedule. Examples:
               netfleet schedule add nightly --cron '0 2 * * *' --tz Europe/Paris playbooks/ntp.yaml -i inventory
               netfleet schedule add probe --cron '*/20 * * * * *' --overlap queue playbooks/check.yaml
+              netfleet schedule add hourly-backup --cron '0 * * * *' backup
+              netfleet schedule add audit --cron '30 6 * * 1-5' --rules compliance compliance
             """)
         {
-            name, target, cron, tz, catchUp, overlap, inventory, limit, knownHosts, api, token,
+            name, target, cron, tz, catchUp, overlap, inventory, limit, knownHosts, rules, api, token,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var (label, text, error) = await ScheduleTargets.ResolveAsync(parse.GetValue(target)!, ct);
+            var (label, text, error) = await ScheduleTargets.ResolveAsync(parse.GetValue(target)!, parse.GetValue(rules)!, ct);
             if (error is not null)
             {
                 await Console.Error.WriteLineAsync(error);

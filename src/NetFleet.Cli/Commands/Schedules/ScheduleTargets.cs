@@ -1,18 +1,29 @@
+using NetFleet.Core.Playbooks;
+
 namespace NetFleet.Cli.Commands;
 
 /// <summary>What a schedule runs, from the TARGET of <c>schedule add</c>: the one place that turns it into a playbook.</summary>
 internal static class ScheduleTargets
 {
-    /// <summary>The words that name a built-in job rather than a playbook file.</summary>
-    public static readonly IReadOnlyList<string> BuiltIns = ["backup", "compliance"];
+    public const string Backup = "backup";
+    public const string Compliance = "compliance";
 
-    /// <summary>The playbook's label (its full path) and text, or why the target cannot be scheduled.</summary>
-    public static async Task<(string? Label, string? Text, string? Error)> ResolveAsync(string target, CancellationToken ct)
+    /// <summary>The words that name a built-in job rather than a playbook file.</summary>
+    public static readonly IReadOnlyList<string> BuiltIns = [Backup, Compliance];
+
+    /// <summary>The playbook's label (its full path, or the built-in's name) and text, or why the target cannot be
+    /// scheduled. <paramref name="rulesPath"/> is the compliance rules file or folder, as the orchestrator nodes see it.</summary>
+    public static async Task<(string? Label, string? Text, string? Error)> ResolveAsync(string target, string rulesPath, CancellationToken ct)
     {
-        if (BuiltIns.Contains(target, StringComparer.Ordinal))
+        switch (target)
         {
-            return (null, null, $"{target}: scheduling the built-in {target} job is not available in this build yet; " +
-                "schedule a playbook file that runs it instead");
+            case Backup:
+                return (BuiltInPlaybooks.PathOf(Backup), BuiltInPlaybooks.Backup, null);
+            case Compliance:
+                var rules = Path.GetFullPath(rulesPath);
+                return File.Exists(rules) || Directory.Exists(rules)
+                    ? (BuiltInPlaybooks.PathOf(Compliance), BuiltInPlaybooks.Compliance(rules), null)
+                    : (null, null, $"{rules}: no such compliance rules file or folder (--rules)");
         }
 
         var file = new FileInfo(target);

@@ -1,12 +1,10 @@
 using System.Text.Json;
 
-namespace NetFleet.Core.Compliance;
+namespace NetFleet.Core.Playbooks;
 
-/// <summary>
-/// The playbooks NetFleet runs for its own commands (<c>netfleet compliance run</c>, and schedules of it), written once
-/// here as the YAML a user could have written, so they are checked, journaled and resumed like any playbook.
-/// </summary>
-public static class BuiltInPlaybooks
+/// <summary>The compliance playbooks (<c>netfleet compliance run</c>, and schedules of it), written as the YAML a user
+/// could have written, so they are checked, journaled and resumed like any playbook.</summary>
+public static partial class BuiltInPlaybooks
 {
     /// <summary>The task name and the variable the compliance results are registered as.</summary>
     public const string ComplianceTask = "compliance";
@@ -36,7 +34,7 @@ public static class BuiltInPlaybooks
               hosts: {Quote(hosts)}
               serial: [1, "100%"]
               rollback: device
-            {(approval ? $"  approval: {Playbooks.Play.EveryBatchApproval}\n" : "")}  vars:
+            {(approval ? $"  approval: {Play.EveryBatchApproval}\n" : "")}  vars:
                 remediation: {lines}
               tasks:
                 - name: remediate
