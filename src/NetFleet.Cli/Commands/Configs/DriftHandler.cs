@@ -11,7 +11,7 @@ internal static class DriftHandler
     public static Command Command()
     {
         var device = new Option<string?>("--device", "-d") { Description = "Only this device" };
-        var limit = new Option<int>("--limit") { Description = "At most this many, newest first", DefaultValueFactory = _ => 200 };
+        var limit = new Option<int>("--limit-rows") { Description = "At most this many, newest first (as for jobs list)", DefaultValueFactory = _ => 200 };
         var output = JobsCommands.OutputOption("table: time (local), device, who/when as the device tells, job and the diff's size; wide: the whole diff");
         var store = StoreOption.Create();
         var command = new Command("drift", """
