@@ -26,16 +26,10 @@ public sealed class JobManagerTests(ActorLab lab) : IAsyncLifetime
         node = await ClusterNode.StartAsync(settings, Serilog.Core.Logger.None);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>A new job (not yet submitted) running <c>show clock</c> on the lab device, from a playbook file named <paramref name="file"/>.</summary>
+    private async Task<PreparedJob> ShowClockJobAsync(string file)
     {
-        await node.DisposeAsync();
-        Directory.Delete(folder, recursive: true);
-    }
-
-    [Fact]
-    public async Task A_job_submitted_again_while_its_first_submission_is_being_written_is_accepted_twice_and_runs_once()
-    {
-        var playbook = Path.Combine(folder, "clock.yaml");
+        var playbook = Path.Combine(folder, file);
         await File.WriteAllTextAsync(playbook, $"""
             - hosts: {Device}
               tasks:
@@ -47,6 +41,19 @@ public sealed class JobManagerTests(ActorLab lab) : IAsyncLifetime
         };
         var (job, check) = await JobLauncher.PrepareAsync(new JobRequest(playbook, options), CancellationToken.None);
         Assert.True(job is not null, check.Report);
+        return job;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await node.DisposeAsync();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_job_submitted_again_while_its_first_submission_is_being_written_is_accepted_twice_and_runs_once()
+    {
+        var job = await ShowClockJobAsync("clock.yaml");
         var clocksBefore = Clocks();
 
         // Both are in the mailbox before the first is written: the second finds it being persisted (a client retrying).
@@ -79,18 +86,7 @@ public sealed class JobManagerTests(ActorLab lab) : IAsyncLifetime
     [Fact]
     public async Task A_finished_job_submitted_again_is_accepted_and_neither_reopened_nor_run_again()
     {
-        var playbook = Path.Combine(folder, "clock-again.yaml");
-        await File.WriteAllTextAsync(playbook, $"""
-            - hosts: {Device}
-              tasks:
-                - command: show clock
-            """);
-        var options = new JobOptions("tester")
-        {
-            JobId = JobLauncher.NewJobId(), InventoryPath = Path.Combine(lab.Scratch, "inventory"), KnownHostsPath = lab.KnownHosts,
-        };
-        var (job, check) = await JobLauncher.PrepareAsync(new JobRequest(playbook, options), CancellationToken.None);
-        Assert.True(job is not null, check.Report);
+        var job = await ShowClockJobAsync("clock-again.yaml");
         Assert.Equal(new JobManagerProtocol.JobAccepted(job.JobId), await node.JobManager!.Ask<object>(job.Submission, TimeSpan.FromSeconds(30)));
         var clock = Stopwatch.StartNew();
         while ((await node.JobManager!.Ask<JobManagerProtocol.JobStatus>(new JobManagerProtocol.GetJobStatus(job.JobId), TimeSpan.FromSeconds(10))).Running)

@@ -60,20 +60,11 @@ public abstract class ComplianceHistoryTests
 
 public sealed class SqliteComplianceHistoryTests : ComplianceHistoryTests, IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("netfleet-compliance-").FullName;
+    private readonly SqliteStores stores = new("netfleet-compliance-");
 
-    protected override Task<JobStore> NewStoreAsync()
-    {
-        var store = JobStore.Parse("sqlite:" + Path.Combine(folder, Guid.NewGuid().ToString("N"), "netfleet.db"));
-        store.EnsureLocation();
-        return Task.FromResult(store);
-    }
+    protected override Task<JobStore> NewStoreAsync() => stores.NewAsync();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => stores.Dispose();
 }
 
 public sealed class PostgresComplianceHistoryTests(PostgresFixture postgres) : ComplianceHistoryTests, IClassFixture<PostgresFixture>

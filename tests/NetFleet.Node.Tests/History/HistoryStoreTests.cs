@@ -98,20 +98,11 @@ public abstract class HistoryStoreTests(ITestOutputHelper output)
 
 public sealed class SqliteHistoryStoreTests(ITestOutputHelper output) : HistoryStoreTests(output), IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("netfleet-history-").FullName;
+    private readonly SqliteStores stores = new("netfleet-history-");
 
-    protected override Task<JobStore> NewStoreAsync()
-    {
-        var store = JobStore.Parse("sqlite:" + Path.Combine(folder, Guid.NewGuid().ToString("N"), "netfleet.db"));
-        store.EnsureLocation();
-        return Task.FromResult(store);
-    }
+    protected override Task<JobStore> NewStoreAsync() => stores.NewAsync();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => stores.Dispose();
 }
 
 public sealed class PostgresHistoryStoreTests(PostgresFixture postgres, ITestOutputHelper output)
