@@ -40,7 +40,28 @@ public sealed record CommitOutcome(ArchiveCommit? Commit, IReadOnlyList<string> 
 
 internal static class ArchiveFiles
 {
-    public static string Name(string device, ConfigKind kind) => kind == ConfigKind.Startup ? device + ".startup.cfg" : device + ".cfg";
+    public static string Name(string device, ConfigKind kind) => Safe(device) + (kind == ConfigKind.Startup ? ".startup.cfg" : ".cfg");
+
+    /// <summary>The inventory allows any text as a host's name, so a name is percent-encoded outside letters, digits, '-',
+    /// '_' and a '.' that is not first: no name can leave the repository (<c>../x</c>), reach into <c>.git</c> or hide
+    /// as a dotfile, and ordinary names stay as they are.</summary>
+    private static string Safe(string device)
+    {
+        var name = new System.Text.StringBuilder(device.Length);
+        Span<byte> bytes = stackalloc byte[4];
+        foreach (var rune in device.EnumerateRunes())
+        {
+            if (rune.IsAscii && (char.IsAsciiLetterOrDigit((char)rune.Value) || rune.Value is '-' or '_' || (rune.Value == '.' && name.Length > 0)))
+            {
+                name.Append((char)rune.Value);
+                continue;
+            }
+
+            foreach (var b in bytes[..rune.EncodeToUtf8(bytes)]) name.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+
+        return name.ToString();
+    }
 }
 
 /// <summary>

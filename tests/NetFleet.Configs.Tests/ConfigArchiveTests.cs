@@ -26,6 +26,23 @@ public sealed class ConfigArchiveTests : IDisposable
         Assert.Equal(["r1.cfg", "r1.startup.cfg", "r2.cfg"], commit.Tree.Select(e => e.Name).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("../escape", "%2E.%2Fescape.cfg")]
+    [InlineData(".git", "%2Egit.cfg")]
+    [InlineData("core/sw 1", "core%2Fsw%201.cfg")]
+    [InlineData("edge-1.lon_2", "edge-1.lon_2.cfg")]
+    [InlineData("zürich", "z%C3%BCrich.cfg")]
+    public void A_device_name_the_inventory_allows_stays_one_file_inside_the_repository(string device, string file)
+    {
+        var archive = Archive();
+        archive.Commit("job1", "alice", Monday, [new ConfigFile(device, ConfigKind.Running, "hostname x\n")], "backup");
+
+        using var repo = new Repository(archive.Path);
+        Assert.Equal(file, Assert.Single(repo.Head.Tip.Tree).Name);
+        Assert.Equal("hostname x\n", archive.Latest(device));
+        Assert.False(File.Exists(Path.Combine(root, "escape.cfg")));
+    }
+
     [Fact]
     public void A_job_committed_before_is_not_committed_again_and_unchanged_files_make_no_commit()
     {
