@@ -72,6 +72,13 @@ public sealed class ScheduleApiTests : IAsyncLifetime
         Assert.NotNull(view.NextSlot);
         var jobId = view.Recent.First(s => s.State == "submitted").JobId!;
         Assert.StartsWith("s-facts-", jobId);
+        // The job manager has accepted the slot's job; the history shows it once the projector has read its journal.
+        while ((await http.GetAsync($"/api/jobs/{jobId}")).StatusCode == HttpStatusCode.NotFound)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline.AddSeconds(30), $"the slot's job {jobId} never reached the job history");
+            await Task.Delay(200);
+        }
+
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/api/jobs/{jobId}")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/api/schedules/facts/pause", null)).StatusCode);
