@@ -16,18 +16,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-[[ -x artifacts/netfleet/netfleet ]] || deploy/build.sh
-netfleet=$PWD/artifacts/netfleet/netfleet
-work=$(mktemp -d /tmp/netfleet-bench-backup-XXXXXX)
 source deploy/bench-lib.sh
-lab=$work/lab
-port=$((20000 + RANDOM % 20000))
-cleanup() {
-  "$netfleet" lab down --dir "$lab" >/dev/null 2>&1 || true
-  bench_cleanup_cgroups
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_start backup
 
 "$netfleet" lab up --devices "$devices" --port "$port" --dir "$lab" >/dev/null
 args=(backup -i "$lab/inventory" --known-hosts "$lab/known_hosts" --store "sqlite:$work/jobs.db" --configs "$work/configs" -o json)

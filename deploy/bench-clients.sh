@@ -32,18 +32,8 @@ done
 
 # The bench's own peers: not needed by the tests, so not in install-deps.sh's default list.
 deploy/install-deps.sh openssh-server openssh-client pssh ansible python3-paramiko
-[[ -x artifacts/netfleet/netfleet ]] || deploy/build.sh
-netfleet=$PWD/artifacts/netfleet/netfleet
-work=$(mktemp -d /tmp/netfleet-bench-clients-XXXXXX)
 source deploy/bench-lib.sh
-lab=$work/lab
-port=$((20000 + RANDOM % 20000))
-cleanup() {
-  "$netfleet" lab down --dir "$lab" >/dev/null 2>&1 || true
-  bench_cleanup_cgroups
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_start clients
 
 if [[ -n $lab_spec ]]; then
   "$netfleet" lab up --spec "$lab_spec" --port "$port" --dir "$lab" >/dev/null

@@ -1,13 +1,31 @@
 # Sourced by deploy/bench-*.sh: client CPU measured per tool in a cgroup of its own (cpuacct), so it is the user+sys time
 # of the tool's whole process tree, daemonized helpers included; the lab's sshd and device processes are not in it.
-# The sourcing script sets $work (its scratch folder) first.
+# The sourcing script calls bench_start first.
 
 cgroot=/sys/fs/cgroup/cpuacct
 [[ -w $cgroot ]] || { echo "needs root and the cgroup v1 cpuacct controller at $cgroot" >&2; exit 1; }
 
-# Removes the cgroups this script made; call from the script's EXIT trap.
+# Removes the cgroups this script made.
 bench_cleanup_cgroups() {
   for cg in "$cgroot"/netfleet-bench-$$-*; do [[ -d $cg ]] && rmdir "$cg" 2>/dev/null || true; done
+}
+
+# bench_start NAME: sets $netfleet (the CLI, built if missing), $work (a scratch folder), $lab (the lab's folder in it) and
+# $port (the lab's, below the ephemeral range so no client socket holds it); on exit the lab goes down, the cgroups and
+# the scratch folder are removed.
+bench_start() {
+  [[ -x artifacts/netfleet/netfleet ]] || deploy/build.sh
+  netfleet=$PWD/artifacts/netfleet/netfleet
+  work=$(mktemp -d "/tmp/netfleet-bench-$1-XXXXXX")
+  lab=$work/lab
+  port=$((20000 + RANDOM % 12000))
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  "$netfleet" lab down --dir "$lab" >/dev/null 2>&1 || true
+  bench_cleanup_cgroups
+  rm -rf "$work"
 }
 
 # measure NAME COMMAND...: runs COMMAND in a fresh cpuacct cgroup with stdout in $work/out and stderr in $work/err;

@@ -18,18 +18,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 deploy/install-deps.sh openssh-server openssh-client python3-ncclient
-[[ -x artifacts/netfleet/netfleet ]] || deploy/build.sh
-netfleet=$PWD/artifacts/netfleet/netfleet
-work=$(mktemp -d /tmp/netfleet-bench-netconf-XXXXXX)
 source deploy/bench-lib.sh
-lab=$work/lab
-port=$((20000 + RANDOM % 12000))
-cleanup() {
-  "$netfleet" lab down --dir "$lab" >/dev/null 2>&1 || true
-  bench_cleanup_cgroups
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_start netconf
 
 "$netfleet" lab up --devices "$devices" --platforms junos --port "$port" --dir "$lab" >/dev/null
 awk '/^[^ #].*:$/ {name=substr($1, 1, length($1)-1)} /hostname:/ {print name " " $2}' "$lab/inventory/hosts.yaml" > "$work/hosts"
