@@ -96,11 +96,7 @@ public sealed class ConfigArchive
         lock (gate)
         {
             using var repo = OpenOrCreate();
-            if (FindJob(repo, jobId) is { } existing)
-            {
-                var devices = existing.Message.Split('\n').FirstOrDefault(l => l.StartsWith(DevicesTrailer, StringComparison.Ordinal))?[DevicesTrailer.Length..];
-                return new CommitOutcome(ToCommit(existing), devices?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], Existing: true);
-            }
+            if (Existing(repo, jobId) is { } existing) return existing;
 
             var changed = new SortedSet<string>(StringComparer.Ordinal);
             var staged = new List<string>();
@@ -200,14 +196,25 @@ public sealed class ConfigArchive
     }
 
     /// <summary>Whether a job's commit is in the archive.</summary>
-    public ArchiveCommit? CommitOfJob(string jobId)
+    public ArchiveCommit? CommitOfJob(string jobId) => ExistingCommit(jobId)?.Commit;
+
+    /// <summary>What <see cref="Commit"/> returns for a job committed before (<see cref="CommitOutcome.Existing"/>), or null
+    /// when the archive has no commit of the job.</summary>
+    public CommitOutcome? ExistingCommit(string jobId)
     {
         lock (gate)
         {
             if (!Repository.IsValid(Path)) return null;
             using var repo = new Repository(Path);
-            return FindJob(repo, jobId) is { } c ? ToCommit(c) : null;
+            return Existing(repo, jobId);
         }
+    }
+
+    private static CommitOutcome? Existing(Repository repo, string jobId)
+    {
+        if (FindJob(repo, jobId) is not { } commit) return null;
+        var devices = commit.Message.Split('\n').FirstOrDefault(l => l.StartsWith(DevicesTrailer, StringComparison.Ordinal))?[DevicesTrailer.Length..];
+        return new CommitOutcome(ToCommit(commit), devices?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], Existing: true);
     }
 
     private Repository OpenOrCreate()

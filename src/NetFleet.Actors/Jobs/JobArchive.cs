@@ -89,10 +89,7 @@ internal static class JobArchive
     {
         try
         {
-            if (archive.CommitOfJob(jobId) is not null)
-            {
-                return new Outcome(archive.Commit(jobId, user, at, [], ""), [], null);
-            }
+            if (archive.ExistingCommit(jobId) is { } existing) return new Outcome(existing, [], null);
 
             var drifts = new List<JobJournal.ConfigDrifted>();
             var files = new List<ConfigFile>();
