@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace NetFleet.Cli.Commands;
 
 internal sealed record ComplianceRunOptions(string Rules, DirectoryInfo Inventory, string? Limit, string Output, FileInfo? OutFile, bool Remediate,
-    bool NoApproval, FileInfo? KnownHosts, bool TrustNewHostKeys, string? Store);
+    bool NoApproval, FileInfo? KnownHosts, bool TrustNewHostKeys, string? Store, string? Configs, string? ConfigsRemote);
 
 /// <summary>
 /// <c>netfleet compliance run</c>: a job of the built-in compliance playbook, then the grid of devices × rules. With
@@ -43,17 +43,19 @@ internal sealed class ComplianceRunHandler
         var knownHosts = new Option<FileInfo?>("--known-hosts") { Description = "known_hosts file to verify device host keys against" };
         var trustNew = new Option<bool>("--trust-new-host-keys") { Description = "Accept and record the host key of a device seen for the first time" };
         var store = StoreOption.Create();
+        var configs = ConfigsOptions.Path();
+        var configsRemote = ConfigsOptions.Remote();
         var command = new Command("run", """
             Check devices against compliance rules and print a grid of devices x rules (pass, or FAIL / WARN / INFO by
             severity) with a summary; every verdict is stored in the job history (netfleet compliance report). Exits 2
             when a rule of severity error fails, 1 when the job itself failed (bad rules, a device unreachable), 0 otherwise.
             """)
         {
-            rules, inventory, limit, output, outFile, remediate, noApproval, knownHosts, trustNew, store,
+            rules, inventory, limit, output, outFile, remediate, noApproval, knownHosts, trustNew, store, configs, configsRemote,
         };
         command.SetAction((parse, ct) => new ComplianceRunHandler().RunAsync(new ComplianceRunOptions(parse.GetValue(rules)!, parse.GetValue(inventory)!,
             parse.GetValue(limit), parse.GetValue(output)!, parse.GetValue(outFile), parse.GetValue(remediate), parse.GetValue(noApproval),
-            parse.GetValue(knownHosts), parse.GetValue(trustNew), parse.GetValue(store)), ct));
+            parse.GetValue(knownHosts), parse.GetValue(trustNew), parse.GetValue(store), parse.GetValue(configs), parse.GetValue(configsRemote)), ct));
         return command;
     }
 
@@ -115,8 +117,10 @@ internal sealed class ComplianceRunHandler
             Limit = limit,
             TrustNewHostKeys = options.TrustNewHostKeys,
             KnownHostsPath = options.KnownHosts?.FullName,
+            // The remediation's changes go to the archive like any job's, or the next backup would call them drift.
+            Configs = ConfigsOptions.Archive(options.Configs, options.ConfigsRemote),
         };
-        var request = new JobRequest(Path.GetFullPath($"{name}.builtin.yaml"), jobOptions) { PlaybookText = playbook };
+        var request = new JobRequest(BuiltInPlaybooks.PathOf(name), jobOptions) { PlaybookText = playbook };
         var (job, check) = await JobLauncher.PrepareAsync(request, ct);
         if (check.Diagnostics.Count > 0) stderr.WriteLine(DiagnosticFormatter.FormatAll(check.Diagnostics));
         if (job is null) return null;
