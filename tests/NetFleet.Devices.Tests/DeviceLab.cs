@@ -25,6 +25,7 @@ public sealed class DeviceLab() : LabFixture(port => new LabSpec(port, TimeSpan.
         new LabDevice("ios-noarchive", "127.0.7.13", "cisco_ios", DeviceFaults.None) { Capabilities = IosVariants.Find(IosVariants.NoArchive)! },
         new LabDevice("ios-legacy", "127.0.7.14", "cisco_ios", DeviceFaults.None) { Capabilities = IosVariants.Find(IosVariants.Legacy)! },
         new LabDevice("ios-privileged", "127.0.7.15", "cisco_ios", DeviceFaults.None) { Capabilities = IosVariants.Find(IosVariants.Privileged)! },
+        new LabDevice("eos-big", "127.0.7.16", "arista_eos", DeviceFaults.None),
     ]))
 {
     private static readonly string[] RejectNtp = [@"^(set system )?ntp server 10\."];

@@ -71,6 +71,20 @@ public sealed class DriverTests(DeviceLab lab)
         Assert.DoesNotContain("\b", withPager);
     }
 
+    [Fact]
+    public async Task A_reply_many_times_the_shells_starting_buffer_arrives_whole()
+    {
+        await using var driver = await DeviceLab.OpenAsync(lab.Options("eos-big"));
+        // 1,000 lines of about 30 bytes: several times the shell stream's starting buffer, which SSH.NET has to grow.
+        var lines = Enumerable.Range(0, 1000).Select(i => $"ntp server 198.18.{i / 250}.{i % 250 + 1} prefer").ToList();
+        await driver.ApplyConfigAsync(lines);
+
+        var running = (await driver.RunCommandAsync("show running-config")).Output;
+
+        Assert.True(running.Length > 5 * NetFleet.Devices.Transport.SshTransport.ShellBufferBytes, $"only {running.Length} characters");
+        Assert.All(lines, line => Assert.Contains(line, running));
+    }
+
     [Theory]
     [InlineData("ios-1")]
     [InlineData("eos-1")]

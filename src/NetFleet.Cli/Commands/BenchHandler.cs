@@ -179,7 +179,8 @@ internal sealed class BenchHandler
                     + $"(first result {measurement.FirstResultSeconds:0.00} s, last {measurement.LastResultSeconds:0.00} s), "
                     + $"client CPU {cpu.TotalSeconds:0.00} s = {measurement.ClientCpuPerDeviceMs:0.0} ms per device, "
                     + $"lab CPU {measurement.LabCpuPerDeviceMs:0.0} ms per device, "
-                    + $"live heap {lastHeap / (1024 * 1024.0):0.0} MiB, working set {process.WorkingSet64 / (1024 * 1024)} MiB, "
+                    + $"live heap {lastHeap / (1024 * 1024.0):0.0} MiB (GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / (1024 * 1024)} MiB), "
+                    + $"{process.Threads.Count} threads, working set {process.WorkingSet64 / (1024 * 1024)} MiB, "
                     + $"peak {process.PeakWorkingSet64 / (1024 * 1024)} MiB, {failed} host(s) failed ({summary.Outcome})");
             }
 

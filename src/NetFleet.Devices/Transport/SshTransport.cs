@@ -73,10 +73,17 @@ public sealed class SshTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The shell stream's starting buffer. SSH.NET allocates twice this for reading and once for writing when the shell
+    /// opens, and grows the read buffer when a reply needs more; so a small start costs nothing for long output, while
+    /// 64 KiB cost 192 KiB per open session, most of a 5,000-device run's memory.
+    /// </summary>
+    internal const int ShellBufferBytes = 4 * 1024;
+
     /// <summary>An interactive shell on a <c>dumb</c> pty: no colours, no bracketed paste.</summary>
     public Task<ShellStream> OpenShellAsync(uint columns, uint rows, CancellationToken cancellationToken) =>
         // Opening a channel waits for the server's replies inside SSH.NET; keep that off the caller's thread.
-        Task.Run(() => client.CreateShellStream("dumb", columns, rows, 0, 0, 64 * 1024), cancellationToken);
+        Task.Run(() => client.CreateShellStream("dumb", columns, rows, 0, 0, ShellBufferBytes), cancellationToken);
 
     /// <summary>A channel running an SSH subsystem (<c>netconf</c>) as a byte stream; write, then FlushAsync to send.</summary>
     public Task<Stream> OpenSubsystemAsync(string subsystem, CancellationToken cancellationToken) =>
