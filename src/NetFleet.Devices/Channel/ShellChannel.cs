@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -18,6 +19,8 @@ public readonly record struct ChannelRead(string Output, string Prompt);
 public sealed class ShellChannel : IAsyncDisposable
 {
     private static readonly Encoding Utf8 = new UTF8Encoding(false);
+    private const int InitialTextChars = 1024;
+    private const int ReadBytes = 16 * 1024;
 
     private readonly ShellStream stream;
     private readonly SshTransport transport;
@@ -25,9 +28,10 @@ public sealed class ShellChannel : IAsyncDisposable
     private readonly Regex? pager;
     private readonly string[] secrets;
     private readonly Decoder decoder = Utf8.GetDecoder();
-    private readonly byte[] bytes = new byte[16 * 1024];
     private readonly Lock gate = new();
-    private char[] text = new char[16 * 1024];
+    // A session mostly sits idle between tasks, thousands at once on a big fleet: the text buffer starts small, grows
+    // for a long reply and is let go again once the reply is consumed, and bytes are read through a pooled buffer.
+    private char[] text = new char[InitialTextChars];
     private int length;
     private int pagerAnsweredAt = -1;
     private TaskCompletionSource? waiter;
@@ -194,37 +198,56 @@ public sealed class ShellChannel : IAsyncDisposable
     /// <summary>Moves what SSH.NET has buffered into the text buffer; never blocks (reads only announced data).</summary>
     private void Pump()
     {
-        while (DataAvailable())
+        if (!DataAvailable()) return;
+        var bytes = ArrayPool<byte>.Shared.Rent(ReadBytes);
+        try
         {
-            int n;
-            try
+            while (DataAvailable())
             {
-                n = stream.Read(bytes, 0, bytes.Length);
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
+                int n;
+                try
+                {
+                    n = stream.Read(bytes, 0, bytes.Length);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
 
-            if (n == 0)
-            {
-                return;
-            }
+                if (n == 0)
+                {
+                    return;
+                }
 
-            var needed = length + decoder.GetCharCount(bytes, 0, n);
-            if (needed > text.Length)
-            {
-                Array.Resize(ref text, Math.Max(needed, text.Length * 2));
-            }
+                var needed = length + decoder.GetCharCount(bytes, 0, n);
+                if (needed > text.Length)
+                {
+                    Array.Resize(ref text, Math.Max(needed, text.Length * 2));
+                }
 
-            length += decoder.GetChars(bytes, 0, n, text, length);
+                length += decoder.GetChars(bytes, 0, n, text, length);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 
     private void Consume(int count)
     {
-        Array.Copy(text, count, text, 0, length - count);
         length -= count;
+        if (text.Length > InitialTextChars && length <= InitialTextChars)
+        {
+            var kept = new char[InitialTextChars];
+            Array.Copy(text, count, kept, 0, length);
+            text = kept;
+        }
+        else
+        {
+            Array.Copy(text, count, text, 0, length);
+        }
+
         pagerAnsweredAt = -1;
     }
 
