@@ -14,7 +14,9 @@ public sealed partial class LabHost
         TryDelete(paths.Socket);
         listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(paths.Socket));
-        listener.Listen(1024);
+        // A fleet-wide run starts a session per device at once, each relay connecting here; the kernel caps
+        // the backlog at net.core.somaxconn.
+        listener.Listen(Math.Max(1024, spec.Devices.Count));
         File.SetUnixFileMode(paths.Socket, (UnixFileMode)0b110_110_110);
         acceptLoop = AcceptLoopAsync(listener, stopping.Token);
     }
@@ -28,6 +30,13 @@ public sealed partial class LabHost
             try
             {
                 client = await server.AcceptAsync(cancellationToken);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.TooManyOpenSockets && !cancellationToken.IsCancellationRequested)
+            {
+                // The relay waits in the backlog; sessions ending free descriptors, so keep accepting.
+                log.Error("{Reason}", LabLimits.OutOfFiles($"lab socket {paths.Socket}"));
+                await Task.Delay(100, CancellationToken.None);
+                continue;
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {

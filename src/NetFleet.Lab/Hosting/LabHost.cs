@@ -74,6 +74,36 @@ public sealed partial class LabHost : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        if (LabLimits.Prepare(LabDemand.Of(spec)) is { Count: > 0 } shortfalls)
+        {
+            throw new LabException($"this host's limits are too low for {spec.Devices.Count} devices: {string.Join("; ", shortfalls)}");
+        }
+
+        try
+        {
+            await StartWithinLimitsAsync(cancellationToken);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.TooManyOpenSockets)
+        {
+            throw new LabException(LabLimits.OutOfFiles("starting the lab"));
+        }
+        catch (IOException e) when (e.HResult == OutOfFilesErrno)
+        {
+            throw new LabException(LabLimits.OutOfFiles("starting the lab"));
+        }
+        catch (System.ComponentModel.Win32Exception e) when (e.NativeErrorCode is OutOfFilesErrno or OutOfProcessesErrno)
+        {
+            throw new LabException(e.NativeErrorCode == OutOfFilesErrno
+                ? LabLimits.OutOfFiles("starting sshd")
+                : LabLimits.OutOfProcesses("starting sshd"));
+        }
+    }
+
+    private const int OutOfProcessesErrno = 11;
+    private const int OutOfFilesErrno = 24;
+
+    private async Task StartWithinLimitsAsync(CancellationToken cancellationToken)
+    {
         var sshd = ProcessRunner.Which("sshd")
             ?? throw new LabException("OpenSSH's sshd is not installed: apt-get install -y openssh-server");
         Directory.CreateDirectory(paths.Root);

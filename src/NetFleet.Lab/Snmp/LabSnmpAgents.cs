@@ -25,7 +25,8 @@ public static class LabSnmpDefaults
 /// <summary>
 /// One SNMP agent per lab device, each on its own UDP socket bound to the device's loopback address
 /// at the lab's SNMP port, so that a manager tells devices apart by address as it would in a network.
-/// A device whose socket cannot be bound is logged and skipped: SNMP never keeps the SSH lab down.
+/// A device whose socket cannot be bound is logged and skipped: SNMP never keeps the SSH lab down. Running out of
+/// file descriptors is the exception: the SSH side would meet it next, so it ends the start with the limit named.
 /// </summary>
 public sealed class LabSnmpAgents : IAsyncDisposable
 {
@@ -53,11 +54,17 @@ public sealed class LabSnmpAgents : IAsyncDisposable
                 Users = [user],
                 EngineId = SnmpAgent.EngineIdFor(device.Name),
             };
-            var agent = new SnmpAgent(LabMib.Build(device, started), options, log);
+            var agent = new SnmpAgent(new LazyMibView(() => LabMib.Build(device, started)), options, log);
             try
             {
                 agent.Start(new IPEndPoint(IPAddress.Parse(device.Address), port));
                 lab.agents.Add((device, agent));
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.TooManyOpenSockets)
+            {
+                _ = agent.DisposeAsync();
+                _ = lab.DisposeAsync();
+                throw;
             }
             catch (SocketException e)
             {

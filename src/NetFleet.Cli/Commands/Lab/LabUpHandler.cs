@@ -218,8 +218,9 @@ internal sealed class LabUpHandler
 
     private static async Task<int> StartDaemonAsync(LabPaths paths, LabSpec spec, string inventoryDir, int routers, CancellationToken cancellationToken)
     {
-        // Routers start before the lab answers: 100 took 57 s on the busy 2-core VM.
-        var patience = TimeSpan.FromSeconds(60 + (routers * 2));
+        // Routers start before the lab answers: 100 took 57 s on the busy 2-core VM; so do the sshd instances,
+        // one per 16 devices: 5,000 devices took 27-41 s there at loads of 20-50.
+        var patience = TimeSpan.FromSeconds(60 + (routers * 2) + (spec.Devices.Count / 100.0));
         var log = Path.Combine(paths.Logs, "lab.log");
         var (program, prefix) = SelfProcess.Invocation();
         // setsid detaches the daemon from this terminal; its output goes to the lab log.
