@@ -5,7 +5,9 @@ using Microsoft.Data.Sqlite;
 using NetFleet.Actors;
 using NetFleet.Actors.Jobs;
 using NetFleet.Core.Results;
+using Akka.Streams;
 using NetFleet.Node;
+using NetFleet.Node.History;
 using NetFleet.Testing;
 using Npgsql;
 
@@ -96,17 +98,27 @@ async Task<string> MeasureAsync(string kind, int n, string storeSetting, string 
     }
 
     var events = await CountEventsAsync(store, JobJournal.PersistenceId(job.JobId));
-    TimeSpan catchUp;
+    TimeSpan read, catchUp, readCpu, catchUpCpu;
     await using (var node = await NetFleetNode.StartAsync(store, log))
     {
+        // The tag stream alone first (what the projector reads), then the projector over the same events.
+        var journal = await JournalStartup.ReadJournalAsync(node.Runner.System);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
+        await journal.CurrentEventsByTag(JobJournal.Tag, Akka.Persistence.Query.Offset.NoOffset())
+            .RunWith(Akka.Streams.Dsl.Sink.Ignore<Akka.Persistence.Query.EventEnvelope>(), node.Runner.System.Materializer());
+        read = clock.Elapsed;
+        readCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        clock.Restart();
         await node.Projector.CatchUpAsync();
         catchUp = clock.Elapsed;
+        catchUpCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
     }
 
     var show = await BestOfTwoAsync("jobs", "show", job.JobId, "--store", storeSetting);
     var showJson = await BestOfTwoAsync("jobs", "show", job.JobId, "-o", "json", "--store", storeSetting);
-    return Row(kind, n, runTime, events, lag, catchUp, show, showJson);
+    return Row(kind, n, runTime, events, lag, read, readCpu, catchUp, catchUpCpu, show, showJson);
 }
 
 static async Task<long> CountEventsAsync(JobStore store, string persistenceId)
@@ -139,11 +151,11 @@ static async Task<TimeSpan> BestOfTwoAsync(params string[] args)
 }
 
 static string Header() =>
-    $"{"store",-9} {"devices",8} {"run s",7} {"events",7} {"events/s",9} {"lag s",6} {"catch-up s",11} {"show s",7} {"show json s",12}";
+    $"{"store",-9} {"devices",8} {"run s",7} {"events",7} {"events/s",9} {"lag s",6} {"read s",7} {"(cpu)",6} {"catch-up s",11} {"(cpu)",6} {"show s",7} {"show json s",12}";
 
-static string Row(string kind, int n, TimeSpan run, long events, TimeSpan lag, TimeSpan catchUp, TimeSpan show, TimeSpan showJson) =>
+static string Row(string kind, int n, TimeSpan run, long events, TimeSpan lag, TimeSpan read, TimeSpan readCpu, TimeSpan catchUp, TimeSpan catchUpCpu, TimeSpan show, TimeSpan showJson) =>
     string.Create(CultureInfo.InvariantCulture,
-        $"{kind,-9} {n,8} {run.TotalSeconds,7:0.00} {events,7} {events / run.TotalSeconds,9:0} {lag.TotalSeconds,6:0.00} {catchUp.TotalSeconds,11:0.00} {show.TotalSeconds,7:0.00} {showJson.TotalSeconds,12:0.00}");
+        $"{kind,-9} {n,8} {run.TotalSeconds,7:0.00} {events,7} {events / run.TotalSeconds,9:0} {lag.TotalSeconds,6:0.00} {read.TotalSeconds,7:0.00} {readCpu.TotalSeconds,6:0.00} {catchUp.TotalSeconds,11:0.00} {catchUpCpu.TotalSeconds,6:0.00} {show.TotalSeconds,7:0.00} {showJson.TotalSeconds,12:0.00}");
 
 string Option(string name, string fallback)
 {
