@@ -39,6 +39,17 @@ public sealed class NetFleetNode : IAsyncDisposable
         return new NetFleetNode(host, runner, history, new HistoryProjector(host.System, history, log));
     }
 
+    /// <summary>The job history brought up to date with the journal, for a process that only reads it: the actor system (and
+    /// the read journal) is started only when the journal holds events the history has not applied.</summary>
+    public static async Task<HistoryStore> CaughtUpHistoryAsync(JobStore store, Serilog.ILogger log, CancellationToken cancellationToken = default)
+    {
+        var history = new HistoryStore(store);
+        if (await history.CaughtUpAsync(cancellationToken)) return history;
+        await using var node = await StartAsync(store, log, cancellationToken: cancellationToken);
+        await node.Projector.CatchUpAsync(cancellationToken);
+        return node.History;
+    }
+
     /// <summary>Records an approval of the job's next gate (any node sharing the store sees it) and returns it.</summary>
     public Task<JobApprovals.Approved> ApproveAsync(string jobId, string user, CancellationToken cancellationToken = default) =>
         Approvals.ApproveAsync(Runner.System, jobId, user, cancellationToken);

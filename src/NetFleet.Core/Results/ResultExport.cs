@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Xml;
 using System.Xml.Linq;
 using CsvHelper;
 
@@ -59,9 +62,21 @@ public static class ResultExport
         Math.Round(r.Duration.TotalMilliseconds, 3),
     ];
 
+    /// <summary>Row by row through one JSON writer whose bytes go to <paramref name="writer"/> after each row: the export of a
+    /// large job never exists whole in memory beside its results (serialized at once it did, as bytes and again as a string).</summary>
     private static void WriteJson(TextWriter writer, IReadOnlyList<TaskResult> results)
     {
-        var rows = results.Select(r =>
+        var buffer = new ArrayBufferWriter<byte>();
+        using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = Json.Encoder });
+        void Drain()
+        {
+            json.Flush();
+            writer.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
+            buffer.ResetWrittenCount();
+        }
+
+        json.WriteStartArray();
+        foreach (var r in results)
         {
             var values = Values(r);
             var row = new Dictionary<string, object?>(Fields.Count);
@@ -70,9 +85,12 @@ public static class ResultExport
                 row[Fields[i]] = values[i];
             }
 
-            return row;
-        });
-        writer.Write(JsonSerializer.Serialize(rows, Json));
+            JsonSerializer.Serialize(json, row, Json);
+            Drain();
+        }
+
+        json.WriteEndArray();
+        Drain();
         writer.WriteLine();
     }
 
@@ -95,16 +113,25 @@ public static class ResultExport
         }
     }
 
+    /// <summary>One <c>result</c> element at a time, as <see cref="XDocument.Save(TextWriter)"/> would lay out the whole
+    /// document, without building it.</summary>
     private static void WriteXml(TextWriter writer, IReadOnlyList<TaskResult> results)
     {
-        var document = new XDocument(new XElement("results",
-            results.Select(r =>
+        using (var xml = XmlWriter.Create(writer, new XmlWriterSettings { Indent = true }))
+        {
+            xml.WriteStartDocument();
+            xml.WriteStartElement("results");
+            foreach (var r in results)
             {
                 var values = Values(r);
-                return new XElement("result", Fields.Select((field, i) =>
-                    values[i] is null ? new XElement(field, new XAttribute("null", "true")) : new XElement(field, Flat(values[i]))));
-            })));
-        document.Save(writer);
+                new XElement("result", Fields.Select((field, i) =>
+                    values[i] is null ? new XElement(field, new XAttribute("null", "true")) : new XElement(field, Flat(values[i])))).WriteTo(xml);
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndDocument();
+        }
+
         writer.WriteLine();
     }
 }

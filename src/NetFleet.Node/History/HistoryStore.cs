@@ -95,6 +95,27 @@ public sealed partial class HistoryStore(JobStore store)
         return await OffsetAsync(connection, null, ct);
     }
 
+    /// <summary>Whether the history holds every job event of the journal, answered from the tables alone: a reader that finds
+    /// nothing new needs neither the actor system nor its read journal (most of a cold <c>jobs show</c>). The journal's tag
+    /// table is Akka.Persistence.Sql's default mapping (<c>tags</c>: <c>ordering_id</c>, <c>tag</c>), and the history's
+    /// offset is that ordering. A store without these tables yet is not caught up.</summary>
+    public async Task<bool> CaughtUpAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            var offset = await OffsetAsync(connection, null, ct);
+            await using var command = Command(connection, null,
+                "SELECT COUNT(*) FROM (SELECT 1 FROM tags WHERE ordering_id > @offset AND tag = @tag LIMIT 1) newer",
+                [("offset", offset), ("tag", JobJournal.Tag)]);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Applies events from the journal's tag stream with their offsets, once each: the stored offset is read
     /// and moved in the same transaction, so two processes catching up at once do not count an event twice.</summary>
     public async Task ApplyAsync(IReadOnlyList<(long Offset, JobJournal.IEvent Event)> events, CancellationToken ct = default)

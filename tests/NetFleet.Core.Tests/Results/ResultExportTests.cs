@@ -63,4 +63,37 @@ public sealed class ResultExportTests
         Assert.Equal("true", rows[1].Element("diff")!.Attribute("null")!.Value);
         Assert.Equal("line one, with a comma\n\"quoted\" line two", rows[0].Element("output")!.Value);
     }
+
+    /// <summary>Many rows, so the export is written in many pieces; the document serialized at once is the oracle.</summary>
+    private static string ExportMany(ExportFormat format)
+    {
+        var rows = Enumerable.Range(0, 300).Select(i => (i % 2 == 0 ? Changed : Failed) with { Device = $"dev-{i}", Output = $"é ✓ {i}\n" + new string('x', i) });
+        using var writer = new StringWriter();
+        ResultExport.Write(writer, format, [.. rows]);
+        return writer.ToString();
+    }
+
+    [Fact]
+    public void Json_written_row_by_row_is_laid_out_as_the_whole_document_serialized_at_once()
+    {
+        var export = ExportMany(ExportFormat.Json);
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        var whole = JsonSerializer.Serialize(System.Text.Json.Nodes.JsonNode.Parse(export), options);
+        Assert.Equal(whole + Environment.NewLine, export);
+        Assert.Equal(300, JsonDocument.Parse(export).RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public void Xml_written_row_by_row_is_laid_out_as_the_whole_document_saved_at_once()
+    {
+        var export = ExportMany(ExportFormat.Xml);
+        using var whole = new StringWriter();
+        XDocument.Parse(export).Save(whole);
+        Assert.Equal(whole + Environment.NewLine, export);
+        Assert.Equal(300, XDocument.Parse(export).Root!.Elements("result").Count());
+    }
 }

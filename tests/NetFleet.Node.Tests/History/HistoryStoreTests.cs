@@ -43,6 +43,37 @@ public abstract class HistoryStoreTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_reader_catches_the_history_up_with_a_job_the_journal_holds_and_then_finds_it_caught_up()
+    {
+        var store = await NewStoreAsync();
+        Assert.False(await new HistoryStore(store).CaughtUpAsync());
+        var folder = Directory.CreateTempSubdirectory("netfleet-caught-up-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "inventory"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "inventory", "hosts.yaml"), "r1:\n  hostname: 127.0.0.1\n  platform: cisco_ios\n");
+            var playbook = Path.Combine(folder, "play.yaml");
+            await File.WriteAllTextAsync(playbook, "- name: Local\n  hosts: all\n  tasks:\n    - name: Fact\n      set_fact:\n        site: lon\n");
+            var options = new Actors.JobOptions("alice") { JobId = JobLauncher.NewJobId(), InventoryPath = Path.Combine(folder, "inventory") };
+            var (job, _) = await JobLauncher.PrepareAsync(new JobRequest(playbook, options), CancellationToken.None);
+            await using (var node = await NetFleetNode.StartAsync(store, Serilog.Core.Logger.None))
+            {
+                await node.Runner.RunAsync(job!, options, _ => { }, CancellationToken.None);
+            }
+
+            // The run does not project; the journal now holds events the history has not applied.
+            Assert.False(await new HistoryStore(store).CaughtUpAsync());
+            var history = await NetFleetNode.CaughtUpHistoryAsync(store, Serilog.Core.Logger.None);
+            Assert.Equal("succeeded", (await history.GetJobAsync(options.JobId!))!.Status);
+            Assert.True(await history.CaughtUpAsync());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Projection_applies_each_event_once_and_answers_show_and_device_history()
     {
         var history = new HistoryStore(await NewStoreAsync());

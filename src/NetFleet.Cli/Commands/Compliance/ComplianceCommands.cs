@@ -50,10 +50,10 @@ internal static class ComplianceCommands
             }
         }
 
-        await using var node = await JobsCommands.QueryNodeAsync(options.Store, ct);
-        var latest = (await node.History.LatestComplianceAsync(since, ct))
+        var history = await JobsCommands.QueryHistoryAsync(options.Store, ct);
+        var latest = (await history.LatestComplianceAsync(since, ct))
             .Select(r => new ComplianceVerdict(r.JobId, r.Device, r.Rule, r.Severity, r.Passed, r.Message, r.Remediation, r.At)).ToList();
-        var trends = (await node.History.ComplianceTrendAsync(since, ct)).GroupBy(t => t.Rule).OrderBy(g => g.Key, StringComparer.Ordinal)
+        var trends = (await history.ComplianceTrendAsync(since, ct)).GroupBy(t => t.Rule).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new ComplianceTrend(g.Key, g.Select(t => (t.JobId, t.At, t.Passed, t.Checked)).ToList())).ToList();
         if (options.Output == "table" && options.OutFile is null)
         {

@@ -24,8 +24,8 @@ internal static class DriftHandler
         };
         command.SetAction(async (parse, ct) =>
         {
-            await using var node = await JobsCommands.QueryNodeAsync(parse.GetValue(store), ct);
-            var rows = await node.History.DriftAsync(parse.GetValue(device), parse.GetValue(limit), ct);
+            var history = await JobsCommands.QueryHistoryAsync(parse.GetValue(store), ct);
+            var rows = await history.DriftAsync(parse.GetValue(device), parse.GetValue(limit), ct);
             var format = parse.GetValue(output)!;
             if (JobsCommands.IsTable(format))
             {

@@ -28,8 +28,8 @@ internal sealed class HistoryHandler
 
     public async Task<int> RunAsync(HistoryOptions options, CancellationToken ct)
     {
-        await using var node = await JobsCommands.QueryNodeAsync(options.Store, ct);
-        var changes = await node.History.ChangesAsync(options.Device, null, ct);
+        var history = await JobsCommands.QueryHistoryAsync(options.Store, ct);
+        var changes = await history.ChangesAsync(options.Device, null, ct);
         if (JobsCommands.IsTable(options.Output))
         {
             Table(changes, wide: options.Output == "wide").WriteToOutput();

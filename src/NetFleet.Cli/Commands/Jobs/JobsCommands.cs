@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NetFleet.Node;
+using NetFleet.Node.History;
 using Serilog.Events;
 
 namespace NetFleet.Cli.Commands;
@@ -42,11 +43,7 @@ internal static class JobsCommands
 
     public static bool IsTable(string format) => format is "table" or "wide";
 
-    /// <summary>A node for queries: the history catches up with the journal first, so jobs of processes that died show.</summary>
-    public static async Task<NetFleetNode> QueryNodeAsync(string? store, CancellationToken ct)
-    {
-        var node = await NetFleetNode.StartAsync(JobStore.Resolve(store), Logging.Create(LogEventLevel.Warning), cancellationToken: ct);
-        await node.Projector.CatchUpAsync(ct);
-        return node;
-    }
+    /// <summary>The history for queries, caught up with the journal first, so jobs of processes that died show.</summary>
+    public static Task<HistoryStore> QueryHistoryAsync(string? store, CancellationToken ct) =>
+        NetFleetNode.CaughtUpHistoryAsync(JobStore.Resolve(store), Logging.Create(LogEventLevel.Warning), ct);
 }

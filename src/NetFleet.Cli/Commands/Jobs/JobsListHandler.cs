@@ -38,8 +38,8 @@ internal sealed class JobsListHandler
 
     public async Task<int> RunAsync(JobsListOptions options, CancellationToken ct)
     {
-        await using var node = await JobsCommands.QueryNodeAsync(options.Store, ct);
-        var rows = await node.History.ListJobsAsync(new JobFilter
+        var history = await JobsCommands.QueryHistoryAsync(options.Store, ct);
+        var rows = await history.ListJobsAsync(new JobFilter
         {
             Status = options.Status,
             Playbook = options.Playbook,

@@ -38,16 +38,16 @@ internal sealed class JobsShowHandler
 
     public async Task<int> RunAsync(JobsShowOptions options, CancellationToken ct)
     {
-        await using var node = await JobsCommands.QueryNodeAsync(options.Store, ct);
-        var job = await node.History.GetJobAsync(options.Id, ct);
+        var history = await JobsCommands.QueryHistoryAsync(options.Store, ct);
+        var job = await history.GetJobAsync(options.Id, ct);
         if (job is null)
         {
-            await Console.Error.WriteLineAsync($"no job {options.Id} in {node.Store.Display}");
+            await Console.Error.WriteLineAsync($"no job {options.Id} in {history.Store.Display}");
             return 1;
         }
 
-        var captureRows = await node.History.CapturesAsync(job.JobId, ct);
-        var tasks = await node.History.TaskResultsAsync(job.JobId, ct);
+        var captureRows = await history.CapturesAsync(job.JobId, ct);
+        var tasks = await history.TaskResultsAsync(job.JobId, ct);
         if (!JobsCommands.IsTable(options.Output))
         {
             if (options.Captures)
@@ -70,9 +70,9 @@ internal sealed class JobsShowHandler
         JobsListHandler.Table([job], wide).WriteToOutput();
         Console.WriteLine();
         ResultsTable(tasks, wide, wholeDetail: !Consoles.OutputIsTerminal).WriteToOutput();
-        PrintGates(await node.History.GatesAsync(job.JobId, ct));
+        PrintGates(await history.GatesAsync(job.JobId, ct));
         PrintCaptures(captureRows);
-        if (await node.History.AuditAsync(job.JobId, ct) is { Count: > 0 } audit)
+        if (await history.AuditAsync(job.JobId, ct) is { Count: > 0 } audit)
         {
             // Who submitted, cancelled, approved or rolled back the job through the API or the CLI.
             Console.WriteLine();
