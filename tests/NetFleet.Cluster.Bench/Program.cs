@@ -10,13 +10,9 @@ using NetFleet.Lab.Platforms;
 using NetFleet.Node;
 using NetFleet.Testing;
 
-// Device entities at scale (EntityBench): --entities 10000,50000,100000 [--idle SECONDS]; its workers run this program too.
+// Device entities at scale (EntityBench, entities.sh): --entities N [--idle SECONDS]; its workers run this program too.
 if (EntityBench.IsNode(args)) return await EntityBench.RunNodeAsync(args);
-if (Array.IndexOf(args, "--entities") is var entitiesAt and >= 0)
-{
-    var counts = args[entitiesAt + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
-    return await EntityBench.RunAsync(counts, TimeSpan.FromSeconds(Option("--idle", 30)));
-}
+if (args.Contains("--entities")) return await EntityBench.RunAsync(Option("--entities", 0), TimeSpan.FromSeconds(Option("--idle", 30)));
 
 // Load benchmark: N jobs submitted at once to a 3-node cluster (one orchestrator+worker, two workers), each job a
 // read-only playbook over every lab device. Reports the wall time, throughput and, per job, the time from its
