@@ -26,8 +26,8 @@ internal static class EntityBench
 
     public static bool IsNode(string[] args) => args.Contains(NodeMode);
 
-    /// <summary>One count per process: a second cluster started in the same process after the first one stopped did not
-    /// answer (its asks timed out), so entities.sh runs one process per count.</summary>
+    /// <summary>One count per process (entities.sh runs one per count): the previous cluster's threads, caches and GC
+    /// state stay out of the next one's memory figures, and in one process a second cluster's asks timed out.</summary>
     public static async Task<int> RunAsync(int count, TimeSpan idle)
     {
         Environment.SetEnvironmentVariable(NetFleet.Actors.Wire.WireFormat.ClusterKeyVariable, NetFleet.Actors.Wire.SecretSeal.NewKey());
