@@ -10,6 +10,10 @@ using NetFleet.Lab.Platforms;
 using NetFleet.Node;
 using NetFleet.Testing;
 
+// Device entities at scale (EntityBench, entities.sh): --entities N [--idle SECONDS]; its workers run this program too.
+if (EntityBench.IsNode(args)) return await EntityBench.RunNodeAsync(args);
+if (args.Contains("--entities")) return await EntityBench.RunAsync(Option("--entities", 0), TimeSpan.FromSeconds(Option("--idle", 30)));
+
 // Load benchmark: N jobs submitted at once to a 3-node cluster (one orchestrator+worker, two workers), each job a
 // read-only playbook over every lab device. Reports the wall time, throughput and, per job, the time from its
 // submission until its first task started and until it finished. Nothing here is asserted: it reports what it measured.

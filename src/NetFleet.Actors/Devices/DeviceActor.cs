@@ -63,7 +63,9 @@ public sealed class DeviceActor : ReceiveActor, IWithTimers
     {
         this.device = device;
         this.settings = settings;
-        this.log = log.ForContext("Device", device);
+        // Not log.ForContext("Device", device): every message names {Device} already, and a logger per device costs
+        // each of a fleet's entities its own enricher chain.
+        this.log = log;
         circuitOpenFor = settings.CircuitOpenFor;
         Become(Disconnected);
     }

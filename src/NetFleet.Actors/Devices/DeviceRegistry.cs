@@ -53,13 +53,14 @@ public static class DeviceSharding
     public static Affinity? AffinityOfRole(string role) =>
         role.StartsWith(GeneralType + "@", StringComparison.Ordinal) ? Affinity.Parse(role[(GeneralType.Length + 1)..]) : null;
 
-    /// <summary>Hosts the device actors of <paramref name="affinity"/>'s region on this node.</summary>
-    public static IActorRef StartRegion(ActorSystem system, Affinity? affinity, DeviceActorSettings settings, TimeSpan idleAfter, Serilog.ILogger log)
+    /// <summary>Hosts the device actors of <paramref name="affinity"/>'s region on this node. Idle entities are passivated
+    /// by the shard (<c>akka.cluster.sharding.passivate-idle-entity-after</c>), which sends them <see cref="DeviceEntity.Stop"/>.</summary>
+    public static IActorRef StartRegion(ActorSystem system, Affinity? affinity, DeviceActorSettings settings, Serilog.ILogger log)
     {
         var type = TypeFor(affinity);
         var sharding = Akka.Cluster.Sharding.ClusterSharding.Get(system);
         var shardingSettings = Akka.Cluster.Sharding.ClusterShardingSettings.Create(system).WithRole(type);
-        return sharding.Start(type, entityId => DeviceEntity.Props(entityId, settings, idleAfter, log), shardingSettings, new Extractor(),
+        return sharding.Start(type, entityId => DeviceEntity.Props(entityId, settings, log), shardingSettings, new Extractor(),
             Akka.Cluster.Sharding.ShardAllocationStrategy.LeastShardAllocationStrategy(10, 0.5), DeviceEntity.Stop.Instance);
     }
 
@@ -108,6 +109,7 @@ public sealed record Affinity(string Key, string Value)
 /// <see cref="DeviceRequestAccepted"/> (so a <see cref="DeviceRouter"/> knows which node holds it and re-sends it
 /// only if that node dies), drops a re-sent copy of a request it already has, and — on hand-off during a rebalance
 /// or on passivation — stops only once its in-flight requests have answered, so moving a shard loses no work.
+/// The device actor is made by the first message that needs it: a fleet's status queries cost one actor per device, not two.
 /// </summary>
 public sealed class DeviceEntity : ReceiveActor
 {
@@ -123,15 +125,18 @@ public sealed class DeviceEntity : ReceiveActor
     private readonly Dictionary<long, Pending> inFlight = [];
     private readonly HashSet<(string JobId, long RequestId)> seen = [];
     private readonly Queue<(string JobId, long RequestId)> seenOrder = new();
+    private readonly string device;
+    private readonly DeviceActorSettings settings;
+    private readonly Serilog.ILogger log;
+    private IActorRef? actor;
     private long nextLocalId;
     private bool stopping;
 
-    public DeviceEntity(string device, DeviceActorSettings settings, TimeSpan idleAfter, Serilog.ILogger log)
+    public DeviceEntity(string device, DeviceActorSettings settings, Serilog.ILogger log)
     {
-        // The device actor restarts on an unexpected exception, as under the embedded registry.
-        var actor = Context.ActorOf(DeviceActor.Props(device, settings, log), "device");
-        Context.SetReceiveTimeout(idleAfter);
-
+        this.device = device;
+        this.settings = settings;
+        this.log = log;
         Receive<RunDeviceRequest>(run =>
         {
             Sender.Tell(new DeviceRequestAccepted(run.Device, run.JobId, run.RequestId, Cluster.Get(Context.System).SelfAddress));
@@ -143,26 +148,28 @@ public sealed class DeviceEntity : ReceiveActor
             // Request ids are unique per job only: the entity numbers them itself and maps the answer back.
             var local = ++nextLocalId;
             inFlight[local] = new Pending(Sender, run.RequestId, key);
-            actor.Tell(run with { RequestId = local });
+            Device().Tell(run with { RequestId = local });
         });
         Receive<DeviceRequestCompleted>(done => Answer(done.RequestId, p => done with { RequestId = p.RequestId }));
         Receive<DeviceRequestFailed>(failed => Answer(failed.RequestId, p => failed with { RequestId = p.RequestId }));
-        Receive<IDeviceMessage>(message => actor.Forward(message));
+        // Without a device actor there is no session, queue or circuit to ask about or close.
+        Receive<GetSessionStatus>(_ => actor is null, _ => Sender.Tell(new SessionStatus(device, false, false, 0)));
+        Receive<CloseSession>(_ => actor is null, _ => { });
+        Receive<IDeviceMessage>(message => Device().Forward(message));
         Receive<Stop>(_ =>
         {
             stopping = true;
             StopWhenIdle();
         });
-        Receive<ReceiveTimeout>(_ =>
-        {
-            if (inFlight.Count == 0) Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(Stop.Instance));
-        });
     }
 
-    public static Props Props(string device, DeviceActorSettings settings, TimeSpan idleAfter, Serilog.ILogger log) =>
-        Akka.Actor.Props.Create(() => new DeviceEntity(device, settings, idleAfter, log));
+    public static Props Props(string device, DeviceActorSettings settings, Serilog.ILogger log) =>
+        Akka.Actor.Props.Create(() => new DeviceEntity(device, settings, log));
 
+    // The device actor restarts on an unexpected exception, as under the embedded registry.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
+
+    private IActorRef Device() => actor ??= Context.ActorOf(DeviceActor.Props(device, settings, log), "device");
 
     private void Answer(long local, Func<Pending, object> reply)
     {

@@ -80,7 +80,7 @@ public static class NetFleetHosting
             var affinities = settings.Affinities.Count == 0 ? [null] : settings.Affinities.Cast<Affinity?>().ToList();
             akka.WithActors((system, _) =>
             {
-                foreach (var affinity in affinities) DeviceSharding.StartRegion(system, affinity, devices, DeviceIdleAfter, log);
+                foreach (var affinity in affinities) DeviceSharding.StartRegion(system, affinity, devices, log);
             });
         }
 
@@ -145,7 +145,7 @@ public static class NetFleetHosting
     /// <summary>Failure handling: heartbeats every 500 ms, a node is unreachable after 2 s of silence, and the split brain
     /// resolver downs it once the membership has been stable for 2 s; the singleton and the shards then move to the
     /// survivors.</summary>
-    private static readonly Config ClusterTuning = ConfigurationFactory.ParseString("""
+    private static readonly Config ClusterTuning = ConfigurationFactory.ParseString($$"""
         akka.cluster {
           split-brain-resolver.stable-after = 2s
           failure-detector {
@@ -153,8 +153,9 @@ public static class NetFleetHosting
             acceptable-heartbeat-pause = 2s
           }
           sharding {
-            # Device entities passivate themselves once idle (DeviceEntity), after their in-flight work.
-            passivate-idle-entity-after = off
+            # The shard sends an idle device entity DeviceEntity.Stop; it stops after its in-flight work. One check per
+            # shard, not a receive-timeout timer per entity.
+            passivate-idle-entity-after = {{(int)DeviceIdleAfter.TotalSeconds}}s
             rebalance-interval = 2s
             handoff-timeout = 90s
           }
