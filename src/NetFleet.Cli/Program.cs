@@ -17,6 +17,7 @@ public static class Program
         root.Subcommands.Add(HistoryHandler.Command());
         root.Subcommands.Add(RollbackHandler.Command());
         root.Subcommands.Add(ValidateHandler.Command());
+        root.Subcommands.Add(InventoryCommands.Create());
         root.Subcommands.Add(SchemaHandler.Command());
         root.Subcommands.Add(LabCommands.Create());
         root.Subcommands.Add(BenchHandler.Command());

@@ -77,15 +77,22 @@ public sealed partial class HostSelector
     public IReadOnlyList<SelectionProblem> Evaluate(Inventory inventory, out IReadOnlyList<Host> hosts)
     {
         var problems = new List<SelectionProblem>();
-        var includes = _terms.Where(t => t.Mode == Mode.Include).ToList();
-        var selected = includes.Count == 0
-            ? inventory.Hosts.ToHashSet()
-            : includes.SelectMany(t => Match(t, inventory, problems)).ToHashSet();
-        foreach (var term in _terms.Where(t => t.Mode == Mode.Intersect))
-            selected.IntersectWith(Match(term, inventory, problems));
-        foreach (var term in _terms.Where(t => t.Mode == Mode.Exclude))
-            selected.ExceptWith(Match(term, inventory, problems));
-        hosts = inventory.Hosts.Where(selected.Contains).ToList();
+        var includes = _terms.Where(t => t.Mode == Mode.Include).Select(t => Match(t, inventory, problems).ToList()).ToList();
+        var narrowing = _terms.Where(t => t.Mode == Mode.Intersect).Concat(_terms.Where(t => t.Mode == Mode.Exclude)).ToList();
+        if (narrowing.Count == 0 && (includes.Count == 0 || includes.Exists(matched => matched.Count == inventory.Hosts.Count)))
+        {
+            // Everyone (no pattern, or 'all'): the inventory's own list, without a set of 100,000 hosts to filter it through.
+            hosts = inventory.Hosts;
+            return problems;
+        }
+
+        var selected = includes.Count == 0 ? inventory.Hosts.ToHashSet() : includes.SelectMany(matched => matched).ToHashSet();
+        foreach (var term in narrowing)
+        {
+            if (term.Mode == Mode.Intersect) selected.IntersectWith(Match(term, inventory, problems));
+            else selected.ExceptWith(Match(term, inventory, problems));
+        }
+        hosts = selected.Count == 0 ? [] : inventory.Hosts.Where(selected.Contains).ToList();
         return problems;
     }
 
@@ -157,9 +164,9 @@ public sealed partial class HostSelector
             case "platform": return host.Platform;
         }
         object? current = host.Data;
-        foreach (var key in path.Skip(1))
+        for (var i = 1; i < path.Length; i++)
         {
-            if (current is not IReadOnlyDictionary<string, object?> map || !map.TryGetValue(key, out current)) return null;
+            if (current is not IReadOnlyDictionary<string, object?> map || !map.TryGetValue(path[i], out current)) return null;
         }
         return current;
     }

@@ -6,11 +6,20 @@ namespace NetFleet.Core.Inventory;
 public sealed class Inventory(
     IReadOnlyList<Host> hosts, IReadOnlyDictionary<string, InventoryEntry> groups, InventoryEntry defaults)
 {
+    private readonly Dictionary<string, Host> byName = ByName(hosts);
+
     public IReadOnlyList<Host> Hosts { get; } = hosts;
     public IReadOnlyDictionary<string, InventoryEntry> Groups { get; } = groups;
     public InventoryEntry Defaults { get; } = defaults;
 
-    public Host? FindHost(string name) => Hosts.FirstOrDefault(h => h.Name == name);
+    public Host? FindHost(string name) => byName.GetValueOrDefault(name);
+
+    private static Dictionary<string, Host> ByName(IReadOnlyList<Host> hosts)
+    {
+        var byName = new Dictionary<string, Host>(hosts.Count, StringComparer.Ordinal);
+        foreach (var host in hosts) byName.TryAdd(host.Name, host);
+        return byName;
+    }
 
     /// <summary>
     /// Hosts matching a <c>--limit</c> pattern such as <c>lon-*,&amp;ios,!lon-r2</c>. Problems are located at

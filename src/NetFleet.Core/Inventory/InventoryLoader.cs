@@ -50,7 +50,16 @@ public static class InventoryLoader
         CheckCycles(groups, groupsByName, bag);
         if (bag.HasErrors) return new InventoryLoadResult(null, bag.ToList());
 
-        var resolved = hosts.Select(h => new Host(h.Entry, ResolutionChain(h.Entry, groupsByName, defaults))).ToList();
+        // Hosts that name the same groups inherit the same values: resolved once per distinct list of groups, not per host.
+        var inherited = new Dictionary<string, Inherited>(StringComparer.Ordinal);
+        var resolved = new List<Host>(hosts.Count);
+        foreach (var host in hosts)
+        {
+            var groupsKey = string.Join('\n', host.Entry.Groups);
+            if (!inherited.TryGetValue(groupsKey, out var fromGroups))
+                inherited[groupsKey] = fromGroups = new Inherited(ResolutionChain(host.Entry, groupsByName, defaults).Skip(1).ToList());
+            resolved.Add(new Host(host.Entry, fromGroups));
+        }
         return new InventoryLoadResult(new Inventory(resolved, groupsByName, defaults), bag.ToList());
     }
 
@@ -76,20 +85,17 @@ public static class InventoryLoader
     private static List<ParsedEntry> ReadEntries(string path, string kind, YamlReader reader)
     {
         var result = new List<ParsedEntry>();
-        var root = YamlLoader.LoadFile(path, reader.Diagnostics);
-        if (root is null or YScalar { IsNull: true }) return result;
-        if (reader.Mapping(root, $"a mapping of {kind} names to {kind} fields") is not { } map) return result;
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        foreach (var (key, value) in map.Entries)
+        // Entry by entry as the file is parsed: a 100,000-host file's YAML tree never exists whole.
+        var parsed = YamlLoader.StreamMapping(path, reader.Diagnostics, (key, value) =>
         {
             if (value is YScalar { IsNull: true })
-            {
                 result.Add(new ParsedEntry(InventoryEntry.Empty(key.Value, key.Start), []));
-                continue;
-            }
-            if (reader.Mapping(value, $"a mapping of {kind} fields") is { } fields)
+            else if (reader.Mapping(value, $"a mapping of {kind} fields") is { } fields)
                 result.Add(ReadEntry(key.Value, key.Start, fields, EntryKeys, $"{kind} '{key.Value}'", baseDirectory, reader));
-        }
+        }, out var otherRoot);
+        if (!parsed) return [];
+        if (otherRoot is not (null or YScalar { IsNull: true })) reader.Mapping(otherRoot, $"a mapping of {kind} names to {kind} fields");
         return result;
     }
 

@@ -8,47 +8,72 @@ namespace NetFleet.Core.Yaml;
 /// <summary>Turns YAML text into a positioned tree; syntax errors become diagnostics, never exceptions.</summary>
 internal static partial class YamlLoader
 {
-    public static YNode? LoadFile(string path, DiagnosticBag diagnostics)
+    public static YNode? LoadFile(string path, DiagnosticBag diagnostics) =>
+        ReadText(path, diagnostics) is { } text ? Parse(text, path, diagnostics) : null;
+
+    public static YNode? Parse(string text, string file, DiagnosticBag diagnostics)
     {
-        string text;
+        YNode? root = null;
+        Read(text, file, diagnostics, builder => root = builder.ReadDocument());
+        return root;
+    }
+
+    /// <summary>
+    /// Reads a file whose root is a mapping one entry at a time: <paramref name="entry"/> gets each key and value as soon
+    /// as it is parsed, so the tree of a large file (an inventory of 100,000 hosts) never exists whole and each entry's
+    /// nodes die young. Returns false when the file cannot be read or is not valid YAML (entries handed over before the
+    /// error are then to be dropped). <paramref name="otherRoot"/> is the root when it is not a mapping (null for an empty
+    /// file); no entry is handed over then.
+    /// </summary>
+    public static bool StreamMapping(string path, DiagnosticBag diagnostics, Action<YScalar, YNode> entry, out YNode? otherRoot)
+    {
+        YNode? root = null;
+        var parsed = ReadText(path, diagnostics) is { } text && Read(text, path, diagnostics, builder => root = builder.ReadDocument(entry));
+        otherRoot = root;
+        return parsed;
+    }
+
+    private static string? ReadText(string path, DiagnosticBag diagnostics)
+    {
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             diagnostics.Error(new SourceLocation(path, 0, 0), DiagnosticCodes.FileNotFound, $"cannot read file: {e.Message}");
             return null;
         }
-        return Parse(text, path, diagnostics);
     }
 
-    public static YNode? Parse(string text, string file, DiagnosticBag diagnostics)
+    /// <summary>Runs <paramref name="read"/> on a builder over <paramref name="text"/>; false when the YAML is invalid.</summary>
+    private static bool Read(string text, string file, DiagnosticBag diagnostics, Action<Builder> read)
     {
         var parser = new Parser(new StringReader(text));
         var builder = new Builder(parser, text, file, diagnostics);
         try
         {
-            return builder.ReadDocument();
+            read(builder);
+            return true;
         }
         catch (InvalidOperationException)
         {
             // YamlDotNet occasionally gives up without a YamlException; the last good event is the best place we have.
             var at = builder.LastMark;
             diagnostics.Error(new SourceLocation(file, at.Line, at.Column), DiagnosticCodes.YamlSyntax, "invalid YAML after this point");
-            return null;
+            return false;
         }
         catch (YamlException e) when (IsTabError(e) && TabInIndentation(text, builder.LastMark) is { } tab)
         {
             diagnostics.Error(new SourceLocation(file, tab.Line, tab.Column), DiagnosticCodes.YamlSyntax,
                 "tab character in indentation; YAML indents with spaces", "replace the tab with spaces");
-            return null;
+            return false;
         }
         catch (YamlException e)
         {
             diagnostics.Error(new SourceLocation(file, (int)e.Start.Line, (int)e.Start.Column),
                 DiagnosticCodes.YamlSyntax, CleanMessage(e.Message));
-            return null;
+            return false;
         }
     }
 
@@ -88,12 +113,16 @@ internal static partial class YamlLoader
         public (int Line, int Column) LastMark =>
             parser.Current is { } e ? ((int)e.End.Line, (int)e.End.Column) : (1, 1);
 
-        public YNode? ReadDocument()
+        /// <summary>The document's root; with <paramref name="entry"/>, a root mapping's entries go to it instead and the
+        /// root returned is null.</summary>
+        public YNode? ReadDocument(Action<YScalar, YNode>? entry = null)
         {
             parser.Consume<StreamStart>();
             if (parser.TryConsume<StreamEnd>(out _)) return null;
             parser.Consume<DocumentStart>();
-            var root = ReadNode();
+            YNode? root = null;
+            if (entry is not null && parser.TryConsume<MappingStart>(out _)) ReadEntries(entry);
+            else root = ReadNode();
             parser.Consume<DocumentEnd>();
             if (parser.Current is DocumentStart extra)
                 diagnostics.Warning(At(extra.Start), DiagnosticCodes.YamlSyntax, "only the first YAML document is read");
@@ -136,7 +165,18 @@ internal static partial class YamlLoader
         private YMapping ReadMapping(MappingStart start)
         {
             var entries = new List<KeyValuePair<YScalar, YNode>>();
-            var seen = new Dictionary<string, YScalar>();
+            ReadEntries((key, value) => entries.Add(new(key, value)));
+            return new YMapping(At(start.Start), entries);
+        }
+
+        /// <summary>A mapping's entries up to its end, each once: a duplicate key or a key that is not a scalar is reported
+        /// and left out.</summary>
+        private void ReadEntries(Action<YScalar, YNode> entry)
+        {
+            // Most mappings have a handful of keys, where a look back through them is cheaper than a dictionary per mapping.
+            const int LinearUpTo = 8;
+            var keys = new List<YScalar>();
+            Dictionary<string, YScalar>? index = null;
             while (!parser.TryConsume<MappingEnd>(out _))
             {
                 var keyNode = ReadNode();
@@ -146,16 +186,31 @@ internal static partial class YamlLoader
                     diagnostics.Error(keyNode.Start, DiagnosticCodes.WrongType, $"expected a string key, found {keyNode.Describe()}");
                     continue;
                 }
-                if (seen.TryGetValue(key.Value, out var first))
+                var first = index is not null ? index.GetValueOrDefault(key.Value) : Earlier(keys, key.Value);
+                if (first is not null)
                 {
                     diagnostics.Error(key.Start, DiagnosticCodes.DuplicateKey,
                         $"duplicate key '{key.Value}' (first defined at line {first.Start.Line})");
                     continue;
                 }
-                seen[key.Value] = key;
-                entries.Add(new(key, value));
+                if (index is not null) index[key.Value] = key;
+                else if (keys.Count < LinearUpTo) keys.Add(key);
+                else
+                {
+                    index = keys.ToDictionary(k => k.Value, StringComparer.Ordinal);
+                    index[key.Value] = key;
+                }
+                entry(key, value);
             }
-            return new YMapping(At(start.Start), entries);
+        }
+
+        private static YScalar? Earlier(List<YScalar> keys, string key)
+        {
+            foreach (var earlier in keys)
+            {
+                if (earlier.Value == key) return earlier;
+            }
+            return null;
         }
 
         /// <summary>Block scalars drop their indentation; remember it to map template errors back to columns.</summary>

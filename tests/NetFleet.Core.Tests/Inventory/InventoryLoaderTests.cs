@@ -102,6 +102,23 @@ public class InventoryLoaderTests
     }
 
     [Fact]
+    public void A_syntax_error_drops_the_entries_read_before_it()
+    {
+        // r1's unknown group would be an error of its own if r1 were kept.
+        var d = Assert.Single(Bad("SyntaxAfterEntries"));
+
+        AssertDiagnostic(d, DiagnosticCodes.YamlSyntax, 4, 13, "quoted scalar");
+    }
+
+    [Fact]
+    public void Duplicate_host_names_are_reported_among_the_first_hosts_and_far_down_the_file()
+    {
+        Assert.Collection(Bad("DuplicateHosts"),
+            d => AssertDiagnostic(d, DiagnosticCodes.DuplicateKey, 5, 1, "duplicate key 'h2' (first defined at line 3)"),
+            d => AssertDiagnostic(d, DiagnosticCodes.DuplicateKey, 23, 1, "duplicate key 'h9' (first defined at line 19)"));
+    }
+
+    [Fact]
     public void Malformed_secret_references_are_rejected_when_loading()
     {
         Assert.Collection(Bad("SecretReference"),
