@@ -174,7 +174,7 @@ public sealed partial class JobOrchestrator
         log.Warning("Job {JobId}: rollback {Scope}: restoring {Count} device(s)", spec.JobId, haltRollbackScope, targets.Count);
         foreach (var change in targets)
         {
-            var host = spec.Inventory.Hosts.FirstOrDefault(h => h.Name == change.Device);
+            var host = spec.Inventory.FindHost(change.Device);
             if (host is null) continue;
             var requestId = ++nextRequest;
             haltRestores[requestId] = change;

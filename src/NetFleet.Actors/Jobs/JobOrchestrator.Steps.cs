@@ -224,7 +224,7 @@ public sealed partial class JobOrchestrator
             spec.Options.Check, task.Timeout + DeviceGrace, idleTimeout));
     }
 
-    /// <summary>Sends now, or queues until fewer than <c>forks</c> requests are in flight.</summary>
+    /// <summary>Sends now, or queues until fewer than <c>forks</c> requests are in flight (devices already reached first).</summary>
     private void SendToDevice(RunDeviceRequest request)
     {
         if (spec.Options.Forks is { } forks && devicesInFlight >= forks)
@@ -234,7 +234,7 @@ public sealed partial class JobOrchestrator
         }
 
         devicesInFlight++;
-        spec.Devices.Tell(request);
+        spec.Devices.Tell(waitingForFork.Sending(request));
     }
 
     private void DeviceReplied(long requestId, object reply)

@@ -48,7 +48,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
     /// <summary>The step each device request in flight is for.</summary>
     private readonly Dictionary<long, long> requests = [];
     private JobJournal.State journal = new();
-    private readonly Queue<RunDeviceRequest> waitingForFork = new();
+    private readonly ForkQueue waitingForFork = new();
     private readonly List<TaskResult> results = [];
     private readonly Dictionary<long, JobJournal.TaskFinished> replayed = [];
     private readonly HashSet<long> reconciled = [];
