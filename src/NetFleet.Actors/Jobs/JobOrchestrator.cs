@@ -58,6 +58,7 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
     private readonly TimeSpan idleTimeout;
     private long nextStep;
     private long nextSnapshotAt = FirstSnapshotAfter;
+    private Exception? stopReason;
     /// <summary>Device entities drop a (job, request id) they have seen, so a job's next incarnation (after a crash or a
     /// failover) must not count from where its last one did: each starts at its own random point.</summary>
     private long nextRequest = DeviceRequestIds.Start();
@@ -187,7 +188,33 @@ public sealed partial class JobOrchestrator : ReceivePersistentActor, IWithTimer
     protected override void PostStop()
     {
         localModules.Dispose();
-        if (!finished) spec.Completion.TrySetException(new InvalidOperationException($"job {spec.JobId} stopped before it finished"));
+        if (!finished)
+        {
+            spec.Completion.TrySetException(new InvalidOperationException(
+                $"job {spec.JobId} stopped before it finished{(stopReason is null ? "" : ": " + stopReason.Message)}", stopReason));
+        }
+    }
+
+    // Akka's own logging is off (NetFleet logs through Serilog), so why the job stopped is said here and in the error.
+    protected override void PreRestart(Exception reason, object message)
+    {
+        stopReason ??= reason;
+        log.Error(reason, "Job {JobId} failed while handling {Message}", spec.JobId, message.GetType().Name);
+        base.PreRestart(reason, message);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        stopReason ??= cause;
+        log.Error(cause, "Job {JobId} could not write event {SequenceNr} ({Event}) to its journal", spec.JobId, sequenceNr, @event.GetType().Name);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        stopReason ??= cause;
+        log.Error(cause, "The journal rejected event {SequenceNr} ({Event}) of job {JobId}", sequenceNr, @event.GetType().Name, spec.JobId);
+        base.OnPersistRejected(cause, @event, sequenceNr);
     }
 
     private IReadOnlyList<Host> HostsOf(Play play)

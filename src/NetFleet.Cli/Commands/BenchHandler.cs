@@ -65,10 +65,15 @@ internal sealed class BenchHandler
         {
             Description = "With several sizes: draw wall time and the client's peak memory against devices into this SVG file",
         };
+        var fromReports = new Option<FileInfo[]>("--from-report")
+        {
+            Description = "Instead of measuring, print the table and draw --plot from files an earlier --report wrote (several join)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("bench", "Measure a playbook run over a fresh lab: wall time, client and lab CPU per device, peak memory, "
             + "time to the first and last result; with several --devices sizes, how they grow")
         {
-            devices, rounds, playbookPath, forks, platforms, soak, report, plot,
+            devices, rounds, playbookPath, forks, platforms, soak, report, plot, fromReports,
         };
         command.Validators.Add(result =>
         {
@@ -86,6 +91,7 @@ internal sealed class BenchHandler
                 Report = parse.GetValue(report),
                 Plot = parse.GetValue(plot),
             };
+            if (parse.GetValue(fromReports) is { Length: > 0 } reports) return new BenchScale().FromReportsAsync(reports, options, ct);
             return options.Sizes.Count > 1 || options.Plot is not null
                 ? new BenchScale().RunAsync(options, ct)
                 : new BenchHandler().RunAsync(options, ct);

@@ -50,6 +50,33 @@ internal sealed class BenchScale
         }
 
         if (measured.Count == 0) return 1;
+        await PresentAsync(measured, options, cancellationToken);
+        return measured.Count == options.Sizes.Count && measured.All(m => m.FailedHosts == 0) ? 0 : 1;
+    }
+
+    /// <summary>The table, verdicts and plot of measurements an earlier <c>--report</c> wrote (<c>--from-report</c>),
+    /// joined from several runs if need be, without measuring again.</summary>
+    public async Task<int> FromReportsAsync(IReadOnlyList<FileInfo> reports, BenchOptions options, CancellationToken cancellationToken)
+    {
+        var measured = new List<BenchMeasurement>();
+        foreach (var report in reports)
+        {
+            measured.AddRange(JsonSerializer.Deserialize<List<BenchMeasurement>>(await File.ReadAllTextAsync(report.FullName, cancellationToken),
+                BenchMeasurement.Json) ?? []);
+        }
+
+        if (measured.Count == 0)
+        {
+            Console.Error.WriteLine("The reports hold no measurement.");
+            return 1;
+        }
+
+        await PresentAsync([.. measured.Where(m => m.Round == 1).OrderBy(m => m.Devices)], options, cancellationToken);
+        return 0;
+    }
+
+    private static async Task PresentAsync(IReadOnlyList<BenchMeasurement> measured, BenchOptions options, CancellationToken cancellationToken)
+    {
         Console.WriteLine();
         Table(measured).WriteToOutput();
         Console.WriteLine();
@@ -64,8 +91,6 @@ internal sealed class BenchScale
             await File.WriteAllTextAsync(plot.FullName, Plot(measured), cancellationToken);
             Console.WriteLine($"plot: {plot.FullName}");
         }
-
-        return measured.Count == options.Sizes.Count && measured.All(m => m.FailedHosts == 0) ? 0 : 1;
     }
 
     internal static TextTable Table(IReadOnlyList<BenchMeasurement> measured)

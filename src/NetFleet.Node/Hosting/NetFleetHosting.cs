@@ -177,6 +177,9 @@ public static class NetFleetHosting
                   connection-string = {{connection}}
                   provider-name = {{provider}}
                   auto-initialize = on
+                  # SQLite has one writer: a 5,000-device job's snapshot (16,000 events) held the journal's next write
+                  # past the 10 s default, the write failed and the job stopped.
+                  circuit-breaker.call-timeout = 60s
                 }
               }
               snapshot-store {
@@ -186,6 +189,7 @@ public static class NetFleetHosting
                   connection-string = {{connection}}
                   provider-name = {{provider}}
                   auto-initialize = on
+                  circuit-breaker.call-timeout = 60s
                 }
               }
               query.journal.sql {
