@@ -77,7 +77,7 @@ internal sealed class BenchHandler
         };
         command.Validators.Add(result =>
         {
-            if (ParseSizes(result.GetValue(devices)!) is { Error: { } error })
+            if (result.GetValue(devices) is { } text && ParseSizes(text) is { Error: { } error })
             {
                 result.AddError($"--devices: {error}");
             }
