@@ -211,8 +211,7 @@ internal sealed class BenchHandler
     }
 
     // The daemon and each sshd listener with its live sessions: the sessions stay open in the device actors after a round.
-    private static ProcessCpu LabCpu(LabStatus lab) =>
-        lab.SshdPids.Select(ProcessCpu.ReadTree).Aggregate(ProcessCpu.Read(lab.Pid), (a, b) => a + b);
+    private static ProcessCpu LabCpu(LabStatus lab) => ProcessCpu.Read(lab.Pid) + ProcessCpu.ReadTrees(lab.SshdPids);
 
     /// <summary>When the job's first and last task results came, from its start.</summary>
     private sealed class ResultTimes
